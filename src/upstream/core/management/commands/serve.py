@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Serve Upstream with gunicorn (production WSGI server; WhiteNoise serves static files)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("UPSTREAM_HOST", "127.0.0.1"))
+        parser.add_argument(
+            "--port", type=int, default=int(os.environ.get("UPSTREAM_PORT", "8000"))
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("UPSTREAM_WORKERS", "2")),
+            help="Worker processes (default 2, or UPSTREAM_WORKERS).",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("UPSTREAM_THREADS", "4")),
+            help="Threads per worker (default 4, or UPSTREAM_THREADS).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from gunicorn.app.base import BaseApplication
+
+        from upstream.wsgi import application
+
+        bind = f"{options['host']}:{options['port']}"
+        config = {
+            "bind": bind,
+            "workers": options["workers"],
+            "threads": options["threads"],
+            "worker_class": "gthread",
+            "accesslog": "-",
+            # Query strings can carry search words; log only the path.
+            "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
+            "timeout": 60,
+        }
+
+        class Server(BaseApplication):
+            def load_config(self) -> None:
+                for key, value in config.items():
+                    self.cfg.set(key, value)
+
+            def load(self) -> Any:
+                return application
+
+        self.stdout.write(f"Upstream is serving on http://{bind}/ (debug={settings.DEBUG})")
+        Server().run()

@@ -1,0 +1,306 @@
+"""Framework packs: parse a YAML file, validate it, report every problem with its location.
+
+A pack goes through ``parse`` (YAML with line numbers, duplicate keys refused) and ``validate``
+(the JSON Schema in ``pack.schema.json``, then cross-references such as an activity's strategy).
+Both collect every problem instead of stopping at the first, so an author fixes a pack in one pass.
+Writing to the database is ``services.framework_load``; nothing here touches it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator, FormatChecker
+
+from upstream.core.vocabularies import SECTORS
+
+SCHEMA_PATH = Path(__file__).with_name("pack.schema.json")
+PACK_FORMAT = "upstream-framework-pack/1"
+
+JsonPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class PackProblem:
+    file: str
+    line: int | None
+    path: JsonPath
+    message: str
+
+    @property
+    def location(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {format_path(self.path)}"
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+class PackError(Exception):
+    """A pack that cannot be used, with every problem found."""
+
+    def __init__(self, problems: Sequence[PackProblem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass
+class Pack:
+    file: str
+    data: dict[str, Any]
+    lines: dict[JsonPath, int] = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        return str(self.data["framework"]["slug"])
+
+    @property
+    def version(self) -> str:
+        return str(self.data["framework"]["version"])
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.data)
+
+    def line_of(self, path: JsonPath) -> int | None:
+        """The line of the nearest node to ``path`` that has one."""
+        probe = tuple(path)
+        while probe:
+            if probe in self.lines:
+                return self.lines[probe]
+            probe = probe[:-1]
+        return self.lines.get((), None)
+
+
+def format_path(path: JsonPath) -> str:
+    if not path:
+        return "(top)"
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def content_hash(data: dict[str, Any]) -> str:
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# --- parse -------------------------------------------------------------------------------------
+
+
+def _scalar(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    value = loader.construct_object(node, deep=True)
+    # Dates are kept as ISO strings: the schema checks their format, and the document stays JSON.
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _build(
+    loader: yaml.SafeLoader,
+    node: yaml.Node,
+    path: JsonPath,
+    lines: dict[JsonPath, int],
+    problems: list[PackProblem],
+    file: str,
+) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = _scalar(loader, key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str):
+                problems.append(
+                    PackProblem(file, key_node.start_mark.line + 1, path, "keys must be text")
+                )
+                continue
+            if key in result:
+                problems.append(
+                    PackProblem(
+                        file,
+                        key_node.start_mark.line + 1,
+                        (*path, key),
+                        f"duplicate key {key!r} (first at line {lines[(*path, key)]})",
+                    )
+                )
+                continue
+            result[key] = _build(loader, value_node, (*path, key), lines, problems, file)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _build(loader, item, (*path, index), lines, problems, file)
+            for index, item in enumerate(node.value)
+        ]
+    if not isinstance(node, yaml.ScalarNode):
+        raise yaml.YAMLError(f"unsupported YAML node at line {node.start_mark.line + 1}")
+    return _scalar(loader, node)
+
+
+def parse_text(text: str, *, file: str) -> Pack:
+    """Parse pack YAML. Raises PackError for invalid YAML or duplicate keys."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        message = f"invalid YAML: {exc.problem or exc.context or exc}"
+        raise PackError([PackProblem(file, line, (), message)]) from None
+    except yaml.YAMLError as exc:
+        raise PackError([PackProblem(file, None, (), f"invalid YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise PackError([PackProblem(file, 1, (), "the file is empty")])
+    lines: dict[JsonPath, int] = {}
+    problems: list[PackProblem] = []
+    try:
+        data = _build(loader, node, (), lines, problems, file)
+    except yaml.YAMLError as exc:
+        raise PackError([PackProblem(file, None, (), f"invalid YAML: {exc}")]) from None
+    if problems:
+        raise PackError(problems)
+    if not isinstance(data, dict):
+        raise PackError([PackProblem(file, 1, (), "a pack must be a mapping at the top level")])
+    return Pack(file=file, data=data, lines=lines)
+
+
+def parse_file(path: Path) -> Pack:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise PackError([PackProblem(str(path), None, (), f"not UTF-8 text: {exc}")]) from None
+    except OSError as exc:
+        raise PackError([PackProblem(str(path), None, (), f"cannot read: {exc}")]) from None
+    return parse_text(text, file=str(path))
+
+
+# --- validate ----------------------------------------------------------------------------------
+
+
+@cache
+def schema() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return loaded
+
+
+def _schema_problems(pack: Pack) -> Iterator[PackProblem]:
+    validator = Draft202012Validator(schema(), format_checker=FormatChecker())
+    errors = sorted(validator.iter_errors(pack.data), key=lambda e: list(map(str, e.path)))
+    for error in errors:
+        path: JsonPath = tuple(error.absolute_path)
+        message = error.message
+        if error.validator == "additionalProperties":
+            message = f"unknown field: {error.message.split('(')[-1].rstrip(')')}"
+        yield PackProblem(pack.file, pack.line_of(path), path, message)
+
+
+_COLLECTIONS = ("principles", "levels", "tiers", "strategies", "activities", "outcomes")
+_OPTIONAL_COLLECTIONS = ("factors", "definitions")
+
+
+def _items(data: dict[str, Any], kind: str) -> list[tuple[int, dict[str, Any]]]:
+    values = data.get(kind)
+    if not isinstance(values, list):
+        return []
+    return [(i, item) for i, item in enumerate(values) if isinstance(item, dict)]
+
+
+def _reference_problems(pack: Pack) -> Iterator[PackProblem]:
+    data = pack.data
+    keys: dict[str, set[str]] = {}
+    for kind in (*_COLLECTIONS, *_OPTIONAL_COLLECTIONS):
+        seen: dict[str, int] = {}
+        for index, item in _items(data, kind):
+            key = item.get("key")
+            if not isinstance(key, str):
+                continue
+            if key in seen:
+                path: JsonPath = (kind, index, "key")
+                yield PackProblem(
+                    pack.file,
+                    pack.line_of(path),
+                    path,
+                    f"duplicate {kind} key {key!r} (first at {kind}[{seen[key]}])",
+                )
+            else:
+                seen[key] = index
+        keys[kind] = set(seen)
+
+    def check(path: JsonPath, value: Any, kind: str, noun: str) -> Iterator[PackProblem]:
+        if isinstance(value, str) and value not in keys[kind]:
+            yield PackProblem(pack.file, pack.line_of(path), path, f"unknown {noun} {value!r}")
+
+    def check_list(path: JsonPath, values: Any, kind: str, noun: str) -> Iterator[PackProblem]:
+        if isinstance(values, list):
+            for i, value in enumerate(values):
+                yield from check((*path, i), value, kind, noun)
+
+    framework = data.get("framework")
+    if isinstance(framework, dict):
+        for index, aim in enumerate(framework.get("aims") or []):
+            if isinstance(aim, dict):
+                yield from check_list(
+                    ("framework", "aims", index, "tiers"), aim.get("tiers"), "tiers", "tier"
+                )
+    for index, item in _items(data, "strategies"):
+        base: JsonPath = ("strategies", index)
+        yield from check_list((*base, "levels"), item.get("levels"), "levels", "level")
+        yield from check_list((*base, "tiers"), item.get("tiers"), "tiers", "tier")
+        for i, sector in enumerate(item.get("sectors") or []):
+            if isinstance(sector, str) and sector not in SECTORS:
+                path = (*base, "sectors", i)
+                yield PackProblem(pack.file, pack.line_of(path), path, f"unknown sector {sector!r}")
+    for kind in ("activities", "outcomes"):
+        for index, item in _items(data, kind):
+            base = (kind, index)
+            yield from check((*base, "strategy"), item.get("strategy"), "strategies", "strategy")
+            if kind == "activities":
+                yield from check((*base, "level"), item.get("level"), "levels", "level")
+                yield from check((*base, "tier"), item.get("tier"), "tiers", "tier")
+    for index, item in _items(data, "factors"):
+        base = ("factors", index)
+        yield from check((*base, "level"), item.get("level"), "levels", "level")
+        yield from check_list(
+            (*base, "strategies"), item.get("strategies"), "strategies", "strategy"
+        )
+    for index, item in _items(data, "definitions"):
+        yield from check_list(
+            ("definitions", index, "see_also"), item.get("see_also"), "definitions", "definition"
+        )
+
+
+def validate(pack: Pack) -> list[PackProblem]:
+    """Every problem with the pack; an empty list means it can be loaded."""
+    problems = list(_schema_problems(pack))
+    problems.extend(_reference_problems(pack))
+    return problems
+
+
+def load_valid(path: Path) -> Pack:
+    """Parse and validate, raising PackError with every problem."""
+    pack = parse_file(path)
+    problems = validate(pack)
+    if problems:
+        raise PackError(problems)
+    return pack
+
+
+def resolve_pack_path(name_or_path: str, pack_dir: Path) -> Path:
+    """A path as given, or the name of a pack shipped with Upstream (``hhs-2024``)."""
+    candidate = Path(name_or_path)
+    if candidate.exists() or candidate.suffix in (".yaml", ".yml"):
+        return candidate
+    return pack_dir / f"{name_or_path}.yaml"
+
+
+def shipped_packs(pack_dir: Path) -> list[Path]:
+    return sorted(pack_dir.glob("*.yaml"))

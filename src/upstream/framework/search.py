@@ -1,0 +1,166 @@
+"""Full-text search over framework items, on SQLite (FTS5) and PostgreSQL alike.
+
+``SearchEntry`` rows hold the text of each item. On SQLite an FTS5 table mirrors them through
+triggers; on PostgreSQL an expression GIN index covers them (both made by migration 0002). Callers
+use ``index_version`` and ``search`` and never see which backend answered.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from upstream.framework.models import FrameworkVersion, SearchEntry
+
+KINDS = (
+    "principle",
+    "level",
+    "tier",
+    "strategy",
+    "activity",
+    "outcome",
+    "factor",
+    "definition",
+)
+_COLLECTION = {
+    "principle": "principles",
+    "level": "levels",
+    "tier": "tiers",
+    "strategy": "strategies",
+    "activity": "activities",
+    "outcome": "outcomes",
+    "factor": "factors",
+    "definition": "definitions",
+}
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+_START, _STOP = "\x02", "\x03"
+PG_VECTOR = (
+    "setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')"
+)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    key: str
+    title: str
+    snippet: str
+
+    @property
+    def snippet_html(self) -> SafeString:
+        """The snippet with matches in <mark>, everything else escaped."""
+        html = str(escape(self.snippet)).replace(_START, "<mark>").replace(_STOP, "</mark>")
+        return mark_safe(html)  # noqa: S308  (escaped above; only our own markers become tags)
+
+    @property
+    def snippet_text(self) -> str:
+        return self.snippet.replace(_START, "").replace(_STOP, "")
+
+
+def _text(item: dict[str, Any], *fields: str) -> str:
+    parts: list[str] = []
+    for name in fields:
+        value = item.get(name)
+        if isinstance(value, str):
+            parts.append(value)
+        elif isinstance(value, list):
+            for entry in value:
+                if isinstance(entry, str):
+                    parts.append(entry)
+                elif isinstance(entry, dict) and isinstance(entry.get("text"), str):
+                    parts.append(entry["text"])
+    return "\n".join(parts)
+
+
+def _entries(version: FrameworkVersion) -> list[SearchEntry]:
+    doc = version.document
+    entries = []
+    for kind in KINDS:
+        for item in doc.get(_COLLECTION[kind], []):
+            if kind == "definition":
+                title = item["term"]
+                body = _text(item, "definition")
+            else:
+                title = item["name"]
+                body = _text(item, "description", "aliases", "practices", "populations", "evidence")
+            entries.append(
+                SearchEntry(version=version, kind=kind, key=item["key"], title=title, body=body)
+            )
+    return entries
+
+
+def index_version(version: FrameworkVersion) -> int:
+    """(Re)build the search entries of a version; returns how many items were indexed."""
+    SearchEntry.objects.filter(version=version).delete()
+    entries = SearchEntry.objects.bulk_create(_entries(version))
+    return len(entries)
+
+
+def tokens(query: str) -> list[str]:
+    return [t.lower() for t in _TOKEN.findall(query)][:12]
+
+
+def search(
+    version: FrameworkVersion, query: str, *, kinds: list[str] | None = None, limit: int = 50
+) -> list[SearchHit]:
+    """Items of ``version`` matching every word of ``query`` (prefixes match), best first."""
+    words = tokens(query)
+    if not words:
+        return []
+    kind_filter = [k for k in (kinds or []) if k in KINDS]
+    if connection.vendor == "postgresql":
+        return _search_postgres(version, words, kind_filter, limit)
+    return _search_sqlite(version, words, kind_filter, limit)
+
+
+def _search_sqlite(
+    version: FrameworkVersion, words: list[str], kinds: list[str], limit: int
+) -> list[SearchHit]:
+    match = " ".join(f'"{w}"*' for w in words)
+    # Only constants and placeholders are formatted into the SQL; every value is a parameter.
+    sql = (
+        "SELECT e.kind, e.key, e.title, "  # noqa: S608
+        f"snippet(framework_search_fts, 1, '{_START}', '{_STOP}', '…', 16) "
+        "FROM framework_search_fts "
+        "JOIN framework_searchentry e ON e.id = framework_search_fts.rowid "
+        "WHERE framework_search_fts MATCH %s AND e.version_id = %s"
+    )
+    params: list[Any] = [match, version.pk]
+    if kinds:
+        sql += f" AND e.kind IN ({', '.join(['%s'] * len(kinds))})"
+        params.extend(kinds)
+    sql += " ORDER BY bm25(framework_search_fts, 10.0, 1.0) LIMIT %s"
+    params.append(limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [SearchHit(kind=r[0], key=r[1], title=r[2], snippet=r[3] or "") for r in rows]
+
+
+def _search_postgres(
+    version: FrameworkVersion, words: list[str], kinds: list[str], limit: int
+) -> list[SearchHit]:
+    tsquery = " & ".join(f"{w}:*" for w in words)
+    # Only constants and placeholders are formatted into the SQL; every value is a parameter.
+    sql = (
+        "SELECT kind, key, title, "  # noqa: S608
+        "ts_headline('english', body, q, "
+        f"'StartSel={_START}, StopSel={_STOP}, MaxWords=30, MinWords=12, ShortWord=2') "
+        f"FROM framework_searchentry, to_tsquery('english', %s) q "
+        f"WHERE version_id = %s AND ({PG_VECTOR}) @@ q"
+    )
+    params: list[Any] = [tsquery, version.pk]
+    if kinds:
+        sql += f" AND kind IN ({', '.join(['%s'] * len(kinds))})"
+        params.extend(kinds)
+    sql += f" ORDER BY ts_rank({PG_VECTOR}, q) DESC, id LIMIT %s"
+    params.append(limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [SearchHit(kind=r[0], key=r[1], title=r[2], snippet=r[3] or "") for r in rows]

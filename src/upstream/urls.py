@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from upstream.api import api
+from upstream.core import views as core_views
+
+urlpatterns = [
+    path("", include("upstream.framework.urls", namespace="framework")),
+    path("healthz", core_views.health, name="health"),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "upstream.core.views.error_400"
+handler403 = "upstream.core.views.error_403"
+handler404 = "upstream.core.views.error_404"
+handler500 = "upstream.core.views.error_500"
