@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +118,7 @@ class Command(BaseCommand):
             Path(options["output"]).write_text(text, encoding="utf-8")
             self.stdout.write(f"Wrote {fv.label} to {options['output']}")
         else:
-            sys.stdout.write(text)
+            self.stdout.write(text, ending="")
 
     def _diff(self, options: dict[str, Any]) -> None:
         default = options["framework"] or settings.DEFAULT_FRAMEWORK
