@@ -32,7 +32,12 @@ def frameworks() -> QuerySet[Framework]:
 
 def version_get(*, framework: str, version: str = LATEST) -> FrameworkVersion:
     """One version of a framework; ``latest`` is the most recently loaded. 404 if unknown."""
-    qs = FrameworkVersion.objects.select_related("framework").filter(framework__slug=framework)
+    # The stored pack document is large and only needed by diff and export: load it lazily.
+    qs = (
+        FrameworkVersion.objects.select_related("framework")
+        .defer("document")
+        .filter(framework__slug=framework)
+    )
     found = (
         qs.order_by("-loaded_at", "-id").first()
         if version == LATEST
@@ -47,6 +52,7 @@ def default_version(slug: str) -> FrameworkVersion | None:
     """The latest version of ``slug``, else of any framework, else None."""
     found = (
         FrameworkVersion.objects.select_related("framework")
+        .defer("document")
         .filter(framework__slug=slug)
         .order_by("-loaded_at", "-id")
         .first()
