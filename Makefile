@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+# uv from PATH, or bootstrapped into .tools/ (a private virtualenv) on a fresh machine.
+UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -17,9 +18,10 @@ help:
 	@echo "make test   lint, type check and the whole test suite"
 	@echo "make bench  benchmarks, each with its ratio to a reference measured in the same run"
 
-$(UV):
-	@echo "uv not found: installing it with pip (user install)"
-	python3 -m pip install --user --quiet uv
+.tools/bin/uv:
+	@echo "uv not found: installing it into .tools/ with pip"
+	python3 -m venv .tools
+	.tools/bin/python -m pip install --quiet --disable-pip-version-check uv
 
 .venv/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen
@@ -61,4 +63,4 @@ bench: assets
 	$(PY) bench/run.py
 
 clean:
-	rm -rf build var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf build var .tools .pytest_cache .mypy_cache .ruff_cache
