@@ -165,3 +165,9 @@ def test_openapi_schema_and_docs_are_served(client: Client) -> None:
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200
     assert b"/static/ninja/swagger-ui-bundle.js" in docs.content
+
+
+def test_pack_endpoint_returns_the_loaded_document(
+    client: Client, minimal_version: FrameworkVersion
+) -> None:
+    assert _json(client, f"{V}/pack") == minimal_version.document

@@ -213,3 +213,22 @@ def test_page_query_counts_do_not_grow_with_the_number_of_items(
     small = _query_counts(client, BASE)
     big = _query_counts(client, "/frameworks/big-framework/1.0")
     assert small == big
+
+
+def test_a_version_downloads_as_a_pack_that_loads_again(
+    client: Client, minimal_version: FrameworkVersion, tmp_path: Path
+) -> None:
+    import yaml
+
+    from upstream.framework.pack import load_valid
+
+    response = client.get(f"{BASE}/pack.yaml")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="test-framework-1.0.yaml"'
+    target = tmp_path / "downloaded.yaml"
+    target.write_bytes(response.content)
+    assert load_valid(target).data == minimal_version.document
+    as_json = client.get(f"{BASE}/pack.json")
+    assert as_json["Content-Type"] == "application/json"
+    assert yaml.safe_load(as_json.content) == minimal_version.document
+    assert client.get(f"{BASE}/pack.xml").status_code == 404

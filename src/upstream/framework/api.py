@@ -14,6 +14,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from upstream.framework import search as fw_search
 from upstream.framework import selectors
 from upstream.framework.diff import diff_documents
+from upstream.framework.models import FrameworkVersion
 
 router = Router(tags=["framework"])
 
@@ -251,6 +252,13 @@ def diff_versions(request: HttpRequest, framework: str, params: Query[DiffParams
 @router.get(V, response=VersionOut)
 def get_version(request: HttpRequest, framework: str, version: str) -> Any:
     return selectors.version_get(framework=framework, version=version)
+
+
+@router.get(V + "/pack", response=dict[str, Any])
+def get_pack(request: HttpRequest, framework: str, version: str) -> Any:
+    """The version as a pack document (the same shape `upstream framework load` accepts)."""
+    fv = selectors.version_get(framework=framework, version=version)
+    return FrameworkVersion.objects.values_list("document", flat=True).get(pk=fv.pk)
 
 
 @router.get(V + "/principles", response=list[PrincipleOut])

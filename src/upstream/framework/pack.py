@@ -294,6 +294,16 @@ def load_valid(path: Path) -> Pack:
     return pack
 
 
+def pack_text(document: dict[str, Any], fmt: str) -> tuple[str, str]:
+    """A pack document as YAML or JSON text, with its media type."""
+    if fmt == "json":
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n", "application/json"
+    if fmt == "yaml":
+        text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+        return text, "application/yaml"
+    raise ValueError(f"unknown pack format {fmt!r}")
+
+
 def resolve_pack_path(name_or_path: str, pack_dir: Path) -> Path:
     """A path as given, or the name of a pack shipped with Upstream (``hhs-2024``)."""
     candidate = Path(name_or_path)

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from upstream.framework import views
 
@@ -16,6 +16,7 @@ version_patterns = [
     path("matrix/", views.matrix, name="matrix"),
     path("glossary/", views.glossary, name="glossary"),
     path("search/", views.search, name="search"),
+    re_path(r"^pack\.(?P<fmt>yaml|json)$", views.pack_download, name="pack"),
 ]
 
 urlpatterns = [

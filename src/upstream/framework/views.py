@@ -14,6 +14,7 @@ from upstream.framework import diff as pack_diff
 from upstream.framework import search as fw_search
 from upstream.framework import selectors
 from upstream.framework.models import FrameworkVersion
+from upstream.framework.pack import pack_text
 
 
 def _render(
@@ -184,6 +185,18 @@ def search(request: HttpRequest, framework: str, version: str) -> HttpResponse:
         kind=kind,
         kinds=fw_search.KINDS,
     )
+
+
+@public
+def pack_download(request: HttpRequest, framework: str, version: str, fmt: str) -> HttpResponse:
+    """The loaded version as a pack file, to correct and load as a new version."""
+    fv = selectors.version_get(framework=framework, version=version)
+    document = FrameworkVersion.objects.values_list("document", flat=True).get(pk=fv.pk)
+    text, content_type = pack_text(document, fmt)
+    response = HttpResponse(text, content_type=content_type)
+    filename = f"{fv.framework.slug}-{fv.version}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @public

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -12,6 +10,7 @@ from upstream.framework import selectors, services
 from upstream.framework.diff import diff_documents
 from upstream.framework.pack import (
     PackError,
+    pack_text,
     parse_file,
     resolve_pack_path,
     shipped_packs,
@@ -110,10 +109,7 @@ class Command(BaseCommand):
     def _export(self, options: dict[str, Any]) -> None:
         slug, _, version = options["ref"].partition("@")
         fv = self._version(slug, version or selectors.LATEST)
-        if options["format"] == "json":
-            text = json.dumps(fv.document, indent=2, ensure_ascii=False) + "\n"
-        else:
-            text = yaml.safe_dump(fv.document, sort_keys=False, allow_unicode=True, width=100)
+        text, _ = pack_text(fv.document, options["format"])
         if options["output"]:
             Path(options["output"]).write_text(text, encoding="utf-8")
             self.stdout.write(f"Wrote {fv.label} to {options['output']}")
