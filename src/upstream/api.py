@@ -1,17 +1,23 @@
 """The JSON API, versioned under /api/v1/. Each domain app contributes a router.
 
 Every error has one shape: ``{"error": {"code": ..., "message": ..., "fields": {...}}}``.
+
+Deny by default: every route needs a signed-in session or an API key (``auth=`` on the API) unless
+its router is mounted with ``auth=None`` below. Only the framework knowledge base is public.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from upstream.accounts.api import AUTH
+from upstream.accounts.api import router as accounts_router
 from upstream.community.api import router as community_router
 from upstream.framework.api import router as framework_router
 
@@ -25,6 +31,7 @@ api = NinjaAPI(
         '`{"error": {"code": "...", "message": "...", "fields": {}}}`.'
     ),
     urls_namespace="api",
+    auth=AUTH,
 )
 
 
@@ -55,12 +62,21 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
     )
 
 
-@api.exception_handler(HttpError)
-def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return api.create_response(
-        request, error_body(f"http_{exc.status_code}", str(exc)), status=exc.status_code
+        request, error_body("too_large", "The request body is too large."), status=413
     )
 
 
-api.add_router("/framework", framework_router)
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 422: "invalid"}
+    code = codes.get(exc.status_code, f"http_{exc.status_code}")
+    return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
+
+
+# The framework knowledge base is public information: no credentials.
+api.add_router("/framework", framework_router, auth=None)
 api.add_router("/community", community_router)
+api.add_router("/accounts", accounts_router)

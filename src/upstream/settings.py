@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -114,7 +115,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "upstream.core",
+    "upstream.accounts",
+    "upstream.audit",
     "upstream.framework",
     "upstream.community",
 ]
@@ -126,8 +134,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "upstream.accounts.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "upstream.accounts.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",
     "upstream.core.access.AccessMiddleware",
 ]
 
@@ -145,6 +158,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "upstream.core.context_processors.site",
+                "upstream.accounts.context_processors.account",
             ],
         },
     },
@@ -175,6 +189,57 @@ else:
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Accounts: email is the sign-in name; accounts exist only by invitation.
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out accounts and addresses
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "accounts:home"
+PASSWORD_HASHERS = [
+    "upstream.accounts.hashers.UpstreamArgon2PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+PASSWORD_RESET_TIMEOUT = env_int("UPSTREAM_PASSWORD_RESET_SECONDS", 60 * 60)
+INVITATION_MAX_AGE_SECONDS = env_int("UPSTREAM_INVITATION_SECONDS", 7 * 24 * 60 * 60)
+# Re-authentication ("sudo mode") lasts this long before role changes, exports and key management.
+SUDO_SECONDS = env_int("UPSTREAM_SUDO_SECONDS", 10 * 60)
+# A session ends after this much inactivity, and in any case after SESSION_COOKIE_AGE.
+SESSION_IDLE_SECONDS = env_int("UPSTREAM_SESSION_IDLE_SECONDS", 30 * 60)
+OTP_TOTP_ISSUER = "Upstream"
+
+# Lockout (django-axes): after AXES_FAILURE_LIMIT failures for one account, or from one address.
+AXES_FAILURE_LIMIT = env_int("UPSTREAM_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = env_int("UPSTREAM_LOCKOUT_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "upstream.accounts.lockout.username_from_credentials"
+AXES_LOCKOUT_CALLABLE = "upstream.accounts.lockout.locked_out_response"
+# Not reset on success: a sign-in to one's own account would otherwise clear the failures counted
+# against other accounts from the same address.
+AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False  # axes would otherwise log the email address
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_CLIENT_IP_CALLABLE = "upstream.accounts.lockout.client_ip"
+BEHIND_PROXY = env_bool("UPSTREAM_BEHIND_PROXY", False)
+
+# Email: printed to the console unless an SMTP host is configured.
+EMAIL_HOST = env_str("UPSTREAM_EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("UPSTREAM_EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env_str("UPSTREAM_EMAIL_USER")
+    EMAIL_HOST_PASSWORD = env_secret("UPSTREAM_EMAIL_PASSWORD")
+    EMAIL_USE_TLS = env_bool("UPSTREAM_EMAIL_TLS", True)
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("UPSTREAM_EMAIL_FROM", "Upstream <no-reply@localhost>")
+# The address links in emails point to (scheme and host), e.g. https://upstream.example.org
+SITE_URL = env_str("UPSTREAM_SITE_URL", "")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -220,6 +285,9 @@ CSRF_COOKIE_SECURE = not INSECURE_HTTP
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_NAME = "upstream_session" if INSECURE_HTTP else "__Host-upstream_session"
+CSRF_COOKIE_NAME = "upstream_csrf" if INSECURE_HTTP else "__Host-upstream_csrf"
 SESSION_COOKIE_AGE = env_int("UPSTREAM_SESSION_AGE", 8 * 60 * 60)
 SECURE_SSL_REDIRECT = env_bool("UPSTREAM_SSL_REDIRECT", not INSECURE_HTTP)
 SECURE_HSTS_SECONDS = 0 if INSECURE_HTTP else env_int("UPSTREAM_HSTS_SECONDS", 31536000)
@@ -231,6 +299,26 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if env_bool("UPSTREAM_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+# Content Security Policy (django-csp 4): scripts only from this origin or with the per-response
+# nonce; no inline scripts or styles anywhere; nothing from other origins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPSTREAM_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 
 if TESTING:

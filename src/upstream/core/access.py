@@ -1,9 +1,12 @@
 """Deny by default: every view states who may open it.
 
 A view is reachable only if it is marked. ``public`` marks pages anyone may read (the framework
-knowledge base is public information). ``AccessMiddleware`` refuses any view that carries no mark,
-so a new route that forgets its rule is closed rather than open; a test walks the URLconf to prove
-every route is marked.
+knowledge base is public information). Every other mark is a rule that the marking decorator
+enforces itself: ``upstream.accounts.decorators.signed_in`` (any signed-in person, for pages about
+their own account) and ``upstream.accounts.decorators.require("org.view")`` (a member of the
+organization in the URL whose role the policy allows). ``AccessMiddleware`` refuses any view that
+carries no mark, so a new route that forgets its rule is closed rather than open; tests walk the
+URLconf to prove every route is marked and that each rule refuses the people it should.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 
 ACCESS_ATTR = "upstream_access"
 PUBLIC = "public"
+SIGNED_IN = "signed-in"
+RULE_PREFIX = "rule:"
 
 ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 
@@ -23,6 +28,12 @@ ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 def public(view: ViewT) -> ViewT:
     """Mark a view as readable by anyone, signed in or not."""
     setattr(view, ACCESS_ATTR, PUBLIC)
+    return view
+
+
+def mark(view: ViewT, rule: str) -> ViewT:
+    """Record a view's access rule (used by the decorators that enforce it)."""
+    setattr(view, ACCESS_ATTR, rule)
     return view
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Info, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -56,3 +56,45 @@ def check_database_engine_supported(app_configs: Any, **kwargs: Any) -> list[Che
             )
         ]
     return []
+
+
+@register(Tags.security)
+def check_session_and_lockout_settings(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    idle = getattr(settings, "SESSION_IDLE_SECONDS", 0)
+    if not 0 < idle <= settings.SESSION_COOKIE_AGE:
+        errors.append(
+            Error(
+                "UPSTREAM_SESSION_IDLE_SECONDS must be above 0 and at most UPSTREAM_SESSION_AGE.",
+                id="upstream.E003",
+            )
+        )
+    if (
+        getattr(settings, "AXES_FAILURE_LIMIT", 0) < 1
+        or getattr(settings, "AXES_COOLOFF_TIME", 0) <= 0
+    ):
+        errors.append(
+            Error(
+                "UPSTREAM_LOCKOUT_FAILURES and UPSTREAM_LOCKOUT_MINUTES must be at least 1.",
+                id="upstream.E004",
+            )
+        )
+    if getattr(settings, "SUDO_SECONDS", 0) <= 0:
+        errors.append(Error("UPSTREAM_SUDO_SECONDS must be above 0.", id="upstream.E005"))
+    return errors
+
+
+@register(Tags.security, deploy=True)
+def check_password_hashing_and_email(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    if "argon2" not in settings.PASSWORD_HASHERS[0].lower():
+        messages.append(Error("The first password hasher must be Argon2.", id="upstream.E006"))
+    if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
+        messages.append(
+            Info(
+                "Emails (invitations, password resets) are printed to the console.",
+                hint="Set UPSTREAM_EMAIL_HOST (and _PORT, _USER, _PASSWORD) to send them by SMTP.",
+                id="upstream.I001",
+            )
+        )
+    return messages

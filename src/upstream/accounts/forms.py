@@ -1,0 +1,269 @@
+"""Forms. Each field is rendered by accounts/includes/field.html, which ties its hint and error to
+the input with ``aria-describedby``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.password_validation import password_validators_help_texts
+from django.core.exceptions import ValidationError
+
+from upstream.accounts.models import ApiKey, Organization, state_fips_validator
+from upstream.accounts.policy import GRANTABLE, Role
+from upstream.audit.actions import ACTIONS
+from upstream.core.vocabularies import SECTORS
+
+_CLASSES = {
+    "select": "usa-select",
+    "textarea": "usa-textarea",
+    "checkboxselectmultiple": "usa-checkbox__input",
+    "radioselect": "usa-radio__input",
+    "checkbox": "usa-checkbox__input",
+}
+
+
+class UswdsForm(forms.Form):
+    """USWDS classes, and hints and errors described to assistive technology."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._describe()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self._describe()
+
+    def _set_choices(self, name: str, choices: list[tuple[str, str]]) -> None:
+        field = self.fields[name]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = choices
+
+    def _describe(self) -> None:
+        for name, field in self.fields.items():
+            bound = self[name]
+            kind = bound.widget_type
+            css = _CLASSES.get(kind, "usa-input")
+            errors = bool(
+                self.is_bound and getattr(self, "_errors", None) and self.errors.get(name)
+            )
+            if errors and css == "usa-input":
+                css += " usa-input--error"
+            field.widget.attrs["class"] = css
+            described = []
+            if field.help_text:
+                described.append(f"{bound.auto_id}-hint")
+            if errors:
+                described.append(f"{bound.auto_id}-error")
+                field.widget.attrs["aria-invalid"] = "true"
+            else:
+                field.widget.attrs.pop("aria-invalid", None)
+            if described and kind not in ("checkboxselectmultiple", "radioselect"):
+                field.widget.attrs["aria-describedby"] = " ".join(described)
+            else:
+                field.widget.attrs.pop("aria-describedby", None)
+
+
+def _password_help() -> str:
+    return " ".join(password_validators_help_texts())
+
+
+class SignInForm(UswdsForm):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class EmailForm(UswdsForm):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class NewPasswordForm(UswdsForm):
+    password1 = forms.CharField(
+        label="New password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="New password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = _password_help()
+        self._describe()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", "The two passwords are not the same.")
+        return data
+
+
+class AcceptInvitationForm(NewPasswordForm):
+    full_name = forms.CharField(
+        label="Your name", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    field_order = ["full_name", "password1", "password2"]
+
+
+class CodeForm(UswdsForm):
+    code = forms.CharField(
+        label="One-time code",
+        max_length=20,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text"}),
+    )
+
+
+class EnrollForm(UswdsForm):
+    code = forms.CharField(
+        label="6-digit code from your app",
+        max_length=6,
+        min_length=6,
+        help_text="Scan the QR code or type the key into your authenticator app, then enter "
+        "the code it shows.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class ConfirmIdentityForm(UswdsForm):
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(
+        label="One-time code",
+        max_length=20,
+        required=False,
+        help_text="Needed if you use two-factor sign-in.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+
+
+def role_choices(grantor_role: str) -> list[tuple[str, str]]:
+    allowed = GRANTABLE.get(Role(grantor_role), frozenset())
+    return [(role.value, role.label) for role in Role if role in allowed]
+
+
+class InviteForm(UswdsForm):
+    email = forms.EmailField(label="Email address", max_length=254)
+    role = forms.ChoiceField(
+        label="Role",
+        help_text="Administrators, screeners and providers must set up two-factor sign-in.",
+    )
+
+    def __init__(self, *args: Any, grantor_role: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_choices("role", role_choices(grantor_role))
+
+
+class RoleForm(UswdsForm):
+    role = forms.ChoiceField(label="Role")
+
+    def __init__(self, *args: Any, grantor_role: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_choices("role", role_choices(grantor_role))
+
+
+class OrganizationForm(UswdsForm):
+    name = forms.CharField(label="Name", max_length=200)
+    sectors = forms.MultipleChoiceField(
+        label="Sectors",
+        choices=list(SECTORS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Every sector the organization works in.",
+    )
+    county_fips = forms.RegexField(
+        label="County FIPS code",
+        regex=r"^\d{5}$",
+        required=False,
+        help_text="Five digits, for example 39049 for Franklin County, Ohio.",
+        error_messages={"invalid": "A county FIPS code is five digits."},
+    )
+    contact_email = forms.EmailField(label="Contact email", required=False)
+    contact_phone = forms.CharField(label="Contact phone", max_length=40, required=False)
+    website = forms.URLField(label="Website", required=False, assume_scheme="https")
+    address = forms.CharField(label="Address", max_length=300, required=False)
+
+    @classmethod
+    def initial_for(cls, org: Organization) -> dict[str, Any]:
+        return {name: getattr(org, name) for name in cls.base_fields}
+
+
+class ApiKeyForm(UswdsForm):
+    name = forms.CharField(
+        label="Key name", max_length=100, help_text="What uses the key, e.g. “county dashboard”."
+    )
+    scope = forms.ChoiceField(
+        label="Access", choices=ApiKey.Scope.choices, widget=forms.RadioSelect, initial="read"
+    )
+
+
+class CoalitionForm(UswdsForm):
+    name = forms.CharField(label="Coalition name", max_length=200)
+    state_fips = forms.CharField(
+        label="State FIPS code",
+        max_length=2,
+        validators=[state_fips_validator],
+        help_text="Two digits, for example 39 for Ohio.",
+    )
+    county_fips = forms.CharField(
+        label="County FIPS codes",
+        required=False,
+        help_text="Five-digit codes separated by commas; leave empty for the whole state.",
+    )
+    description = forms.CharField(label="Description", required=False, widget=forms.Textarea)
+
+    def clean_county_fips(self) -> list[str]:
+        raw = self.cleaned_data.get("county_fips") or ""
+        codes = [code.strip() for code in raw.split(",") if code.strip()]
+        bad = [code for code in codes if not (len(code) == 5 and code.isdigit())]
+        if bad:
+            raise ValidationError("Each county FIPS code is five digits.")
+        return codes
+
+
+class CoalitionInviteForm(UswdsForm):
+    organization = forms.ChoiceField(label="Organization to invite")
+
+    def __init__(self, *args: Any, organizations: list[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_choices(
+            "organization",
+            [
+                ("", "- Select -"),
+                *[(str(org.uuid), org.name) for org in organizations],
+            ],
+        )
+
+
+class AuditFilterForm(UswdsForm):
+    person = forms.ChoiceField(label="Person", required=False)
+    action = forms.ChoiceField(
+        label="Action", required=False, choices=[("", "Any action"), *ACTIONS.items()]
+    )
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_choices("person", [("", "Anyone"), *people])

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.urls import reverse
+
+from upstream.accounts import services
+from upstream.accounts.models import Organization
+from upstream.core.vocabularies import SECTORS
+
+
+class Command(BaseCommand):
+    help = (
+        "Operator tasks: `upstream accounts bootstrap` creates an organization and invites its "
+        "first administrator."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        boot = sub.add_parser(
+            "bootstrap", help="Create an organization and invite its first admin."
+        )
+        boot.add_argument("--org", required=True, help="Organization name.")
+        boot.add_argument(
+            "--sector",
+            action="append",
+            required=True,
+            choices=sorted(SECTORS),
+            help="A sector key (repeat for several).",
+        )
+        boot.add_argument("--state", required=True, help="State FIPS code, e.g. 39.")
+        boot.add_argument("--county", default="", help="County FIPS code, e.g. 39049.")
+        boot.add_argument("--admin-email", required=True, help="Who becomes the first admin.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if Organization.objects.filter(name=options["org"]).exists():
+            raise CommandError(f"An organization named {options['org']!r} already exists.")
+        try:
+            with transaction.atomic():
+                org = services.organization_create(
+                    actor=None,
+                    name=options["org"],
+                    sectors=options["sector"],
+                    state_fips=options["state"],
+                    county_fips=options["county"],
+                )
+                _, token = services.invitation_create_by_operator(
+                    organization=org, email=options["admin_email"]
+                )
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
+        link = services.absolute_url(reverse("accounts:invitation_accept", args=[token]))
+        self.stdout.write(f"Created {org.name} ({org.uuid}).")
+        self.stdout.write(
+            "The invitation was emailed. It works once, for a limited time; "
+            f"the link (prefix it with the site's address if it has none) is:\n{link}"
+        )

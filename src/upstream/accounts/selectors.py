@@ -1,0 +1,253 @@
+"""Reads of tenant data. Each takes the user (or their membership) and returns only what they may
+see; another organization's object raises Http404 so that its existence is not revealed."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from upstream.accounts.models import (
+    ApiKey,
+    Coalition,
+    CoalitionInvitation,
+    CoalitionMembership,
+    Invitation,
+    Membership,
+    Organization,
+    User,
+)
+from upstream.accounts.policy import check
+from upstream.core.vocabularies import SECTORS
+
+
+def _as_uuid(value: Any) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise Http404 from None
+
+
+def memberships_for(*, user: Any) -> QuerySet[Membership]:
+    """The user's active memberships, with their organizations."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Membership.objects.none()
+    return (
+        Membership.active.filter(user=user)
+        .select_related("organization", "user")
+        .order_by("organization__name")
+    )
+
+
+def membership_for(*, user: Any, org_uuid: Any) -> Membership:
+    """The user's active membership in that organization, or 404."""
+    membership = memberships_for(user=user).filter(organization__uuid=_as_uuid(org_uuid)).first()
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def members_of(*, membership: Membership) -> QuerySet[Membership]:
+    check(membership, "member.view")
+    return (
+        Membership.active.filter(organization_id=membership.organization_id)
+        .select_related("user")
+        .order_by("user__email")
+    )
+
+
+def member_get(*, membership: Membership, member_uuid: Any) -> Membership:
+    check(membership, "member.view")
+    member = (
+        Membership.active.filter(
+            organization_id=membership.organization_id, uuid=_as_uuid(member_uuid)
+        )
+        .select_related("user", "organization")
+        .first()
+    )
+    if member is None:
+        raise Http404
+    return member
+
+
+def invitations_open(*, membership: Membership) -> list[Invitation]:
+    check(membership, "member.invite")
+    return [
+        invitation
+        for invitation in Invitation.objects.filter(
+            organization_id=membership.organization_id,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+        if invitation.is_open
+    ]
+
+
+def invitation_get(*, membership: Membership, invitation_uuid: Any) -> Invitation:
+    check(membership, "member.invite")
+    invitation = Invitation.objects.filter(
+        organization_id=membership.organization_id, uuid=_as_uuid(invitation_uuid)
+    ).first()
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def invitation_by_token(*, token: str) -> Invitation | None:
+    """The open invitation a link's token belongs to, or None (unknown, used or expired)."""
+    from upstream.accounts.services import token_hash
+
+    invitation = (
+        Invitation.objects.select_related("organization")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    return invitation if invitation is not None and invitation.is_open else None
+
+
+def member_counts(*, membership: Membership) -> dict[str, int]:
+    check(membership, "org.view")
+    rows = (
+        Membership.active.filter(organization_id=membership.organization_id)
+        .values("role")
+        .annotate(n=Count("id"))
+    )
+    return {row["role"]: row["n"] for row in rows}
+
+
+def apikeys_of(*, membership: Membership) -> QuerySet[ApiKey]:
+    check(membership, "apikey.manage")
+    return ApiKey.objects.filter(organization_id=membership.organization_id).select_related(
+        "membership__user"
+    )
+
+
+def apikey_get(*, membership: Membership, key_uuid: Any) -> ApiKey:
+    key = apikeys_of(membership=membership).filter(uuid=_as_uuid(key_uuid)).first()
+    if key is None:
+        raise Http404
+    return key
+
+
+def apikey_for_secret(*, secret: str) -> ApiKey | None:
+    """The live key for a presented secret: not revoked, and its creator still a member."""
+    import hmac
+
+    from upstream.accounts.services import API_KEY_PREFIX, token_hash
+
+    if not secret.startswith(API_KEY_PREFIX):
+        return None
+    prefix = secret[len(API_KEY_PREFIX) :].split("_", 1)[0]
+    key = (
+        ApiKey.objects.select_related("membership__user", "membership__organization")
+        .filter(prefix=prefix, revoked_at__isnull=True)
+        .first()
+    )
+    if key is None or not hmac.compare_digest(key.key_hash, token_hash(secret)):
+        return None
+    if not key.membership.is_active or not key.membership.user.is_active:
+        return None
+    return key
+
+
+def coalitions_of(*, membership: Membership) -> QuerySet[Coalition]:
+    check(membership, "coalition.view")
+    return (
+        Coalition.objects.filter(
+            members__organization_id=membership.organization_id, members__left_at__isnull=True
+        )
+        .select_related("lead_organization")
+        .distinct()
+    )
+
+
+def coalition_get(*, membership: Membership, coalition_uuid: Any) -> Coalition:
+    """A coalition the organization belongs to, or has an open invitation from."""
+    check(membership, "coalition.view")
+    coalition = (
+        Coalition.objects.filter(uuid=_as_uuid(coalition_uuid))
+        .filter(
+            Q(members__organization_id=membership.organization_id, members__left_at__isnull=True)
+            | Q(
+                invitations__organization_id=membership.organization_id,
+                invitations__accepted_at__isnull=True,
+                invitations__declined_at__isnull=True,
+            )
+        )
+        .select_related("lead_organization")
+        .distinct()
+        .first()
+    )
+    if coalition is None:
+        raise Http404
+    return coalition
+
+
+def coalition_members_by_sector(
+    *, membership: Membership, coalition: Coalition
+) -> list[tuple[str, list[Organization]]]:
+    """Member organizations grouped under each of their sectors, in vocabulary order."""
+    check(membership, "coalition.view")
+    orgs = Organization.objects.filter(
+        coalition_memberships__coalition=coalition, coalition_memberships__left_at__isnull=True
+    ).order_by("name")
+    groups: dict[str, list[Organization]] = defaultdict(list)
+    for org in orgs:
+        for sector in org.sectors or ["other"]:
+            groups[sector].append(org)
+    return [(label, groups[key]) for key, label in SECTORS.items() if groups.get(key)]
+
+
+def coalition_member_count(*, coalition: Coalition) -> int:
+    return CoalitionMembership.objects.filter(coalition=coalition, left_at__isnull=True).count()
+
+
+def coalition_invitations_for(*, membership: Membership) -> list[CoalitionInvitation]:
+    check(membership, "coalition.view")
+    return [
+        invitation
+        for invitation in CoalitionInvitation.objects.filter(
+            organization_id=membership.organization_id,
+            accepted_at__isnull=True,
+            declined_at__isnull=True,
+        ).select_related("coalition", "coalition__lead_organization")
+        if invitation.is_open
+    ]
+
+
+def coalition_invitation_get(
+    *, membership: Membership, invitation_uuid: Any
+) -> CoalitionInvitation:
+    check(membership, "coalition.view")
+    invitation = (
+        CoalitionInvitation.objects.filter(
+            organization_id=membership.organization_id, uuid=_as_uuid(invitation_uuid)
+        )
+        .select_related("coalition", "coalition__lead_organization")
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def organizations_to_invite(
+    *, membership: Membership, coalition: Coalition
+) -> QuerySet[Organization]:
+    """Organizations the lead may invite: every other organization not already a member.
+    Only names are shown (organizations are listed publicly in coalition directories)."""
+    check(membership, "coalition.manage")
+    if coalition.lead_organization_id != membership.organization_id:
+        return Organization.objects.none()
+    return Organization.objects.exclude(
+        coalition_memberships__coalition=coalition, coalition_memberships__left_at__isnull=True
+    ).order_by("name")
+
+
+def user_by_email(*, email: str) -> User | None:
+    return User.objects.filter(email=email.strip().lower()).first()

@@ -1,0 +1,81 @@
+"""When two-factor sign-in is required, and sudo mode (a fresh re-authentication)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Literal
+
+from django.conf import settings
+from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from upstream.accounts.models import Membership
+from upstream.accounts.policy import TWO_FACTOR_ROLES
+
+SUDO_SESSION_KEY = "upstream_sudo_until"
+RECOVERY_CODES = 10
+
+
+def has_totp(user: Any) -> bool:
+    """Whether the user has a confirmed authenticator (remembered on the user object, which lives
+    for one request)."""
+    cached = getattr(user, "_upstream_has_totp", None)
+    if cached is None:
+        cached = bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+        user._upstream_has_totp = cached
+    return bool(cached)
+
+
+def two_factor_required(user: Any) -> bool:
+    """Required for anyone holding a role that sees personal data, and for anyone who set it up."""
+    if has_totp(user):
+        return True
+    return Membership.active.filter(user=user, role__in=list(TWO_FACTOR_ROLES)).exists()
+
+
+def two_factor_state(request: HttpRequest) -> Literal["ok", "enroll", "verify"]:
+    user: Any = request.user
+    if user.is_verified():
+        return "ok"
+    if has_totp(user):
+        return "verify"
+    if Membership.active.filter(user=user, role__in=list(TWO_FACTOR_ROLES)).exists():
+        return "enroll"
+    return "ok"
+
+
+def verify_code(user: Any, code: str) -> tuple[Any | None, bool]:
+    """The device that accepts ``code`` (TOTP first, then a one-time recovery code), and whether
+    it was a recovery code."""
+    code = "".join(code.split())
+    if not code:
+        return None, False
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        if code.isdigit() and device.verify_token(code):
+            return device, False
+    for static in StaticDevice.objects.filter(user=user, confirmed=True):
+        if static.verify_token(code.lower()):
+            return static, True
+    return None, False
+
+
+def new_recovery_codes(user: Any) -> list[str]:
+    """Replace the user's recovery codes; return them for showing once."""
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name="recovery", defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    for code in codes:
+        device.token_set.create(token=code)
+    return codes
+
+
+def sudo_active(request: HttpRequest) -> bool:
+    until = request.session.get(SUDO_SESSION_KEY, 0)
+    return isinstance(until, int | float) and until > time.time()
+
+
+def sudo_start(request: HttpRequest) -> None:
+    request.session[SUDO_SESSION_KEY] = int(time.time()) + settings.SUDO_SECONDS

@@ -1,0 +1,137 @@
+"""Coalitions: a lead organization invites others over a geography; members are shown by sector."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from upstream.accounts import forms, policy, selectors, services
+from upstream.accounts.decorators import require
+from upstream.accounts.models import Membership, Organization
+
+
+@require("coalition.view")
+def coalition_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+    can_manage = policy.may(membership, "coalition.manage")
+    form = forms.CoalitionForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        if form is None:
+            policy.check(membership, "coalition.manage")
+        elif form.is_valid():
+            try:
+                with transaction.atomic():
+                    coalition = services.coalition_create(actor=membership, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "The coalition is created.")
+                return redirect(
+                    "accounts:coalition", org=membership.organization.uuid, coalition=coalition.uuid
+                )
+    return render(
+        request,
+        "accounts/coalition_list.html",
+        {
+            "org": membership.organization,
+            "coalitions": list(selectors.coalitions_of(membership=membership)),
+            "invitations": selectors.coalition_invitations_for(membership=membership),
+            "form": form,
+            "can_manage": can_manage,
+        },
+    )
+
+
+@require("coalition.view")
+def coalition_detail(request: HttpRequest, membership: Membership, coalition: str) -> HttpResponse:
+    item = selectors.coalition_get(membership=membership, coalition_uuid=coalition)
+    is_lead = item.lead_organization_id == membership.organization_id
+    can_manage = policy.may(membership, "coalition.manage")
+    invite_form = None
+    if can_manage and is_lead:
+        invite_form = forms.CoalitionInviteForm(
+            organizations=list(
+                selectors.organizations_to_invite(membership=membership, coalition=item)
+            )
+        )
+    return render(
+        request,
+        "accounts/coalition_detail.html",
+        {
+            "org": membership.organization,
+            "coalition": item,
+            "is_lead": is_lead,
+            "can_manage": can_manage,
+            "by_sector": selectors.coalition_members_by_sector(
+                membership=membership, coalition=item
+            ),
+            "member_count": selectors.coalition_member_count(coalition=item),
+            "invite_form": invite_form,
+        },
+    )
+
+
+@require("coalition.manage")
+@require_POST
+def coalition_invite(request: HttpRequest, membership: Membership, coalition: str) -> HttpResponse:
+    item = selectors.coalition_get(membership=membership, coalition_uuid=coalition)
+    candidates = {
+        str(org.uuid): org
+        for org in selectors.organizations_to_invite(membership=membership, coalition=item)
+    }
+    form = forms.CoalitionInviteForm(request.POST, organizations=list(candidates.values()))
+    target: Organization | None = (
+        candidates.get(form.cleaned_data["organization"]) if form.is_valid() else None
+    )
+    if target is None:
+        messages.error(request, "Choose an organization from the list.")
+    else:
+        try:
+            with transaction.atomic():
+                services.coalition_invite(actor=membership, coalition=item, organization=target)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{target.name} is invited.")
+    return redirect("accounts:coalition", org=membership.organization.uuid, coalition=item.uuid)
+
+
+@require("coalition.manage")
+@require_POST
+def coalition_leave(request: HttpRequest, membership: Membership, coalition: str) -> HttpResponse:
+    item = selectors.coalition_get(membership=membership, coalition_uuid=coalition)
+    try:
+        with transaction.atomic():
+            services.coalition_leave(actor=membership, coalition=item)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("accounts:coalition", org=membership.organization.uuid, coalition=item.uuid)
+    messages.success(request, f"Your organization left {item.name}.")
+    return redirect("accounts:coalitions", org=membership.organization.uuid)
+
+
+@require("coalition.manage")
+@require_POST
+def coalition_answer(request: HttpRequest, membership: Membership, invitation: str) -> HttpResponse:
+    item = selectors.coalition_invitation_get(membership=membership, invitation_uuid=invitation)
+    answer = request.POST.get("answer")
+    if answer not in ("accept", "decline"):
+        raise Http404
+    try:
+        with transaction.atomic():
+            services.coalition_invitation_answer(
+                actor=membership, invitation=item, accept=answer == "accept"
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"You joined {item.coalition.name}."
+            if answer == "accept"
+            else "The invitation is declined.",
+        )
+    return redirect("accounts:coalitions", org=membership.organization.uuid)

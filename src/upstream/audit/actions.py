@@ -1,0 +1,37 @@
+"""Every audit action, with a label for filters. Later features add theirs here."""
+
+from __future__ import annotations
+
+ACTIONS: dict[str, str] = {
+    "auth.sign_in": "Signed in",
+    "auth.sign_in_failed": "Failed sign-in",
+    "auth.sign_out": "Signed out",
+    "auth.locked_out": "Locked out after failed sign-ins",
+    "auth.unlocked": "Lockout cleared",
+    "auth.password_reset_requested": "Password reset requested",
+    "auth.password_reset": "Password reset",
+    "auth.reauthenticated": "Confirmed identity (sudo mode)",
+    "auth.two_factor_enrolled": "Two-factor sign-in set up",
+    "auth.two_factor_failed": "Wrong one-time code",
+    "auth.recovery_code_used": "Recovery code used",
+    "org.created": "Organization created",
+    "org.updated": "Organization details changed",
+    "member.invited": "Person invited",
+    "member.invitation_revoked": "Invitation revoked",
+    "member.joined": "Invitation accepted",
+    "member.added": "Member added by an operator",
+    "member.role_changed": "Role changed",
+    "member.removed": "Member removed",
+    "apikey.created": "API key created",
+    "apikey.revoked": "API key revoked",
+    "coalition.created": "Coalition created",
+    "coalition.invited": "Organization invited to a coalition",
+    "coalition.joined": "Organization joined a coalition",
+    "coalition.declined": "Coalition invitation declined",
+    "coalition.left": "Organization left a coalition",
+    "personal.created": "Personal record created",
+    "personal.viewed": "Personal record viewed",
+    "personal.updated": "Personal record updated",
+    "personal.deleted": "Personal record deleted",
+    "personal.exported": "Personal records exported",
+}

@@ -1,0 +1,35 @@
+"""Reads of the audit log, always for one organization the user administers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from upstream.accounts.models import Membership
+from upstream.accounts.policy import check
+from upstream.audit.models import AuditEvent
+
+
+def audit_events_for(
+    *,
+    membership: Membership,
+    actor_uuid: str | None = None,
+    action: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[AuditEvent]:
+    """Events of the membership's organization, newest first, filtered."""
+    check(membership, "audit.view")
+    events = AuditEvent.objects.filter(organization_id=membership.organization_id).select_related(
+        "actor"
+    )
+    if actor_uuid:
+        events = events.filter(actor__uuid=actor_uuid)
+    if action:
+        events = events.filter(action=action)
+    if date_from:
+        events = events.filter(created_at__date__gte=date_from)
+    if date_to:
+        events = events.filter(created_at__date__lte=date_to)
+    return events.order_by("-seq")
