@@ -231,7 +231,7 @@ def validate_long_rows(
             )
         else:
             seen[key] = r.row
-    if not replace and not problems and rows:
+    if not replace and rows:
         stored = set(
             Observation.objects.filter(
                 geography__geography_set=gs,
@@ -259,9 +259,9 @@ def import_long_csv(
     """Import ``fips,indicator,year,value[,moe]`` rows, all or nothing."""
     gs = _geography_set(geography_set)
     rows, problems = parse_long_csv(text)
-    if not problems:
+    if not (len(problems) == 1 and problems[0].row is None):  # a header problem stops here
         more, geographies, indicators = validate_long_rows(rows, gs, replace=replace)
-        problems += more
+        problems = sorted(problems + more, key=lambda p: p.row or 0)
     if problems:
         raise CommunityDataError(problems, source=source)
     if not rows:
