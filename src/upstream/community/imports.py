@@ -213,8 +213,8 @@ def validate_long_rows(
             _add(
                 problems,
                 Problem(
-                    f"unknown indicator {r.indicator!r} (define it first: "
-                    "`upstream community indicator add` or the API)",
+                    f"unknown indicator {r.indicator!r} (define it first with "
+                    "`upstream community indicator add`)",
                     r.row,
                     "indicator",
                 ),
