@@ -119,3 +119,20 @@ def test_index_page_shows_its_definition_and_provenance(
     assert "Geographies whose Pop is zero or missing" in html
     listing = client.get("/community/indices/").content.decode()
     assert 'href="/community/indices/tvi/">Trafficking vulnerability</a>' in listing
+
+
+def test_an_index_ranked_within_states_maps_its_in_state_percentiles(
+    client: Client, small_data: None
+) -> None:
+    from tests.community.conftest import spec
+    from upstream.community.services import index_compute, index_define
+
+    index_compute(index=index_define(spec=spec(key="tvi-state", ranking="state")))
+    html = client.get("/community/?show=index:tvi-state").content.decode()
+    values = spec_of(html)["layer"][1]["transform"][0]["from"]["data"]["values"]
+    by_fips = {v["fips"]: v["value"] for v in values}
+    assert by_fips == {"42001": 1.0, "42003": 0.5, "42005": 0.0}  # New York's one county: unranked
+    assert (
+        'aria-sort="descending"><a class="usa-link" '
+        'href="?show=index%3Atvi-state&amp;sort=state_percentile' in html
+    )

@@ -176,6 +176,7 @@ def measure_table(
             results = results.filter(geography__state_fips=state)
             in_state = in_state.filter(geography__state_fips=state)
         state_pct = dict(in_state.values_list("geography_id", "percentile"))
+        by_state = measure.index.ranking == "state"  # the map shows the index's own ranking
         for r in results.select_related("geography__parent").only(
             "score",
             "percentile",
@@ -191,7 +192,7 @@ def measure_table(
                     "fips": r.geography.fips,
                     "name": r.geography.name,
                     "state": r.geography.parent.name if r.geography.parent else "",
-                    "value": r.percentile,
+                    "value": state_pct.get(r.geography_id) if by_state else r.percentile,
                     "score": r.score,
                     "percentile": r.percentile,
                     "state_percentile": state_pct.get(r.geography_id),

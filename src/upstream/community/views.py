@@ -50,7 +50,9 @@ def map_spec(measure: Measure, rows: list[dict[str, Any]], state_name: str) -> d
     if rows and state_name:
         state_filter = [{"filter": f"slice(datum.id, 0, 2) == '{rows[0]['fips'][:2]}'"}]
     is_index = measure.index is not None
-    value_title = "Percentile (national)" if is_index else f"{measure.label} ({measure.unit})"
+    by_state = is_index and measure.index is not None and measure.index.ranking == "state"
+    scope = "in state" if by_state else "national"
+    value_title = f"Percentile ({scope})" if is_index else f"{measure.label} ({measure.unit})"
     values = [
         {"fips": r["fips"], "name": r["name"], "state": r["state"], "value": r["value"]}
         for r in rows
@@ -167,7 +169,10 @@ def map_page(request: HttpRequest) -> HttpResponse:
         labels += [("value", f"{measure.label}")]
     for key, label in labels:
         active = key == sort or (
-            key == "percentile" and sort == "value" and measure and measure.index
+            sort == "value"
+            and measure is not None
+            and measure.index is not None
+            and key == ("state_percentile" if measure.index.ranking == "state" else "percentile")
         )
         next_order = "asc" if active and descending else "desc"
         if not active and key in ("name", "state"):
