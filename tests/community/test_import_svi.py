@@ -4,6 +4,7 @@ reproduces CDC's published results exactly; vintage mismatches are reported per 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -237,3 +238,28 @@ def test_fetch_svi_offline_says_how_to_use_a_local_file(
     with pytest.raises(CommandError, match=r"offline.*fetch-svi --year 2022 --file PATH"):
         call_command("community", "fetch-svi", "--year", "2022")
     assert Observation.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_fetch_svi_downloads_from_the_configured_address(
+    us2023: GeographySet,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+) -> None:
+    import io
+    import urllib.request
+
+    values = [[float(i + j) for j in range(16)] for i in range(3)]
+    body = small_svi([("1001", 10, values[0]), ("1003", 10, values[1]), ("1005", 10, values[2])])
+    asked: list[str] = []
+
+    def fake_urlopen(url: str, timeout: float) -> io.BytesIO:
+        asked.append(url)
+        return io.BytesIO(body.encode("utf-8"))
+
+    settings.COMMUNITY_SVI_URL = "https://example.invalid/SVI_{year}.csv"
+    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
+    call_command("community", "fetch-svi", "--year", "2022")
+    assert asked == ["https://example.invalid/SVI_2022.csv"]
+    assert IndexResult.objects.filter(index__key="svi-2022", scope="national").count() == 3

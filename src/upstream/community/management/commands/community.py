@@ -169,18 +169,19 @@ class Command(BaseCommand):
             return
         year = options["year"]
         url = settings.COMMUNITY_SVI_URL.format(year=year)
-        target = Path(tempfile.mkdtemp(prefix="upstream-svi-")) / f"SVI_{year}_US_county.csv"
-        self.stdout.write(f"Downloading {url} ...")
-        try:
-            with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:  # noqa: S310
-                target.write_bytes(response.read())
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            raise CommandError(
-                f"cannot download the SVI {year} file from {url} ({exc}). This machine may be "
-                "offline: download the file elsewhere and run "
-                f"`upstream community fetch-svi --year {year} --file PATH`."
-            ) from exc
-        self._svi_from(target, options)
+        with tempfile.TemporaryDirectory(prefix="upstream-svi-") as folder:
+            target = Path(folder) / f"SVI_{year}_US_county.csv"
+            self.stdout.write(f"Downloading {url} ...")
+            try:
+                with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:  # noqa: S310
+                    target.write_bytes(response.read())
+            except (urllib.error.URLError, TimeoutError, OSError) as exc:
+                raise CommandError(
+                    f"cannot download the SVI {year} file from {url} ({exc}). This machine may "
+                    "be offline: download the file elsewhere and run "
+                    f"`upstream community fetch-svi --year {year} --file PATH`."
+                ) from exc
+            self._svi_from(target, options)
 
     # -- indices ---------------------------------------------------------------------------
 
