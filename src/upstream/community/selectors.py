@@ -362,3 +362,105 @@ def county_profile(index: IndexDefinition, fips: str) -> dict[str, Any]:
         "state_rank": _rank(all_state, in_state.percentile if in_state else None),
         "themes": themes,
     }
+
+
+# ---------------------------------------------------------------------------
+# an area's vulnerability, for planning
+# ---------------------------------------------------------------------------
+
+# Who each SVI variable points to, in the words a prevention plan uses.
+PRIORITY_POPULATIONS: dict[str, str] = {
+    "svi-pov150": "people with low incomes",
+    "svi-unemp": "unemployed people",
+    "svi-hburd": "households at risk of housing instability (cost-burdened)",
+    "svi-nohsdp": "adults without a high school diploma",
+    "svi-uninsur": "people without health insurance",
+    "svi-age65": "older adults",
+    "svi-age17": "children and youth",
+    "svi-disabl": "people with disabilities",
+    "svi-sngpnt": "single-parent households",
+    "svi-limeng": "people with limited English proficiency",
+    "svi-minrty": "racial and ethnic minority communities",
+    "svi-munit": "residents of large multi-unit housing",
+    "svi-mobile": "residents of mobile homes",
+    "svi-crowd": "crowded households",
+    "svi-noveh": "households without a vehicle",
+    "svi-groupq": "people living in group quarters",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AreaTheme:
+    key: str
+    name: str
+    mean_percentile: float | None
+    high: list[str]  # FIPS codes of the area's geographies at or above the threshold
+
+
+@dataclass(frozen=True, slots=True)
+class AreaPopulation:
+    indicator: str
+    label: str
+    flagged: list[str]  # FIPS codes where the variable is flagged (>= 0.90)
+
+
+@dataclass(frozen=True, slots=True)
+class AreaVulnerability:
+    index: IndexDefinition
+    fips: list[str]
+    missing: list[str]
+    themes: list[AreaTheme]
+    priority_populations: list[AreaPopulation]
+
+    @property
+    def high_themes(self) -> list[AreaTheme]:
+        return [t for t in self.themes if t.high]
+
+
+def area_vulnerability(
+    *, index: IndexDefinition, fips: list[str], threshold: float = 0.75
+) -> AreaVulnerability:
+    """Where a plan's area (a list of geographies) ranks high on an index, nationally.
+
+    Themes list the geographies whose theme percentile is at least ``threshold``; priority
+    populations are the variables flagged (90th percentile or more) in any of them, most
+    often flagged first. This is what the planning gap analysis reads.
+    """
+    results = {
+        r.geography.fips: r
+        for r in IndexResult.objects.filter(
+            index=index, scope="national", geography__fips__in=fips
+        ).select_related("geography")
+    }
+    names = dict(
+        IndicatorDefinition.objects.filter(key__in=index.indicator_keys).values_list("key", "name")
+    )
+    themes = []
+    for theme in index.themes:
+        key = theme["key"]
+        values = {f: r.themes.get(key, {}).get("percentile") for f, r in sorted(results.items())}
+        present = [v for v in values.values() if v is not None]
+        themes.append(
+            AreaTheme(
+                key=key,
+                name=theme.get("name", key),
+                mean_percentile=round(sum(present) / len(present), 4) if present else None,
+                high=[f for f, v in values.items() if v is not None and v >= threshold],
+            )
+        )
+    populations = []
+    for key in index.indicator_keys:
+        flagged = [
+            f for f, r in sorted(results.items()) if r.variables.get(key, {}).get("flag") == 1
+        ]
+        if flagged:
+            label = PRIORITY_POPULATIONS.get(key, names.get(key, key))
+            populations.append(AreaPopulation(key, label, flagged))
+    populations.sort(key=lambda p: (-len(p.flagged), p.indicator))
+    return AreaVulnerability(
+        index=index,
+        fips=sorted(results),
+        missing=sorted(set(fips) - set(results)),
+        themes=themes,
+        priority_populations=populations,
+    )
