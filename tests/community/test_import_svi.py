@@ -263,3 +263,37 @@ def test_fetch_svi_downloads_from_the_configured_address(
     call_command("community", "fetch-svi", "--year", "2022")
     assert asked == ["https://example.invalid/SVI_2022.csv"]
     assert IndexResult.objects.filter(index__key="svi-2022", scope="national").count() == 3
+
+
+@pytest.mark.django_db
+def test_importing_a_tract_file_again_does_not_compute_a_county_index(
+    us2023: GeographySet, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    values = [[float(i + j) for j in range(16)] for i in range(2)]
+    path = write(
+        tmp_path,
+        "SVI_2022_tracts.csv",
+        small_svi([("1001020100", 900, values[0]), ("1001020200", 800, values[1])]),
+    )
+    call_command("community", "import-svi", str(path))
+    call_command("community", "import-svi", str(path))
+    out = capsys.readouterr().out
+    assert out.count("Define a tract index with `kind: tract`") == 2
+    assert not IndexDefinition.objects.exists()
+    assert Observation.objects.count() == 2 * 17
+
+
+@pytest.mark.django_db
+def test_a_tract_index_ranks_the_imported_tracts(us2023: GeographySet, tmp_path: Path) -> None:
+    from upstream.community.services import index_define, svi_spec
+
+    values = [[float(i + j) for j in range(16)] for i in range(3)]
+    rows = [("1001020100", 900, values[0]), ("1001020200", 800, values[1])]
+    rows.append(("1003010100", 700, values[2]))
+    import_svi_csv(path=write(tmp_path, "SVI_2022_tracts.csv", small_svi(rows)))
+    tract_spec = {**svi_spec(year=2022, geography_set="us-2023", key="svi-2022-tracts")}
+    tract_spec["kind"] = "tract"
+    index = index_define(spec=tract_spec)
+    index_compute(index=index)
+    ours = stored(index, "national")
+    assert [ours[f]["RPL_THEMES"] for f in sorted(ours)] == [0.0, 0.5, 1.0]

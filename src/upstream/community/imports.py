@@ -62,6 +62,7 @@ class ImportResult:
     geography_set: GeographySet
     skipped_missing: int = 0
     tracts_added: int = 0
+    kind: str = "county"
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -456,4 +457,5 @@ def import_svi_csv(
         geography_set=gs,
         skipped_missing=skipped,
         tracts_added=len(new_tracts),
+        kind="tract" if tract_file else "county",
     )

@@ -154,7 +154,13 @@ class Command(BaseCommand):
             path=path, year=options["year"], geography_set=options["geography_set"]
         )
         self.stdout.write(result.message)
-        if options.get("no_compute") or result.tracts_added:
+        if options.get("no_compute"):
+            return
+        if result.kind == "tract":
+            self.stdout.write(
+                "Tract observations stored. Define a tract index with `kind: tract` and "
+                "`upstream community index create --spec FILE.yaml` to rank them."
+            )
             return
         gs: GeographySet = result.geography_set
         index = services.svi_index_ensure(year=result.years[0], geography_set=gs)
