@@ -65,3 +65,11 @@ def test_analyst_maps_a_state_opens_a_county_and_downloads_the_table(
     assert download.suggested_filename == "demo-tvi-2022-42.csv"
     assert lines[0].startswith("fips,county,state,score,percentile,state_percentile,flags")
     assert len(lines) == 68
+
+    page.get_by_role("link", name="how this index is built").click()
+    assert page.locator("h1").inner_text() == "Synthetic demo: trafficking vulnerability index"
+    assert page.get_by_role("heading", name="Provenance").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Indices").first.click()
+    assert page.locator("h1").inner_text() == "Vulnerability indices"
+    assert_accessible(page)
