@@ -3,7 +3,8 @@
 Every error has one shape: ``{"error": {"code": ..., "message": ..., "fields": {...}}}``.
 
 Deny by default: every route needs a signed-in session or an API key (``auth=`` on the API) unless
-its router is mounted with ``auth=None`` below. Only the framework knowledge base is public.
+its router is mounted with ``auth=None`` below. Only the framework knowledge base and the public
+community reference data (geographies, indicators, SVI results) are public.
 """
 
 from __future__ import annotations
@@ -78,5 +79,5 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 # The framework knowledge base is public information: no credentials.
 api.add_router("/framework", framework_router, auth=None)
-api.add_router("/community", community_router)
+api.add_router("/community", community_router, auth=None)  # public reference data (decision 0004)
 api.add_router("/accounts", accounts_router)

@@ -340,3 +340,12 @@ DEFAULT_FRAMEWORK = env_str("UPSTREAM_DEFAULT_FRAMEWORK", "hhs-2024")
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+
+# Community analytics: where the us-atlas TopoJSON packages are installed (`npm ci`), the
+# geography set used when a command names none, and the official CDC SVI download address.
+COMMUNITY_NODE_MODULES = Path(env_str("UPSTREAM_NODE_MODULES", str(BASE_DIR / "node_modules")))
+COMMUNITY_DEFAULT_SET = env_str("UPSTREAM_COMMUNITY_DEFAULT_SET", "us-2023")
+COMMUNITY_SVI_URL = env_str(
+    "UPSTREAM_SVI_URL",
+    "https://svi.cdc.gov/Documents/Data/{year}/csv/states_counties/SVI_{year}_US_county.csv",
+)

@@ -6,6 +6,7 @@ from upstream.core import views as core_views
 urlpatterns = [
     path("", include("upstream.framework.urls", namespace="framework")),
     path("", include("upstream.accounts.urls", namespace="accounts")),
+    path("community/", include("upstream.community.urls", namespace="community")),
     path("healthz", core_views.health, name="health"),
     path("api/v1/", api.urls),
 ]

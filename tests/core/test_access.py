@@ -172,10 +172,16 @@ def _api_operations() -> list[tuple[str, str, bool]]:
     ]
 
 
-def test_only_the_framework_api_is_public() -> None:
+PUBLIC_API_PREFIXES = ("/api/v1/framework/", "/api/v1/community/")
+
+
+def test_only_public_reference_data_is_public_in_the_api() -> None:
+    """The framework knowledge base and the public community data (no tenant data) are open."""
     public_paths = sorted({path for path, _, public in _api_operations() if public})
     assert public_paths
-    assert all(path.startswith("/api/v1/framework/") for path in public_paths), public_paths
+    assert all(path.startswith(PUBLIC_API_PREFIXES) for path in public_paths), public_paths
+    public_methods = {method for _, method, public in _api_operations() if public}
+    assert public_methods == {"get"}
 
 
 def _api_url(path: str, values: dict[str, str]) -> str:

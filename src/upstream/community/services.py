@@ -1,0 +1,406 @@
+"""Writes for community analytics: indicator definitions, index definitions and results.
+
+Every function is keyword-only and takes ``actor`` (a user, or None from the command line).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+
+from upstream.community.imports import SVI_POPULATION, THEME_NAMES, svi_indicator_key
+from upstream.community.models import (
+    DIRECTION_CHOICES,
+    RANKING_CHOICES,
+    GeographySet,
+    IndexDefinition,
+    IndexResult,
+    IndicatorDefinition,
+)
+from upstream.community.problems import CommunityDataError, Problem
+from upstream.community.selectors import index_input_frame
+from upstream.community.svi import SVI_THEMES, IndexVariable, OutputNames, compute_index
+
+ENGINE = "upstream.community.svi (CDC/ATSDR SVI method, Polars)"
+DIRECTIONS = {key for key, _ in DIRECTION_CHOICES}
+RANKINGS = {key for key, _ in RANKING_CHOICES}
+NAMES = OutputNames()
+
+
+def engine_version() -> str:
+    try:
+        ours = version("upstream")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        ours = "source"
+    return f"upstream {ours}; polars {pl.__version__}"
+
+
+def _actor_label(actor: Any) -> str | None:
+    if actor is None:
+        return None
+    return str(getattr(actor, "get_username", lambda: actor)())
+
+
+# ---------------------------------------------------------------------------
+# indicators
+# ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def indicator_define(
+    *,
+    key: str,
+    name: str,
+    unit: str = "",
+    direction: str = "higher",
+    theme: str = "",
+    source: str = "",
+    year: int | None = None,
+    description: str = "",
+    synthetic: bool = False,
+    actor: Any = None,
+) -> IndicatorDefinition:
+    """Create or update an indicator definition."""
+    problems = []
+    if direction not in DIRECTIONS:
+        problems.append(Problem(f"direction must be 'higher' or 'lower', not {direction!r}"))
+    if not key or not key.replace("-", "").replace("_", "").isalnum():
+        problems.append(Problem(f"key {key!r} must be letters, digits, '-' or '_'"))
+    if not name:
+        problems.append(Problem("name is required"))
+    if problems:
+        raise CommunityDataError(problems)
+    indicator, _ = IndicatorDefinition.objects.update_or_create(
+        key=key,
+        defaults={
+            "name": name,
+            "unit": unit,
+            "direction": direction,
+            "theme": theme,
+            "source": source,
+            "year": year,
+            "description": description,
+            "synthetic": synthetic,
+        },
+    )
+    return indicator
+
+
+# ---------------------------------------------------------------------------
+# index definitions
+# ---------------------------------------------------------------------------
+
+
+def svi_spec(*, year: int, geography_set: str, key: str | None = None) -> dict[str, Any]:
+    """The standard CDC/ATSDR SVI as an index specification over the ``svi-*`` indicators."""
+    return {
+        "key": key or f"svi-{year}",
+        "name": f"Social Vulnerability Index {year} (CDC/ATSDR method)",
+        "description": (
+            "The CDC/ATSDR Social Vulnerability Index computed from the stored SVI estimates: "
+            "16 census variables in 4 themes, each ranked as a percentile, themes summed and "
+            "ranked, flags at the 90th percentile."
+        ),
+        "geography_set": geography_set,
+        "year": year,
+        "kind": "county",
+        "ranking": "national",
+        "population": SVI_POPULATION,
+        "themes": [
+            {
+                "key": t.key,
+                "name": THEME_NAMES[t.key],
+                "variables": [{"indicator": svi_indicator_key(v)} for v in t.variables],
+            }
+            for t in SVI_THEMES
+        ],
+    }
+
+
+def _validate_spec(spec: Any) -> tuple[list[Problem], dict[str, IndicatorDefinition]]:
+    problems: list[Problem] = []
+    if not isinstance(spec, dict):
+        return [Problem("the specification must be a mapping")], {}
+    for field in ("key", "name", "geography_set", "year", "themes"):
+        if field not in spec:
+            problems.append(Problem(f"missing field {field!r}"))
+    key = str(spec.get("key", ""))
+    if key and not key.replace("-", "").replace("_", "").isalnum():
+        problems.append(Problem(f"key {key!r} must be letters, digits, '-' or '_'"))
+    if "year" in spec and not isinstance(spec["year"], int):
+        problems.append(Problem(f"year {spec['year']!r} must be a whole number"))
+    if spec.get("ranking", "national") not in RANKINGS:
+        problems.append(Problem("ranking must be 'national' or 'state'"))
+    if spec.get("kind", "county") not in ("county", "tract"):
+        problems.append(Problem("kind must be 'county' or 'tract'"))
+    if (
+        "geography_set" in spec
+        and not GeographySet.objects.filter(key=spec["geography_set"]).exists()
+    ):
+        problems.append(Problem(f"geography set {spec['geography_set']!r} is not loaded"))
+    themes = spec.get("themes")
+    wanted: list[str] = []
+    if "themes" in spec and (not isinstance(themes, list) or not themes):
+        problems.append(Problem("themes must be a non-empty list"))
+        themes = []
+    theme_keys: list[str] = []
+    for t_index, theme in enumerate(themes or [], start=1):
+        where = f"theme {t_index}"
+        if not isinstance(theme, dict) or not theme.get("key") or not theme.get("variables"):
+            problems.append(Problem(f"{where}: needs a key and a list of variables"))
+            continue
+        if theme["key"] in theme_keys:
+            problems.append(Problem(f"{where}: theme key {theme['key']!r} is used twice"))
+        theme_keys.append(theme["key"])
+        for v_index, variable in enumerate(theme["variables"], start=1):
+            vwhere = f"{where} ({theme['key']}), variable {v_index}"
+            if not isinstance(variable, dict) or not variable.get("indicator"):
+                problems.append(Problem(f"{vwhere}: needs an indicator"))
+                continue
+            weight = variable.get("weight", 1)
+            if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
+                problems.append(Problem(f"{vwhere}: weight must be a positive number"))
+            if variable.get("direction", "higher") not in DIRECTIONS:
+                problems.append(Problem(f"{vwhere}: direction must be 'higher' or 'lower'"))
+            wanted.append(str(variable["indicator"]))
+    if spec.get("population"):
+        wanted.append(str(spec["population"]))
+    dupes = sorted({k for k in wanted if wanted.count(k) > 1} - {spec.get("population")})
+    if dupes:
+        problems.append(Problem("indicators used more than once: " + ", ".join(dupes)))
+    indicators = {i.key: i for i in IndicatorDefinition.objects.filter(key__in=wanted)}
+    unknown = sorted(set(wanted) - set(indicators))
+    if unknown:
+        problems.append(Problem("unknown indicators: " + ", ".join(unknown)))
+    return problems, indicators
+
+
+@transaction.atomic
+def index_define(
+    *, spec: dict[str, Any], actor: Any = None, replace: bool = False
+) -> IndexDefinition:
+    """Save an index definition with its provenance; ``replace`` redefines an existing key."""
+    problems, indicators = _validate_spec(spec)
+    existing = IndexDefinition.objects.filter(key=spec.get("key")).first() if not problems else None
+    if existing is not None and not replace:
+        problems.append(Problem(f"index {spec['key']!r} already exists"))
+    if problems:
+        raise CommunityDataError(problems, source="index definition")
+    gs = GeographySet.objects.get(key=spec["geography_set"])
+    themes = []
+    for theme in spec["themes"]:
+        variables = []
+        for variable in theme["variables"]:
+            indicator = indicators[variable["indicator"]]
+            variables.append(
+                {
+                    "indicator": indicator.key,
+                    "weight": float(variable.get("weight", 1)),
+                    "direction": variable.get("direction", indicator.direction),
+                }
+            )
+        themes.append(
+            {"key": theme["key"], "name": theme.get("name", theme["key"]), "variables": variables}
+        )
+    inputs = [
+        {
+            "indicator": i.key,
+            "name": i.name,
+            "unit": i.unit,
+            "source": i.source,
+            "year": i.year,
+            "synthetic": i.synthetic,
+        }
+        for i in sorted(indicators.values(), key=lambda i: i.key)
+    ]
+    provenance = {
+        "defined_by": _actor_label(actor) or "command line",
+        "defined_at": timezone.now().isoformat(),
+        "specification": spec,
+        "inputs": inputs,
+        "geography_set": {"key": gs.key, "vintage": gs.vintage, "source": gs.source},
+        "synthetic": any(i.synthetic for i in indicators.values()),
+        "method": ENGINE,
+    }
+    fields = {
+        "name": spec["name"],
+        "description": spec.get("description", ""),
+        "geography_set": gs,
+        "kind": spec.get("kind", "county"),
+        "year": spec["year"],
+        "themes": themes,
+        "population_indicator": spec.get("population") or "",
+        "ranking": spec.get("ranking", "national"),
+        "provenance": provenance,
+        "engine_version": engine_version(),
+        "computed_at": None,
+    }
+    if existing is not None:
+        existing.results.all().delete()
+        for name, value in fields.items():
+            setattr(existing, name, value)
+        existing.created_by = actor
+        existing.save()
+        return existing
+    return IndexDefinition.objects.create(key=spec["key"], created_by=actor, **fields)
+
+
+# ---------------------------------------------------------------------------
+# computing
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ComputeResult:
+    index: IndexDefinition
+    units: int
+    ranked: int
+
+    @property
+    def message(self) -> str:
+        return (
+            f"Computed {self.index.key} for {self.units} geographies "
+            f"({self.ranked} ranked; national and within-state rankings)."
+        )
+
+
+def _digest(frame: pl.DataFrame) -> str:
+    payload = frame.sort("FIPS").write_csv().encode("utf-8")
+    return hashlib.sha256(payload).hexdigest()
+
+
+def _theme_spec(index: IndexDefinition) -> dict[str, list[IndexVariable]]:
+    spec: dict[str, list[IndexVariable]] = {}
+    for theme in index.themes:
+        spec[theme["key"]] = [
+            IndexVariable(
+                column=v["indicator"],
+                output_name=v["indicator"],
+                direction="lower_more_vulnerable"
+                if v.get("direction") == "lower"
+                else "higher_more_vulnerable",
+                weight=float(v.get("weight", 1.0)),
+            )
+            for v in theme["variables"]
+        ]
+    return spec
+
+
+def _value(row: dict[str, Any], column: str) -> float | None:
+    value = row.get(column)
+    return None if value is None else float(value)
+
+
+def _count(row: dict[str, Any], column: str) -> int | None:
+    value = row.get(column)
+    return None if value is None else int(value)
+
+
+def compute_frame(index: IndexDefinition, frame: pl.DataFrame, scope: str) -> pl.DataFrame:
+    """Run the engine on the pivoted input frame for one ranking scope (nulls for missing)."""
+    return compute_index(
+        frame,
+        themes=_theme_spec(index),
+        group_by="ST" if scope == "state" else None,
+        population=index.population_indicator or None,
+        sentinel=None,
+        keep=["geography_id", "FIPS"],
+    )
+
+
+@transaction.atomic
+def index_compute(*, index: IndexDefinition, actor: Any = None) -> ComputeResult:
+    """Compute the index from stored observations, national and within each state; store it.
+
+    The inputs are read afresh from the observations named by the definition, so computing
+    again gives the same results as long as the observations are the same (``inputs_digest``).
+    """
+    frame = index_input_frame(index)
+    if frame.height == 0:
+        raise CommunityDataError(
+            [
+                Problem(
+                    f"no observations for {index.key}'s indicators in {index.year} in geography "
+                    f"set {index.geography_set.key}"
+                )
+            ]
+        )
+    themes = index.themes
+    rows: list[IndexResult] = []
+    ranked = 0
+    values = frame.to_dicts()
+    for scope in ("national", "state"):
+        out = compute_frame(index, frame, scope)
+        for inputs, row in zip(values, out.to_dicts(), strict=True):
+            percentile = _value(row, NAMES.overall_percentile)
+            if scope == "national" and percentile is not None:
+                ranked += 1
+            rows.append(
+                IndexResult(
+                    index=index,
+                    geography_id=row["geography_id"],
+                    scope=scope,
+                    score=_value(row, NAMES.overall_sum),
+                    percentile=percentile,
+                    flag_total=_count(row, NAMES.flag_total),
+                    themes={
+                        t["key"]: {
+                            "score": _value(row, NAMES.theme_sum.format(theme=t["key"])),
+                            "percentile": _value(
+                                row, NAMES.theme_percentile.format(theme=t["key"])
+                            ),
+                            "flags": _count(row, NAMES.theme_flags.format(theme=t["key"])),
+                        }
+                        for t in themes
+                    },
+                    variables={
+                        v["indicator"]: {
+                            "value": _value(inputs, v["indicator"]),
+                            "percentile": _value(row, NAMES.percentile.format(name=v["indicator"])),
+                            "flag": _count(row, NAMES.flag.format(name=v["indicator"])),
+                        }
+                        for t in themes
+                        for v in t["variables"]
+                    },
+                )
+            )
+    index.results.all().delete()
+    IndexResult.objects.bulk_create(rows, batch_size=1000)
+    now = timezone.now()
+    index.computed_at = now
+    index.engine_version = engine_version()
+    index.provenance = {
+        **index.provenance,
+        "computed": {
+            "at": now.isoformat(),
+            "by": _actor_label(actor) or "command line",
+            "units": frame.height,
+            "ranked_nationally": ranked,
+            "inputs_digest": _digest(frame.drop("geography_id")),
+            "engine": engine_version(),
+        },
+    }
+    index.save(update_fields=["computed_at", "engine_version", "provenance"])
+    return ComputeResult(index, frame.height, ranked)
+
+
+def svi_index_ensure(
+    *, year: int, geography_set: GeographySet, actor: Any = None, compute: bool = True
+) -> IndexDefinition:
+    """Define (or redefine) the standard SVI index for ``year`` and compute it."""
+    spec = svi_spec(year=year, geography_set=geography_set.key)
+    existing = IndexDefinition.objects.filter(key=spec["key"]).first()
+    if existing is not None and existing.geography_set_id != geography_set.pk:
+        spec = svi_spec(
+            year=year, geography_set=geography_set.key, key=f"svi-{year}-{geography_set.key}"
+        )
+    index = index_define(spec=spec, actor=actor, replace=True)
+    if compute:
+        index_compute(index=index, actor=actor)
+    return index

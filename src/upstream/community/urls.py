@@ -1,0 +1,13 @@
+from django.urls import path
+
+from upstream.community import views
+
+app_name = "community"
+
+urlpatterns = [
+    path("", views.map_page, name="map"),
+    path("table.csv", views.map_csv, name="map_csv"),
+    path("counties/<str:fips>/", views.county_profile, name="county"),
+    path("indices/", views.index_list, name="indices"),
+    path("indices/<slug:key>/", views.index_detail, name="index"),
+]

@@ -1,0 +1,269 @@
+"""Community pages: the map with its table, county profiles and index definitions.
+
+Public reference data, readable without JavaScript: the table is the map's text alternative and
+every control is a plain GET form or link.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+
+from upstream.community import selectors
+from upstream.community.models import GeographySet
+from upstream.community.selectors import SORT_KEYS, Measure
+from upstream.core.access import public
+
+PAGE_SIZE = 100
+STATE_FIPS_LENGTH = 2
+
+
+def _state_param(request: HttpRequest, gs: GeographySet | None) -> tuple[str, str]:
+    """(state FIPS, state name) from ``?state=``, or ("", "") for the whole country."""
+    state = request.GET.get("state", "")
+    if gs is None or len(state) != STATE_FIPS_LENGTH or not state.isdigit():
+        return "", ""
+    found = gs.geographies.filter(kind="state", fips=state).values_list("name", flat=True).first()
+    return (state, found) if found else ("", "")
+
+
+def _table_params(request: HttpRequest) -> tuple[str, bool]:
+    sort = request.GET.get("sort", "value")
+    if sort not in SORT_KEYS:
+        sort = "value"
+    default_order = "asc" if sort in ("name", "state") else "desc"
+    return sort, request.GET.get("order", default_order) != "asc"
+
+
+def map_spec(measure: Measure, rows: list[dict[str, Any]], state_name: str) -> dict[str, Any]:
+    """The Vega-Lite choropleth: county shapes from static TopoJSON, values inline."""
+    shapes = {
+        "url": static(measure.geography_set.shapes),
+        "format": {"type": "topojson", "feature": "counties"},
+    }
+    state_filter = []
+    if rows and state_name:
+        state_filter = [{"filter": f"slice(datum.id, 0, 2) == '{rows[0]['fips'][:2]}'"}]
+    is_index = measure.index is not None
+    by_state = is_index and measure.index is not None and measure.index.ranking == "state"
+    scope = "in state" if by_state else "national"
+    value_title = f"Percentile ({scope})" if is_index else f"{measure.label} ({measure.unit})"
+    values = [
+        {"fips": r["fips"], "name": r["name"], "state": r["state"], "value": r["value"]}
+        for r in rows
+        if r["value"] is not None
+    ]
+    color: dict[str, Any] = {
+        "field": "value",
+        "type": "quantitative",
+        "title": "Percentile" if is_index else measure.unit or "Value",
+        "scale": {"scheme": "purples", **({"domain": [0, 1]} if is_index else {})},
+        "legend": {"orient": "bottom-right", "format": ".2f" if is_index else ",.4~g"},
+    }
+    where = f" in {state_name}" if state_name else ""
+    return {
+        "description": (
+            f"Map of {measure.label} by county{where}; the table on this page lists the same "
+            "figures."
+        ),
+        "width": 640,
+        "height": 400,
+        "autosize": {"type": "fit", "contains": "padding"},
+        "background": None,
+        "projection": {"type": "identity"},
+        "layer": [
+            {
+                "data": shapes,
+                "transform": state_filter,
+                "mark": {
+                    "type": "geoshape",
+                    "fill": "#dfe1e2",
+                    "stroke": "#ffffff",
+                    "strokeWidth": 0.25,
+                },
+            },
+            {
+                "data": shapes,
+                "transform": [
+                    *state_filter,
+                    {
+                        "lookup": "id",
+                        "from": {
+                            "data": {"values": values},
+                            "key": "fips",
+                            "fields": ["name", "state", "value"],
+                        },
+                    },
+                    {"filter": "isValid(datum.value)"},
+                ],
+                "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.25},
+                "encoding": {
+                    "color": color,
+                    "tooltip": [
+                        {"field": "name", "type": "nominal", "title": "County"},
+                        {"field": "state", "type": "nominal", "title": "State"},
+                        {
+                            "field": "value",
+                            "type": "quantitative",
+                            "title": value_title,
+                            "format": ".4f" if is_index else ",.4~g",
+                        },
+                    ],
+                },
+            },
+        ],
+        "config": {"view": {"stroke": None}},
+    }
+
+
+def _query(**params: str) -> str:
+    return "?" + urlencode({k: v for k, v in params.items() if v})
+
+
+def _map_context(request: HttpRequest) -> dict[str, Any]:
+    measure = selectors.measure_get(request.GET.get("show"))
+    if request.GET.get("show") and measure is None:
+        raise Http404("No such index or indicator.")
+    gs = measure.geography_set if measure else selectors.geography_set_get(None)
+    state, state_name = _state_param(request, gs)
+    sort, descending = _table_params(request)
+    rows = (
+        selectors.measure_table(measure, state=state, sort=sort, descending=descending)
+        if measure
+        else []
+    )
+    return {
+        "measure": measure,
+        "geography_set": gs,
+        "state": state,
+        "state_name": state_name,
+        "sort": sort,
+        "descending": descending,
+        "rows": rows,
+    }
+
+
+@public
+def map_page(request: HttpRequest) -> HttpResponse:
+    context = _map_context(request)
+    measure: Measure | None = context["measure"]
+    rows = context["rows"]
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    show = measure.param if measure else ""
+    state = context["state"]
+    sort, descending = context["sort"], context["descending"]
+    columns = []
+    labels = [("name", "County"), ("state", "State")]
+    if measure is not None and measure.index is not None:
+        labels += [
+            ("percentile", "Percentile (national)"),
+            ("state_percentile", "Percentile (in state)"),
+            ("flags", "Flags"),
+        ]
+    elif measure is not None:
+        labels += [("value", f"{measure.label}")]
+    for key, label in labels:
+        active = key == sort or (
+            sort == "value"
+            and measure is not None
+            and measure.index is not None
+            and key == ("state_percentile" if measure.index.ranking == "state" else "percentile")
+        )
+        next_order = "asc" if active and descending else "desc"
+        if not active and key in ("name", "state"):
+            next_order = "asc"
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "aria_sort": ("descending" if descending else "ascending") if active else "",
+                "href": _query(show=show, state=state, sort=key, order=next_order),
+            }
+        )
+    order = "desc" if descending else "asc"
+    return render(
+        request,
+        "community/map.html",
+        {
+            **context,
+            "options": selectors.measure_options(),
+            "states": selectors.states(context["geography_set"])
+            if context["geography_set"]
+            else [],
+            "page": page,
+            "columns": columns,
+            "spec": map_spec(measure, rows, context["state_name"]) if measure else None,
+            "csv_href": _query(show=show, state=state, sort=sort, order=order),
+            "page_query": _query(show=show, state=state, sort=sort, order=order),
+            "show": show,
+        },
+    )
+
+
+@public
+def map_csv(request: HttpRequest) -> HttpResponse:
+    context = _map_context(request)
+    measure: Measure | None = context["measure"]
+    if measure is None:
+        raise Http404("Nothing to download yet.")
+    response = HttpResponse(
+        selectors.table_csv(measure, context["rows"]), content_type="text/csv; charset=utf-8"
+    )
+    suffix = f"-{context['state']}" if context["state"] else ""
+    filename = f"{measure.key}-{measure.year}{suffix}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@public
+def county_profile(request: HttpRequest, fips: str) -> HttpResponse:
+    key = request.GET.get("index")
+    index = selectors.index_get(key) if key else selectors.default_index()
+    if index is None:
+        raise Http404("No index has been computed yet.")
+    profile = selectors.county_profile(index, fips)
+    return render(
+        request,
+        "community/county.html",
+        {
+            "index": index,
+            "indices": selectors.indices().filter(
+                computed_at__isnull=False, geography_set=index.geography_set
+            ),
+            **profile,
+        },
+    )
+
+
+@public
+def index_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "community/index_list.html", {"indices": selectors.indices()})
+
+
+@public
+def index_detail(request: HttpRequest, key: str) -> HttpResponse:
+    index = selectors.index_get(key)
+    inputs = {i["indicator"]: i for i in index.provenance.get("inputs", [])}
+    themes = [
+        {
+            **theme,
+            "rows": [{**v, "input": inputs.get(v["indicator"], {})} for v in theme["variables"]],
+        }
+        for theme in index.themes
+    ]
+    return render(
+        request,
+        "community/index_detail.html",
+        {
+            "index": index,
+            "themes": themes,
+            "population": inputs.get(index.population_indicator),
+            "computed": index.provenance.get("computed", {}),
+            "provenance": index.provenance,
+        },
+    )
