@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "upstream.audit",
     "upstream.framework",
     "upstream.community",
+    "upstream.planning",
 ]
 
 MIDDLEWARE = [
