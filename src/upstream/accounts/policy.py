@@ -37,8 +37,12 @@ SUDO_ACTIONS = frozenset(
 )
 
 # Actions an API key may use, by key scope. Everything else is for people in the browser.
-API_READ_ACTIONS = frozenset({"org.view", "member.view", "coalition.view"})
-API_WRITE_ACTIONS = API_READ_ACTIONS | frozenset({"org.edit"})
+API_READ_ACTIONS = frozenset(
+    {"org.view", "member.view", "coalition.view", "plan.view", "plan.export"}
+)
+API_WRITE_ACTIONS = API_READ_ACTIONS | frozenset(
+    {"org.edit", "plan.edit", "plan.update_own_activity", "plan.publish"}
+)
 
 _A, _C, _ST, _SC, _P, _AN, _V = (
     Role.ADMIN,
@@ -66,6 +70,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "personal.view": frozenset({_A, _SC, _P}),
     "personal.edit": frozenset({_SC, _P}),
     "personal.export": frozenset({_A, _SC, _P}),
+    "plan.view": frozenset({_A, _C, _ST, _AN, _V}),
+    "plan.edit": frozenset({_A, _C}),
+    "plan.update_own_activity": frozenset({_A, _C, _ST}),
+    "plan.publish": frozenset({_A, _C}),
+    "plan.export": frozenset({_A, _C, _ST, _AN, _V}),
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -84,6 +93,11 @@ ACTION_LABELS: dict[str, str] = {
     "personal.view": "See personal records (screenings, referrals)",
     "personal.edit": "Create and update personal records",
     "personal.export": "Export personal records",
+    "plan.view": "See prevention plans of the organization and its coalitions",
+    "plan.edit": "Create and edit prevention plans",
+    "plan.update_own_activity": "Update the status of plan activities the organization leads",
+    "plan.publish": "Publish a plan version and start a new draft",
+    "plan.export": "Download a plan as PDF, XLSX or JSON",
 }
 
 # Which roles a person holding a role may hand out (by invitation or role change).
