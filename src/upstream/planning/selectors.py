@@ -1,0 +1,123 @@
+"""Reads of plans. Each takes a membership and returns only what its organization may see:
+its own plans and the plans of coalitions it belongs to. Anything else is a 404."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from upstream.accounts.models import CoalitionMembership, Membership, Organization
+from upstream.accounts.policy import check, may
+from upstream.audit.models import AuditEvent
+from upstream.planning.models import Indicator, Plan, PlanActivity, PlanOutcome
+
+
+def _as_uuid(value: Any) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise Http404 from None
+
+
+def _coalition_ids(membership: Membership) -> QuerySet[CoalitionMembership, int]:
+    return CoalitionMembership.objects.filter(
+        organization_id=membership.organization_id, left_at__isnull=True
+    ).values_list("coalition_id", flat=True)
+
+
+def plans_for(*, membership: Membership) -> QuerySet[Plan]:
+    """Every version of every plan the membership may read."""
+    check(membership, "plan.view")
+    return (
+        Plan.objects.filter(
+            Q(organization_id=membership.organization_id)
+            | Q(coalition_id__in=_coalition_ids(membership))
+        )
+        .select_related("organization", "coalition", "framework_version__framework")
+        .order_by("title", "series", "-version")
+    )
+
+
+def plan_get(*, membership: Membership, plan_uuid: Any) -> Plan:
+    plan = plans_for(membership=membership).filter(uuid=_as_uuid(plan_uuid)).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def plan_versions(*, membership: Membership, plan: Plan) -> list[Plan]:
+    return list(plans_for(membership=membership).filter(series=plan.series).order_by("version"))
+
+
+def activity_get(*, membership: Membership, plan: Plan, activity_uuid: Any) -> PlanActivity:
+    activity = (
+        PlanActivity.objects.filter(plan=plan, uuid=_as_uuid(activity_uuid))
+        .select_related("plan", "plan_strategy__strategy", "lead_organization")
+        .first()
+    )
+    if activity is None:
+        raise Http404
+    return activity
+
+
+def outcome_get(*, membership: Membership, plan: Plan, outcome_uuid: Any) -> PlanOutcome:
+    outcome = PlanOutcome.objects.filter(plan=plan, uuid=_as_uuid(outcome_uuid)).first()
+    if outcome is None:
+        raise Http404
+    return outcome
+
+
+def indicator_get(*, membership: Membership, plan: Plan, indicator_uuid: Any) -> Indicator:
+    indicator = (
+        Indicator.objects.filter(outcome__plan=plan, uuid=_as_uuid(indicator_uuid))
+        .select_related("outcome")
+        .first()
+    )
+    if indicator is None:
+        raise Http404
+    return indicator
+
+
+def partner_choices(*, plan: Plan) -> QuerySet[Organization]:
+    """Organizations that may lead or partner on the plan's activities."""
+    if plan.coalition_id is None:
+        return Organization.objects.filter(pk=plan.organization_id)
+    return Organization.objects.filter(
+        coalition_memberships__coalition_id=plan.coalition_id,
+        coalition_memberships__left_at__isnull=True,
+    ).order_by("name")
+
+
+def plan_history(*, membership: Membership, plan: Plan) -> list[AuditEvent]:
+    """Audit events about any version of the plan, newest first."""
+    check(membership, "plan.view")
+    uuids = [str(u) for u in Plan.objects.filter(series=plan.series).values_list("uuid", flat=True)]
+    return list(
+        AuditEvent.objects.filter(Q(target_id__in=uuids) | Q(details__plan__in=uuids))
+        .select_related("actor")
+        .order_by("-seq")[:500]
+    )
+
+
+def can_edit(*, membership: Membership, plan: Plan) -> bool:
+    return (
+        may(membership, "plan.edit")
+        and plan.organization_id == membership.organization_id
+        and not plan.is_published
+    )
+
+
+def can_update_status(*, membership: Membership, activity: PlanActivity) -> bool:
+    if activity.plan.is_published:
+        return False
+    if can_edit(membership=membership, plan=activity.plan):
+        return True
+    return (
+        may(membership, "plan.update_own_activity")
+        and activity.lead_organization_id == membership.organization_id
+    )
