@@ -1,0 +1,37 @@
+"""Plan downloads. Each download is recorded in the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.text import slugify
+
+from upstream.accounts.decorators import require
+from upstream.accounts.models import Membership
+from upstream.planning import selectors, services
+from upstream.planning.exports import plan_pdf, plan_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(body: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require("plan.export")
+def export_pdf(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
+    the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
+    services.plan_export_record(actor=membership, plan=the_plan, format="pdf", request=request)
+    name = f"{slugify(the_plan.title) or 'plan'}-v{the_plan.version}.pdf"
+    return _download(plan_pdf(the_plan), "application/pdf", name)
+
+
+@require("plan.export")
+def export_xlsx(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
+    the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
+    services.plan_export_record(actor=membership, plan=the_plan, format="xlsx", request=request)
+    name = f"{slugify(the_plan.title) or 'plan'}-v{the_plan.version}.xlsx"
+    return _download(plan_xlsx(the_plan), XLSX, name)

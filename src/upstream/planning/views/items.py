@@ -1,0 +1,393 @@
+"""Logic-model items: activities, outcomes, indicators, principle ratings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from upstream.accounts.decorators import require
+from upstream.accounts.models import Membership
+from upstream.framework.models import Activity
+from upstream.planning import forms, selectors, services
+from upstream.planning.models import Plan, PrincipleRating
+from upstream.planning.views.plans import _errors, _form_errors, plan_context
+from upstream.planning.vocabularies import practices_of
+
+
+def _editable_plan(membership: Membership, plan_uuid: Any) -> Plan:
+    plan = selectors.plan_get(membership=membership, plan_uuid=plan_uuid)
+    if plan.organization_id != membership.organization_id:
+        raise PermissionDenied("plan.edit")
+    return plan
+
+
+def _back(membership: Membership, plan: Plan) -> HttpResponse:
+    return redirect("planning:detail", org=membership.organization.uuid, plan=plan.uuid)
+
+
+def _activity_values(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: data[name]
+        for name in (
+            "name",
+            "description",
+            "level",
+            "tier",
+            "population",
+            "lead_organization",
+            "partners",
+            "start",
+            "end",
+            "status",
+            "budget",
+        )
+    }
+
+
+@require("plan.edit")
+def activity_add(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
+    the_plan = _editable_plan(membership, plan)
+    version = the_plan.framework_version
+    initial: dict[str, Any] = {
+        "status": "planned",
+        "lead_organization": membership.organization_id,
+        "start": the_plan.period_start,
+        "end": the_plan.period_end,
+    }
+    picked = (
+        Activity.objects.filter(version=version, key=request.GET.get("from", ""))
+        .select_related("strategy")
+        .first()
+    )
+    if picked is not None:
+        initial.update(
+            framework_activity=picked.pk,
+            strategy=picked.strategy_id,
+            name=picked.name,
+            description=picked.description,
+            level=picked.level_id,
+            tier=picked.tier_id,
+        )
+    elif request.GET.get("strategy"):
+        initial["strategy"] = (
+            version.strategies.filter(key=request.GET["strategy"])
+            .values_list("pk", flat=True)
+            .first()
+        )
+    form = forms.ActivityForm(
+        request.POST or None,
+        version=version,
+        organizations=selectors.partner_choices(plan=the_plan),
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.plan_activity_add(
+                actor=membership,
+                plan=the_plan,
+                strategy=data["strategy"],
+                framework_activity=data["framework_activity"],
+                request=request,
+                **_activity_values(data),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Added “{data['name']}”.")
+            return _back(membership, the_plan)
+    suggestions = []
+    if picked is None and request.method != "POST":
+        chosen = list(the_plan.strategies.values_list("strategy_id", flat=True))
+        suggestions = list(
+            Activity.objects.filter(version=version, strategy_id__in=chosen)
+            .select_related("strategy", "level", "tier")
+            .order_by("strategy__position", "position")
+        )
+    return render(
+        request,
+        "planning/activity_form.html",
+        plan_context(
+            membership, the_plan, form=form, picked=picked, suggestions=suggestions, activity=None
+        ),
+    )
+
+
+@require("plan.edit")
+def activity_edit(
+    request: HttpRequest, membership: Membership, plan: Any, activity: Any
+) -> HttpResponse:
+    the_plan = _editable_plan(membership, plan)
+    item = selectors.activity_get(membership=membership, plan=the_plan, activity_uuid=activity)
+    form = forms.ActivityForm(
+        request.POST or None,
+        version=the_plan.framework_version,
+        organizations=selectors.partner_choices(plan=the_plan),
+        initial=forms.ActivityForm.initial_for(item),
+    )
+    form.fields["strategy"].disabled = True
+    form.fields["framework_activity"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.plan_activity_update(
+                actor=membership,
+                activity=item,
+                revision=data["revision"] or 0,
+                request=request,
+                **_activity_values(data),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Saved “{data['name']}”.")
+            return _back(membership, the_plan)
+    return render(
+        request,
+        "planning/activity_form.html",
+        plan_context(membership, the_plan, form=form, activity=item, picked=None),
+    )
+
+
+@require("plan.update_own_activity")
+@require_POST
+def activity_status(
+    request: HttpRequest, membership: Membership, plan: Any, activity: Any
+) -> HttpResponse:
+    the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
+    item = selectors.activity_get(membership=membership, plan=the_plan, activity_uuid=activity)
+    form = forms.StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a status from the list.")
+    else:
+        try:
+            services.plan_activity_set_status(
+                actor=membership,
+                activity=item,
+                status=form.cleaned_data["status"],
+                revision=form.cleaned_data["revision"],
+                request=request,
+            )
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, f"“{item.name}” is now {item.get_status_display().lower()}.")
+    return _back(membership, the_plan)
+
+
+@require("plan.edit")
+def outcome_add(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
+    the_plan = _editable_plan(membership, plan)
+    form = forms.OutcomeForm(request.POST or None, activities=the_plan.activities.all())
+    framework_outcomes = list(
+        the_plan.framework_version.outcomes.filter(
+            strategy_id__in=the_plan.strategies.values("strategy_id")
+        ).order_by("strategy__position", "position")
+    )
+    picked = next((o for o in framework_outcomes if o.key == request.GET.get("from")), None)
+    if picked is not None and not form.is_bound:
+        form.initial = {
+            "name": picked.name,
+            "description": picked.description,
+            "horizon": picked.horizon,
+        }
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = next(
+            (o for o in framework_outcomes if o.key == request.POST.get("framework_outcome")), None
+        )
+        try:
+            services.plan_outcome_add(
+                actor=membership,
+                plan=the_plan,
+                name=data["name"],
+                description=data["description"],
+                horizon=data["horizon"],
+                framework_outcome=chosen,
+                activities=list(data["activities"]),
+                request=request,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Added the outcome “{data['name']}”.")
+            return _back(membership, the_plan)
+    return render(
+        request,
+        "planning/outcome_form.html",
+        plan_context(
+            membership, the_plan, form=form, picked=picked, framework_outcomes=framework_outcomes
+        ),
+    )
+
+
+@require("plan.edit")
+def outcome_edit(
+    request: HttpRequest, membership: Membership, plan: Any, outcome: Any
+) -> HttpResponse:
+    the_plan = _editable_plan(membership, plan)
+    item = selectors.outcome_get(membership=membership, plan=the_plan, outcome_uuid=outcome)
+    form = forms.OutcomeForm(
+        request.POST or None,
+        activities=the_plan.activities.all(),
+        initial={
+            "revision": item.revision,
+            "name": item.name,
+            "description": item.description,
+            "horizon": item.horizon,
+            "activities": list(item.activities.values_list("pk", flat=True)),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.plan_outcome_update(
+                actor=membership,
+                outcome=item,
+                revision=data["revision"] or 0,
+                name=data["name"],
+                description=data["description"],
+                horizon=data["horizon"],
+                activities=list(data["activities"]),
+                request=request,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Saved the outcome “{data['name']}”.")
+            return _back(membership, the_plan)
+    return render(
+        request,
+        "planning/outcome_form.html",
+        plan_context(membership, the_plan, form=form, outcome=item, framework_outcomes=[]),
+    )
+
+
+_INDICATOR_FIELDS = (
+    "definition",
+    "unit",
+    "data_source",
+    "baseline_value",
+    "baseline_date",
+    "target_value",
+    "target_date",
+    "direction",
+    "frequency",
+)
+
+
+@require("plan.edit")
+def indicator_add(
+    request: HttpRequest, membership: Membership, plan: Any, outcome: Any
+) -> HttpResponse:
+    the_plan = _editable_plan(membership, plan)
+    item = selectors.outcome_get(membership=membership, plan=the_plan, outcome_uuid=outcome)
+    form = forms.IndicatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.indicator_add(
+                actor=membership,
+                plan=the_plan,
+                outcome=item,
+                name=data["name"],
+                request=request,
+                **{name: data[name] for name in _INDICATOR_FIELDS},
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Added the indicator “{data['name']}”.")
+            return _back(membership, the_plan)
+    return render(
+        request,
+        "planning/indicator_form.html",
+        plan_context(membership, the_plan, form=form, outcome=item, indicator=None),
+    )
+
+
+@require("plan.edit")
+def indicator_edit(
+    request: HttpRequest, membership: Membership, plan: Any, indicator: Any
+) -> HttpResponse:
+    the_plan = _editable_plan(membership, plan)
+    item = selectors.indicator_get(membership=membership, plan=the_plan, indicator_uuid=indicator)
+    form = forms.IndicatorForm(
+        request.POST or None,
+        initial={
+            "revision": item.revision,
+            "name": item.name,
+            **{name: getattr(item, name) for name in _INDICATOR_FIELDS},
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.indicator_update(
+                actor=membership,
+                indicator=item,
+                revision=data["revision"] or 0,
+                name=data["name"],
+                request=request,
+                **{name: data[name] for name in _INDICATOR_FIELDS},
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Saved the indicator “{data['name']}”.")
+            return _back(membership, the_plan)
+    return render(
+        request,
+        "planning/indicator_form.html",
+        plan_context(membership, the_plan, form=form, outcome=item.outcome, indicator=item),
+    )
+
+
+@require("plan.edit")
+def principles(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
+    """The five principles, one form each: a rating, evidence and the practices checklist."""
+    the_plan = _editable_plan(membership, plan)
+    ratings = {r.principle_id: r for r in PrincipleRating.objects.filter(plan=the_plan)}
+    submitted = request.POST.get("principle") if request.method == "POST" else None
+    rows = []
+    for principle in the_plan.framework_version.principles.order_by("position"):
+        rating = ratings.get(principle.pk)
+        bound = submitted == principle.key
+        form = forms.PrincipleForm(
+            request.POST if bound else None,
+            prefix=principle.key,
+            practices=practices_of(principle.practices),
+            initial={
+                "revision": rating.revision if rating else 0,
+                "rating": rating.rating if rating else "not_started",
+                "evidence": rating.evidence if rating else "",
+                "practices": rating.practices if rating else [],
+            },
+        )
+        if bound and form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.principle_rate(
+                    actor=membership,
+                    plan=the_plan,
+                    principle=principle,
+                    rating=data["rating"],
+                    evidence=data["evidence"],
+                    practices=data["practices"],
+                    revision=data["revision"] or None,
+                    request=request,
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, f"Saved your self-assessment of “{principle.name}”.")
+                return redirect("planning:principles", org=membership.organization.uuid, plan=plan)
+        rows.append({"principle": principle, "form": form, "rating": rating})
+    return render(
+        request, "planning/principles.html", plan_context(membership, the_plan, rows=rows)
+    )

@@ -1,0 +1,278 @@
+"""Plan pages: list, create, the logic model, gap analysis, history, versions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from upstream.accounts import selectors as account_selectors
+from upstream.accounts.decorators import require
+from upstream.accounts.models import Membership
+from upstream.accounts.policy import may
+from upstream.framework.models import Activity, FrameworkVersion
+from upstream.planning import forms, selectors, services
+from upstream.planning.document import plan_diff, plan_document
+from upstream.planning.gaps import gap_analysis
+from upstream.planning.models import Plan
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def _form_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def plan_context(membership: Membership, plan: Plan, **extra: Any) -> dict[str, Any]:
+    return {
+        "membership": membership,
+        "org": membership.organization,
+        "plan": plan,
+        "can_edit": selectors.can_edit(membership=membership, plan=plan),
+        "can_publish": may(membership, "plan.publish")
+        and plan.organization_id == membership.organization_id,
+        "can_export": may(membership, "plan.export"),
+        **extra,
+    }
+
+
+@require("plan.view")
+def plan_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+    plans = list(selectors.plans_for(membership=membership))
+    return render(
+        request,
+        "planning/plan_list.html",
+        {
+            "membership": membership,
+            "org": membership.organization,
+            "plans": plans,
+            "can_create": may(membership, "plan.edit"),
+        },
+    )
+
+
+@require("plan.edit")
+def plan_create(request: HttpRequest, membership: Membership) -> HttpResponse:
+    org = membership.organization
+    versions = FrameworkVersion.objects.select_related("framework").order_by("-loaded_at")
+    form = forms.PlanForm(
+        request.POST or None,
+        coalitions=account_selectors.coalitions_of(membership=membership),
+        versions=versions,
+        initial={
+            "state_fips": org.state_fips,
+            "county_fips": org.county_fips,
+            "framework_version": versions.filter(framework__slug="hhs")
+            .values_list("pk", flat=True)
+            .first(),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = services.plan_create(
+                actor=membership,
+                title=data["title"],
+                coalition=data["coalition"],
+                framework_version=data["framework_version"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                state_fips=data["state_fips"],
+                county_fips=data["county_fips"],
+                populations=data["populations"],
+                request=request,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "The plan is created. Now choose its strategies.")
+            return redirect("planning:strategies", org=org.uuid, plan=plan.uuid)
+    return render(
+        request,
+        "planning/plan_form.html",
+        {"form": form, "org": org, "membership": membership},
+    )
+
+
+@require("plan.edit")
+def plan_strategies(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
+    the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
+    chosen = list(the_plan.strategies.values_list("strategy_id", flat=True))
+    form = forms.StrategiesForm(
+        request.POST or None, version=the_plan.framework_version, initial={"strategies": chosen}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            for strategy in form.cleaned_data["strategies"]:
+                services.plan_strategy_add(
+                    actor=membership, plan=the_plan, strategy=strategy, request=request
+                )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Strategies saved.")
+            return redirect("planning:detail", org=membership.organization.uuid, plan=plan)
+    return render(
+        request, "planning/strategies.html", plan_context(membership, the_plan, form=form)
+    )
+
+
+@require("plan.view")
+def plan_detail(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
+    the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
+    document = plan_document(the_plan)
+    outcomes_by_activity: dict[str, list[dict[str, Any]]] = {}
+    for outcome in document["outcomes"]:
+        for key in outcome["activities"]:
+            outcomes_by_activity.setdefault(key, []).append(outcome)
+    names = {a["key"]: a["name"] for s in document["strategies"] for a in s["activities"]}
+    for outcome in document["outcomes"]:
+        outcome["activity_names"] = [names.get(key, "") for key in outcome["activities"]]
+    for strategy in document["strategies"]:
+        for activity in strategy["activities"]:
+            activity["outcome_names"] = [
+                o["name"] for o in outcomes_by_activity.get(activity["key"], [])
+            ]
+            activity["can_update"] = not the_plan.is_published and (
+                selectors.can_edit(membership=membership, plan=the_plan)
+                or (
+                    may(membership, "plan.update_own_activity")
+                    and activity["lead"]["uuid"] == str(membership.organization.uuid)
+                )
+            )
+    return render(
+        request,
+        "planning/plan_detail.html",
+        plan_context(
+            membership,
+            the_plan,
+            doc=document,
+            versions=selectors.plan_versions(membership=membership, plan=the_plan),
+            statuses=forms.StatusForm.base_fields["status"].choices,  # type: ignore[attr-defined]
+        ),
+    )
+
+
+@require("plan.view")
+def plan_gaps(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
+    the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
+    return render(
+        request,
+        "planning/gaps.html",
+        plan_context(membership, the_plan, report=gap_analysis(the_plan)),
+    )
+
+
+@require("plan.edit")
+@require_POST
+def plan_gap_add(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
+    """One-click add of a framework activity the gap analysis suggested."""
+    the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
+    activity = (
+        Activity.objects.filter(
+            version_id=the_plan.framework_version_id, key=request.POST.get("activity", "")
+        )
+        .select_related("strategy", "level", "tier")
+        .first()
+    )
+    if activity is None:
+        raise Http404
+    population = request.POST.get("population", "")
+    try:
+        services.plan_activity_add(
+            actor=membership,
+            plan=the_plan,
+            strategy=activity.strategy,
+            framework_activity=activity,
+            name=activity.name,
+            description=activity.description,
+            level=activity.level,
+            tier=activity.tier,
+            population=population if population in the_plan.populations else "",
+            lead_organization=membership.organization,
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, f"Added “{activity.name}”. Edit it to set dates and partners.")
+    return redirect("planning:gaps", org=membership.organization.uuid, plan=plan)
+
+
+@require("plan.view")
+def plan_history(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
+    the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
+    return render(
+        request,
+        "planning/history.html",
+        plan_context(
+            membership,
+            the_plan,
+            events=selectors.plan_history(membership=membership, plan=the_plan),
+        ),
+    )
+
+
+@require("plan.publish")
+def plan_publish(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
+    the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
+    if request.method == "POST":
+        try:
+            revision = int(request.POST.get("revision", ""))
+            services.plan_publish(
+                actor=membership, plan=the_plan, revision=revision, request=request
+            )
+        except ValueError:
+            messages.error(request, "The form is out of date: reload and try again.")
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, f"Version {the_plan.version} is published.")
+            return redirect("planning:detail", org=membership.organization.uuid, plan=plan)
+    return render(request, "planning/publish.html", plan_context(membership, the_plan))
+
+
+@require("plan.edit")
+@require_POST
+def plan_new_draft(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
+    the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
+    try:
+        draft = services.plan_new_draft(actor=membership, plan=the_plan, request=request)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("planning:detail", org=membership.organization.uuid, plan=plan)
+    messages.success(request, f"Version {draft.version} is a new draft.")
+    return redirect("planning:detail", org=membership.organization.uuid, plan=draft.uuid)
+
+
+@require("plan.view")
+def plan_diff_view(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
+    the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
+    versions = selectors.plan_versions(membership=membership, plan=the_plan)
+    by_uuid = {str(v.uuid): v for v in versions}
+    newer = by_uuid.get(request.GET.get("to", ""), the_plan)
+    default_old = newer.based_on if newer.based_on_id else None
+    older = by_uuid.get(request.GET.get("from", ""), default_old)
+    changes = plan_diff(plan_document(older), plan_document(newer)) if older else []
+    return render(
+        request,
+        "planning/diff.html",
+        plan_context(
+            membership,
+            the_plan,
+            versions=versions,
+            older=older,
+            newer=newer,
+            changes=changes,
+        ),
+    )
