@@ -40,9 +40,7 @@ def small_plan(plan: Any, coordinator: Any, partner_org: Any) -> Any:
     )
     services.plan_outcome_add(actor=coordinator, plan=plan, name="Unmeasured", horizon="long")
     principle = plan.framework_version.principles.get(key="equity-and-inclusivity")
-    services.principle_rate(
-        actor=coordinator, plan=plan, principle=principle, rating="established"
-    )
+    services.principle_rate(actor=coordinator, plan=plan, principle=principle, rating="established")
     return plan
 
 

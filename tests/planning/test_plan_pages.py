@@ -1,0 +1,243 @@
+"""Plan pages, one-click additions from the gap analysis, and the exports' content."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from tests.conftest import make_member, sign_in_as
+from tests.planning.conftest import add_from_framework
+from upstream.audit.models import AuditEvent
+from upstream.planning import services
+from upstream.planning.models import Plan, PlanActivity
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(plan: Any, suffix: str = "") -> str:
+    return f"/orgs/{plan.organization.uuid}/plans/{plan.uuid}/{suffix}"
+
+
+@pytest.fixture
+def worked_plan(plan: Any, coordinator: Any, partner_org: Any) -> Any:
+    school = add_from_framework(
+        coordinator, plan, "school-prevention-education", partners=[partner_org]
+    )
+    outcome = services.plan_outcome_add(
+        actor=coordinator,
+        plan=plan,
+        name="More knowledge of grooming tactics",
+        horizon="short",
+        activities=[school],
+    )
+    services.indicator_add(
+        actor=coordinator,
+        plan=plan,
+        outcome=outcome,
+        name="Students who can name three grooming tactics",
+        unit="percent of students",
+        baseline_value=Decimal("22"),
+        baseline_date=plan.period_start,
+        target_value=Decimal("60"),
+        target_date=plan.period_end,
+    )
+    plan.refresh_from_db()
+    return plan
+
+
+def test_coordinator_creates_a_plan_through_the_form(
+    client: Any, coordinator: Any, hhs: Any
+) -> None:
+    sign_in_as(client, coordinator.user)
+    response = client.post(
+        f"/orgs/{coordinator.organization.uuid}/plans/new/",
+        {
+            "title": "Riverbend plan",
+            "framework_version": hhs.pk,
+            "period_start": "2026-01-01",
+            "period_end": "2027-12-31",
+            "state_fips": "39",
+            "county_fips": "39049",
+            "populations": ["youth-foster-care"],
+        },
+    )
+    plan = Plan.objects.get(title="Riverbend plan")
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/plans/{plan.uuid}/strategies/")
+
+
+def test_form_shows_the_services_error_and_creates_nothing(
+    client: Any, coordinator: Any, hhs: Any
+) -> None:
+    sign_in_as(client, coordinator.user)
+    response = client.post(
+        f"/orgs/{coordinator.organization.uuid}/plans/new/",
+        {
+            "title": "Backwards",
+            "framework_version": hhs.pk,
+            "period_start": "2027-01-01",
+            "period_end": "2026-01-01",
+            "state_fips": "39",
+        },
+    )
+    assert response.status_code == 200
+    assert "The end date must be on or after the start date." in response.content.decode()
+    assert not Plan.objects.exists()
+
+
+def test_plan_page_shows_the_logic_model(client: Any, coordinator: Any, worked_plan: Any) -> None:
+    sign_in_as(client, coordinator.user)
+    body = client.get(_url(worked_plan)).content.decode()
+    assert "School-based prevention education" in body
+    assert "Partner Shelter" in body
+    assert "More knowledge of grooming tactics" in body
+    assert "Students who can name three grooming tactics" in body
+
+
+def test_add_activity_prefills_from_the_framework(
+    client: Any, coordinator: Any, worked_plan: Any
+) -> None:
+    sign_in_as(client, coordinator.user)
+    body = client.get(_url(worked_plan, "activities/add/?from=online-safety-skills")).content
+    assert b"Pre-filled from the framework" in body
+    assert b'value="Online safety skills' in body or b"Online safety" in body
+
+
+def test_stale_activity_form_is_refused_with_a_clear_message(
+    client: Any, coordinator: Any, worked_plan: Any
+) -> None:
+    activity = worked_plan.activities.get()
+    sign_in_as(client, coordinator.user)
+    form = {
+        "revision": activity.revision,
+        "name": "First",
+        "level": activity.level_id,
+        "tier": activity.tier_id,
+        "lead_organization": activity.lead_organization_id,
+        "status": "planned",
+    }
+    assert client.post(_url(worked_plan, f"activities/{activity.uuid}/"), form).status_code == 302
+    response = client.post(
+        _url(worked_plan, f"activities/{activity.uuid}/"), {**form, "name": "Second"}
+    )
+    assert "Someone else changed this activity" in response.content.decode()
+    assert PlanActivity.objects.get(pk=activity.pk).name == "First"
+
+
+def test_gap_page_lists_gaps_and_one_click_adds_a_suggestion(
+    client: Any, coordinator: Any, worked_plan: Any
+) -> None:
+    sign_in_as(client, coordinator.user)
+    body = client.get(_url(worked_plan, "gaps/")).content.decode()
+    assert "The top gaps" in body
+    assert "No activity reaches migrant and seasonal workers" in body
+    response = client.post(
+        _url(worked_plan, "gaps/add/"),
+        {"activity": "know-your-rights-training", "population": "migrant-seasonal-workers"},
+    )
+    assert response.status_code == 302
+    added = worked_plan.activities.get(framework_activity__key="know-your-rights-training")
+    assert added.population == "migrant-seasonal-workers"
+    assert "migrant and seasonal workers" not in client.get(_url(worked_plan, "gaps/")).content.decode()
+
+
+def test_outsider_gets_404_for_a_plan(client: Any, worked_plan: Any, outsider: Any) -> None:
+    sign_in_as(client, outsider.user)
+    wrong_org = f"/orgs/{outsider.organization.uuid}/plans/{worked_plan.uuid}/"
+    assert client.get(wrong_org).status_code == 404
+    assert client.get(_url(worked_plan)).status_code == 404
+
+
+def test_coalition_partner_sees_the_plan_but_cannot_edit_it(
+    client: Any, worked_plan: Any, partner_org: Any
+) -> None:
+    partner_coordinator = make_member(partner_org, "coordinator")
+    sign_in_as(client, partner_coordinator.user)
+    base = f"/orgs/{partner_org.uuid}/plans/{worked_plan.uuid}/"
+    assert "School-based prevention education" in client.get(base).content.decode()
+    assert client.get(base + "activities/add/").status_code == 403
+
+
+def test_viewer_reads_but_cannot_open_the_edit_forms(
+    client: Any, worked_plan: Any, owner_org: Any
+) -> None:
+    viewer = make_member(owner_org, "viewer")
+    sign_in_as(client, viewer.user)
+    assert client.get(_url(worked_plan)).status_code == 200
+    assert client.get(_url(worked_plan, "activities/add/")).status_code == 403
+    assert client.post(_url(worked_plan, "publish/")).status_code == 403
+
+
+def test_publish_then_new_draft_then_diff(client: Any, coordinator: Any, worked_plan: Any) -> None:
+    sign_in_as(client, coordinator.user)
+    client.post(_url(worked_plan, "publish/"), {"revision": worked_plan.revision})
+    worked_plan.refresh_from_db()
+    assert worked_plan.is_published
+    assert worked_plan.snapshot["title"] == worked_plan.title
+    response = client.post(_url(worked_plan, "new-draft/"))
+    draft = Plan.objects.get(series=worked_plan.series, version=2)
+    assert response["Location"].endswith(f"/plans/{draft.uuid}/")
+    activity = draft.activities.get()
+    client.post(
+        _url(draft, f"activities/{activity.uuid}/status/"),
+        {"status": "in_progress", "revision": activity.revision},
+    )
+    body = client.get(_url(draft, "diff/")).content.decode()
+    assert "School-based prevention education" in body
+    assert "planned → in_progress" in body
+    history = client.get(_url(draft, "history/")).content.decode()
+    assert "plan.published" in history and "plan.activity_status" in history
+
+
+def test_xlsx_export_has_a_sheet_per_component_with_the_plans_content(
+    client: Any, coordinator: Any, worked_plan: Any
+) -> None:
+    from openpyxl import load_workbook
+
+    sign_in_as(client, coordinator.user)
+    response = client.get(_url(worked_plan, "export.xlsx"))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == [
+        "Plan",
+        "Activities",
+        "Outcomes",
+        "Indicators",
+        "Principles",
+        "Heatmap",
+        "Partners",
+        "Gaps",
+    ]
+    activities = book["Activities"]
+    assert activities["B1"].value == "Activity"
+    assert activities["B2"].value == "School-based prevention education"
+    assert activities["H2"].value == "Partner Shelter"
+    assert activities["M2"].value == "More knowledge of grooming tactics"
+    validations = activities.data_validations.dataValidation
+    assert any('"planned,in_progress,done,dropped"' == v.formula1 for v in validations)
+    indicators = book["Indicators"]
+    assert indicators["F2"].value == 22 and indicators["H2"].value == 60
+    assert AuditEvent.objects.filter(action="plan.exported", details__format="xlsx").count() == 1
+
+
+def test_pdf_export_text_has_cover_logic_model_indicators_and_partners(
+    client: Any, coordinator: Any, worked_plan: Any
+) -> None:
+    from pypdf import PdfReader
+
+    sign_in_as(client, coordinator.user)
+    response = client.get(_url(worked_plan, "export.pdf"))
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages
+    )
+    text = " ".join(text.split())
+    assert "County prevention plan" in text
+    assert "School-based prevention education" in text
+    assert "Students who can name three grooming tactics" in text
+    assert "Partner Shelter" in text
+    assert "Coverage heatmap" in text
+    assert AuditEvent.objects.filter(action="plan.exported", details__format="pdf").count() == 1
