@@ -141,7 +141,10 @@ def test_gap_page_lists_gaps_and_one_click_adds_a_suggestion(
     assert response.status_code == 302
     added = worked_plan.activities.get(framework_activity__key="know-your-rights-training")
     assert added.population == "migrant-seasonal-workers"
-    assert "migrant and seasonal workers" not in client.get(_url(worked_plan, "gaps/")).content.decode()
+    assert (
+        "migrant and seasonal workers"
+        not in client.get(_url(worked_plan, "gaps/")).content.decode()
+    )
 
 
 def test_outsider_gets_404_for_a_plan(client: Any, worked_plan: Any, outsider: Any) -> None:
@@ -217,7 +220,7 @@ def test_xlsx_export_has_a_sheet_per_component_with_the_plans_content(
     assert activities["H2"].value == "Partner Shelter"
     assert activities["M2"].value == "More knowledge of grooming tactics"
     validations = activities.data_validations.dataValidation
-    assert any('"planned,in_progress,done,dropped"' == v.formula1 for v in validations)
+    assert any(v.formula1 == '"planned,in_progress,done,dropped"' for v in validations)
     indicators = book["Indicators"]
     assert indicators["F2"].value == 22 and indicators["H2"].value == 60
     assert AuditEvent.objects.filter(action="plan.exported", details__format="xlsx").count() == 1
@@ -231,9 +234,7 @@ def test_pdf_export_text_has_cover_logic_model_indicators_and_partners(
     sign_in_as(client, coordinator.user)
     response = client.get(_url(worked_plan, "export.pdf"))
     assert response["Content-Type"] == "application/pdf"
-    text = " ".join(
-        page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages
-    )
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     text = " ".join(text.split())
     assert "County prevention plan" in text
     assert "School-based prevention education" in text

@@ -72,7 +72,7 @@ def plan_create(request: HttpRequest, membership: Membership) -> HttpResponse:
         initial={
             "state_fips": org.state_fips,
             "county_fips": org.county_fips,
-            "framework_version": versions.filter(framework__slug="hhs")
+            "framework_version": versions.filter(framework__slug="hhs-2024")
             .values_list("pk", flat=True)
             .first(),
         },

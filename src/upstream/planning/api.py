@@ -1,0 +1,471 @@
+"""Plans API, under /api/v1/plans/{org}/...: everything the plan pages do.
+
+Authentication and roles are those of the accounts API (a session or an API key; read-only keys
+read). Another organization's uuid, or a plan the organization may not see, answers 404. A save
+from a stale ``revision`` answers 409 with code ``conflict``; bad input answers 422 with the
+fields that are wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from upstream.accounts.api import AUTH, Principal
+from upstream.accounts.models import Organization
+from upstream.framework.models import Activity, FrameworkVersion, Level, Strategy, Tier
+from upstream.planning import selectors, services
+from upstream.planning.document import plan_document
+from upstream.planning.gaps import gap_analysis
+from upstream.planning.models import Plan
+
+router = Router(tags=["plans"], auth=AUTH)
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]]
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+class OrgOut(Schema):
+    uuid: str
+    name: str
+    sectors: list[str]
+
+
+class PlanSummaryOut(Schema):
+    uuid: uuid.UUID
+    title: str
+    version: int
+    status: str
+    organization: str
+    coalition: str | None
+    period_start: dt.date
+    period_end: dt.date
+    framework_version: str
+
+
+class ActivityOut(Schema):
+    uuid: str
+    key: str
+    revision: int
+    name: str
+    description: str
+    framework_activity: str | None
+    level: str
+    tier: str
+    population: str
+    lead: OrgOut
+    partners: list[OrgOut]
+    start: str | None
+    end: str | None
+    status: str
+    budget: str | None
+
+
+class StrategyOut(Schema):
+    key: str
+    name: str
+    number: int | None
+    activities: list[ActivityOut]
+
+
+class IndicatorOut(Schema):
+    uuid: str
+    revision: int
+    name: str
+    definition: str
+    unit: str
+    data_source: str
+    baseline_value: str | None
+    baseline_date: str | None
+    target_value: str | None
+    target_date: str | None
+    direction: str
+    frequency: str
+
+
+class OutcomeOut(Schema):
+    uuid: str
+    revision: int
+    name: str
+    description: str
+    strategy: str | None
+    framework_outcome: str | None
+    horizon: str
+    activities: list[str]
+    indicators: list[IndicatorOut]
+
+
+class PrincipleOut(Schema):
+    key: str
+    name: str
+    rating: str
+    evidence: str
+    practices: list[str]
+
+
+class PopulationOut(Schema):
+    key: str
+    label: str
+
+
+class PlanOut(Schema):
+    uuid: str
+    series: str
+    title: str
+    organization: OrgOut
+    coalition: dict[str, str] | None
+    period_start: str
+    period_end: str
+    state_fips: str
+    county_fips: str
+    populations: list[PopulationOut]
+    framework_version: str
+    status: str
+    version: int
+    revision: int
+    strategies: list[StrategyOut]
+    outcomes: list[OutcomeOut]
+    principles: list[PrincipleOut]
+    partners: list[OrgOut]
+
+
+class PlanIn(Schema):
+    title: str
+    framework: str = "hhs-2024"
+    framework_version: str
+    period_start: dt.date
+    period_end: dt.date
+    state_fips: str
+    county_fips: str = ""
+    populations: list[str] = []
+    coalition: uuid.UUID | None = None
+    strategies: list[str] = []
+
+
+class ActivityIn(Schema):
+    strategy: str
+    framework_activity: str | None = None
+    name: str | None = None
+    description: str = ""
+    level: str | None = None
+    tier: str | None = None
+    population: str = ""
+    lead_organization: uuid.UUID | None = None
+    partners: list[uuid.UUID] = []
+    start: dt.date | None = None
+    end: dt.date | None = None
+    status: str = "planned"
+    budget: Decimal | None = None
+
+
+class StatusIn(Schema):
+    status: str
+    revision: int
+
+
+class StatusOut(Schema):
+    uuid: str
+    status: str
+    revision: int
+
+
+class HeatRowOut(Schema):
+    key: str
+    name: str
+    chosen: bool
+    counts: list[int]
+    total: int
+
+
+class SuggestionOut(Schema):
+    key: str
+    name: str
+    strategy: str
+    level: str
+    tier: str
+
+
+class GapOut(Schema):
+    kind: str
+    title: str
+    detail: str
+    suggestions: list[SuggestionOut]
+
+
+class GapReportOut(Schema):
+    levels: list[str]
+    heatmap: list[HeatRowOut]
+    tiers: list[dict[str, Any]]
+    sectors_present: list[str]
+    sectors_missing: list[str]
+    populations_uncovered: list[str]
+    activities_without_outcomes: list[str]
+    outcomes_without_indicators: list[str]
+    indicators_without_baseline: list[str]
+    indicators_without_target: list[str]
+    principles_low: list[str]
+    summary: list[GapOut]
+
+
+def _principal(request: HttpRequest) -> Principal:
+    principal = getattr(request, "auth", None)
+    if not isinstance(principal, Principal):
+        raise HttpError(401, "Authentication required.")
+    return principal
+
+
+def _error(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def _invalid(exc: ValidationError) -> Status[dict[str, Any]]:
+    if isinstance(exc, services.StaleEdit):
+        return Status(409, _error("conflict", " ".join(exc.messages)))
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {}
+    return Status(422, _error("invalid", " ".join(exc.messages), fields))
+
+
+def _plan(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, action: str) -> tuple[Any, Plan]:
+    membership = _principal(request).membership(org, action)
+    return membership, selectors.plan_get(membership=membership, plan_uuid=plan)
+
+
+ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+@router.get("/{org}", response=list[PlanSummaryOut])
+def plan_list(request: HttpRequest, org: uuid.UUID) -> list[dict[str, Any]]:
+    """Plans of the organization and of its coalitions, every version."""
+    membership = _principal(request).membership(org, "plan.view")
+    return [
+        {
+            "uuid": p.uuid,
+            "title": p.title,
+            "version": p.version,
+            "status": p.status,
+            "organization": p.organization.name,
+            "coalition": p.coalition.name if p.coalition else None,
+            "period_start": p.period_start,
+            "period_end": p.period_end,
+            "framework_version": p.framework_version.label,
+        }
+        for p in selectors.plans_for(membership=membership)
+    ]
+
+
+@router.post("/{org}", response={201: PlanOut, **ERRORS})
+def plan_create(request: HttpRequest, org: uuid.UUID, payload: PlanIn) -> Any:
+    membership = _principal(request).membership(org, "plan.edit")
+    version = FrameworkVersion.objects.filter(
+        framework__slug=payload.framework, version=payload.framework_version
+    ).first()
+    if version is None:
+        return Status(
+            422, _error("invalid", "Unknown framework version.", {"framework_version": []})
+        )
+    coalition = None
+    if payload.coalition is not None:
+        from upstream.accounts.selectors import coalitions_of
+
+        coalition = coalitions_of(membership=membership).filter(uuid=payload.coalition).first()
+        if coalition is None:
+            return Status(422, _error("invalid", "Unknown coalition.", {"coalition": []}))
+    strategies = list(Strategy.objects.filter(version=version, key__in=payload.strategies))
+    if len(strategies) != len(set(payload.strategies)):
+        return Status(422, _error("invalid", "Unknown strategy key.", {"strategies": []}))
+    try:
+        plan = services.plan_create(
+            actor=membership,
+            title=payload.title,
+            framework_version=version,
+            period_start=payload.period_start,
+            period_end=payload.period_end,
+            state_fips=payload.state_fips,
+            county_fips=payload.county_fips,
+            populations=payload.populations,
+            coalition=coalition,
+            strategies=strategies,
+            request=request,
+        )
+    except ValidationError as exc:
+        return _invalid(exc)
+    return Status(201, plan_document(plan))
+
+
+@router.get("/{org}/{plan}", response={200: PlanOut, **ERRORS})
+def plan_get(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID) -> Any:
+    """The whole plan: strategies, activities, outcomes, indicators, principles, partners."""
+    _membership, the_plan = _plan(request, org, plan, "plan.view")
+    return plan_document(the_plan)
+
+
+@router.post("/{org}/{plan}/activities", response={201: ActivityOut, **ERRORS})
+def activity_add(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, payload: ActivityIn) -> Any:
+    """Add an activity: name a framework activity to start from it, or describe your own."""
+    membership, the_plan = _plan(request, org, plan, "plan.edit")
+    version_id = the_plan.framework_version_id
+    strategy = Strategy.objects.filter(version_id=version_id, key=payload.strategy).first()
+    framework_activity = None
+    if payload.framework_activity:
+        framework_activity = Activity.objects.filter(
+            version_id=version_id, key=payload.framework_activity
+        ).first()
+    level = (
+        Level.objects.filter(version_id=version_id, key=payload.level).first()
+        if payload.level
+        else None
+    )
+    tier = (
+        Tier.objects.filter(version_id=version_id, key=payload.tier).first()
+        if payload.tier
+        else None
+    )
+    if framework_activity is not None:
+        level = level or framework_activity.level
+        tier = tier or framework_activity.tier
+    missing = {
+        name: ["Unknown or missing."]
+        for name, value in {
+            "strategy": strategy,
+            "level": level,
+            "tier": tier,
+            "framework_activity": framework_activity if payload.framework_activity else True,
+        }.items()
+        if value is None
+    }
+    lead = membership.organization
+    if payload.lead_organization is not None:
+        found = Organization.objects.filter(uuid=payload.lead_organization).first()
+        if found is None:
+            missing["lead_organization"] = ["Unknown organization."]
+        else:
+            lead = found
+    partners = list(Organization.objects.filter(uuid__in=payload.partners))
+    if len(partners) != len(set(payload.partners)):
+        missing["partners"] = ["Unknown organization."]
+    if missing:
+        return Status(422, _error("invalid", "The request is not valid.", missing))
+    assert strategy is not None and level is not None and tier is not None  # noqa: S101
+    name = payload.name or (framework_activity.name if framework_activity else "")
+    try:
+        activity = services.plan_activity_add(
+            actor=membership,
+            plan=the_plan,
+            strategy=strategy,
+            framework_activity=framework_activity,
+            name=name,
+            description=payload.description
+            or (framework_activity.description if framework_activity else ""),
+            level=level,
+            tier=tier,
+            population=payload.population,
+            lead_organization=lead,
+            partners=partners,
+            start=payload.start,
+            end=payload.end,
+            status=payload.status,
+            budget=payload.budget,
+            request=request,
+        )
+    except ValidationError as exc:
+        return _invalid(exc)
+    document = plan_document(the_plan)
+    found = next(
+        a
+        for s in document["strategies"]
+        for a in s["activities"]
+        if a["uuid"] == str(activity.uuid)
+    )
+    return Status(201, found)
+
+
+@router.patch("/{org}/{plan}/activities/{activity}/status", response={200: StatusOut, **ERRORS})
+def activity_status(
+    request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, activity: uuid.UUID, payload: StatusIn
+) -> Any:
+    """Change an activity's status, naming the revision you read (409 if it changed since)."""
+    membership, the_plan = _plan(request, org, plan, "plan.update_own_activity")
+    item = selectors.activity_get(membership=membership, plan=the_plan, activity_uuid=activity)
+    try:
+        services.plan_activity_set_status(
+            actor=membership,
+            activity=item,
+            status=payload.status,
+            revision=payload.revision,
+            request=request,
+        )
+    except PermissionDenied:
+        return Status(
+            403, _error("forbidden", "Only the lead organization may update this activity.")
+        )
+    except ValidationError as exc:
+        return _invalid(exc)
+    return {"uuid": str(item.uuid), "status": item.status, "revision": item.revision}
+
+
+@router.get("/{org}/{plan}/gaps", response={200: GapReportOut, **ERRORS})
+def plan_gaps(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID) -> Any:
+    _membership, the_plan = _plan(request, org, plan, "plan.view")
+    report = gap_analysis(the_plan)
+    return {
+        "levels": [level["key"] for level in report.levels],
+        "heatmap": [
+            {
+                "key": row.key,
+                "name": row.name,
+                "chosen": row.chosen,
+                "counts": [c.count for c in row.cells],
+                "total": row.total,
+            }
+            for row in report.heatmap
+        ],
+        "tiers": report.tiers,
+        "sectors_present": report.sectors_present,
+        "sectors_missing": report.sectors_missing,
+        "populations_uncovered": [p["key"] for p in report.populations_uncovered],
+        "activities_without_outcomes": report.activities_without_outcomes,
+        "outcomes_without_indicators": report.outcomes_without_indicators,
+        "indicators_without_baseline": report.indicators_without_baseline,
+        "indicators_without_target": report.indicators_without_target,
+        "principles_low": [p["key"] for p in report.principles_low],
+        "summary": [
+            {
+                "kind": g.kind,
+                "title": g.title,
+                "detail": g.detail,
+                "suggestions": [
+                    {
+                        "key": s.key,
+                        "name": s.name,
+                        "strategy": s.strategy,
+                        "level": s.level,
+                        "tier": s.tier,
+                    }
+                    for s in g.suggestions
+                ],
+            }
+            for g in report.summary
+        ],
+    }
+
+
+@router.get("/{org}/{plan}/export.json", response={200: PlanOut, **ERRORS})
+def plan_export_json(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID) -> Any:
+    """The plan document as a download; recorded in the audit log."""
+    membership, the_plan = _plan(request, org, plan, "plan.export")
+    services.plan_export_record(actor=membership, plan=the_plan, format="json", request=request)
+    return plan_document(the_plan)
