@@ -21,6 +21,7 @@ from upstream.accounts.api import AUTH
 from upstream.accounts.api import router as accounts_router
 from upstream.community.api import router as community_router
 from upstream.framework.api import router as framework_router
+from upstream.planning.api import router as planning_router
 
 api = NinjaAPI(
     title="Upstream API",
@@ -81,3 +82,4 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/framework", framework_router, auth=None)
 api.add_router("/community", community_router, auth=None)  # public reference data (decision 0004)
 api.add_router("/accounts", accounts_router)
+api.add_router("/plans", planning_router)
