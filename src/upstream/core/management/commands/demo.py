@@ -11,7 +11,7 @@ from upstream.framework.pack import shipped_packs
 from upstream.framework.services import framework_load_file
 
 # Apps that contribute demo content, each through ``<app>.demo.load_demo(stdout)``, in order.
-DEMO_MODULES = ["upstream.accounts.demo", "upstream.community.demo"]
+DEMO_MODULES = ["upstream.accounts.demo", "upstream.planning.demo", "upstream.community.demo"]
 
 
 class Command(BaseCommand):
