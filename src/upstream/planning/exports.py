@@ -27,6 +27,9 @@ def export_context(plan: Plan) -> dict[str, Any]:
     for outcome in document["outcomes"]:
         for key in outcome["activities"]:
             outcomes_by_activity.setdefault(key, []).append(outcome["name"])
+    for strategy in document["strategies"]:
+        for activity in strategy["activities"]:
+            activity["outcome_names"] = outcomes_by_activity.get(activity["key"], [])
     return {
         "doc": document,
         "report": gap_analysis(plan),

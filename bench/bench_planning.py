@@ -1,0 +1,216 @@
+"""Planning: gap analysis, plan page and exports on a plan of 500 activities, 200 outcomes and
+300 indicators.
+
+References measured in the same run:
+- gap analysis: a per-row implementation that follows relations one row at a time
+  (bench/reference_planning_gaps.py);
+- plan page: a bare Django view running the same number of trivial queries;
+- exports: reported as time per activity row (no reference: WeasyPrint and openpyxl are the stack).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import random
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "upstream.settings")
+os.environ.setdefault("UPSTREAM_ALLOWED_HOSTS", "testserver")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+
+from bench_framework import bare_view  # noqa: E402, F401  (the bare view and its URLconf)
+from reference_planning_gaps import naive_gaps  # noqa: E402
+from upstream.accounts import services as account_services  # noqa: E402
+from upstream.accounts.models import CoalitionMembership, User  # noqa: E402
+from upstream.framework.models import Activity, Outcome  # noqa: E402
+from upstream.framework.services import framework_load_file  # noqa: E402
+from upstream.planning import services  # noqa: E402
+from upstream.planning.exports import plan_pdf, plan_xlsx  # noqa: E402
+from upstream.planning.gaps import gap_analysis  # noqa: E402
+from upstream.planning.models import Indicator, PlanActivity, PlanOutcome, PlanStrategy  # noqa: E402
+
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+ACTIVITIES, OUTCOMES, INDICATORS = 500, 200, 300
+
+
+def _build() -> tuple[object, object]:
+    version = framework_load_file(path=settings.FRAMEWORK_PACK_DIR / "hhs-2024.yaml").version
+    org = account_services.organization_create(
+        actor=None, name="Bench Health", sectors=["health-care"], state_fips="39"
+    )
+    user = User.objects.create_user("bench@example.org", None)
+    coordinator = account_services.membership_create(
+        actor=None, user=user, organization=org, role="coordinator"
+    )
+    coalition = account_services.coalition_create(
+        actor=coordinator, name="Bench Coalition", state_fips="39"
+    )
+    partners = []
+    for i, sectors in enumerate(
+        [["housing"], ["education"], ["survivor-led"], ["workforce-labor"]]
+    ):
+        partner = account_services.organization_create(
+            actor=None, name=f"Bench Partner {i}", sectors=sectors, state_fips="39"
+        )
+        CoalitionMembership.objects.create(coalition=coalition, organization=partner)
+        partners.append(partner)
+    plan = services.plan_create(
+        actor=coordinator,
+        title="Bench plan",
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2028, 12, 31),
+        state_fips="39",
+        framework_version=version,
+        coalition=coalition,
+        populations=["youth-foster-care", "migrant-seasonal-workers", "people-with-disabilities"],
+        strategies=list(version.strategies.all()),
+    )
+    rng = random.Random(4)
+    plan_strategies = {ps.strategy_id: ps for ps in PlanStrategy.objects.filter(plan=plan)}
+    framework = list(Activity.objects.filter(version=version))
+    activities = PlanActivity.objects.bulk_create(
+        [
+            PlanActivity(
+                plan=plan,
+                plan_strategy=plan_strategies[fa.strategy_id],
+                framework_activity=fa,
+                name=f"{fa.name} #{i}",
+                level_id=fa.level_id,
+                tier_id=fa.tier_id,
+                population=rng.choice(["", "youth-foster-care", "migrant-seasonal-workers"]),
+                lead_organization=rng.choice([org, *partners]),
+                status=rng.choice(["planned", "in_progress", "done", "dropped"]),
+                budget=Decimal(rng.randint(1, 90)) * 1000,
+            )
+            for i, fa in enumerate(rng.choice(framework) for _ in range(ACTIVITIES))
+        ]
+    )
+    Through = PlanActivity.partners.through
+    Through.objects.bulk_create(
+        [
+            Through(planactivity=a, organization=p)
+            for a in activities
+            for p in rng.sample(partners, 2)
+        ]
+    )
+    framework_outcomes = list(Outcome.objects.filter(version=version))
+    outcomes = PlanOutcome.objects.bulk_create(
+        [
+            PlanOutcome(
+                plan=plan,
+                plan_strategy=plan_strategies[fo.strategy_id],
+                framework_outcome=fo,
+                name=f"{fo.name} #{i}",
+                horizon=fo.horizon,
+            )
+            for i, fo in enumerate(rng.choice(framework_outcomes) for _ in range(OUTCOMES))
+        ]
+    )
+    Link = PlanOutcome.activities.through
+    Link.objects.bulk_create(
+        [
+            Link(planoutcome=o, planactivity=a)
+            for o in outcomes
+            for a in rng.sample(activities[:400], 2)
+        ]
+    )
+    Indicator.objects.bulk_create(
+        [
+            Indicator(
+                outcome=outcomes[i % (OUTCOMES - 20)],
+                name=f"Indicator {i}",
+                unit="people",
+                baseline_value=None if i % 4 == 0 else Decimal(i),
+                baseline_date=None if i % 4 == 0 else dt.date(2025, 12, 31),
+                target_value=Decimal(i + 100),
+                target_date=dt.date(2028, 12, 31),
+            )
+            for i in range(INDICATORS)
+        ]
+    )
+    return plan, coordinator
+
+
+def _time(fn, rounds: int = ROUNDS) -> tuple[float, int]:
+    fn()  # warm up
+    times, queries = [], 0
+    for _ in range(rounds):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - started)
+        queries = len(ctx.captured_queries)
+    return statistics.median(times), queries
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    plan, coordinator = _build()
+    report, reference = gap_analysis(plan), naive_gaps(plan)
+    assert sorted(report.activities_without_outcomes) == sorted(
+        reference["activities_without_outcomes"]
+    )
+    assert sorted(report.indicators_without_baseline) == sorted(
+        reference["indicators_without_baseline"]
+    )
+    assert sum(r.total for r in report.heatmap) == sum(reference["cells"].values())
+
+    fast, fast_q = _time(lambda: gap_analysis(plan))
+    slow, slow_q = _time(lambda: naive_gaps(plan), rounds=max(1, ROUNDS // 2))
+    print(
+        f"gap analysis ({ACTIVITIES} activities, {OUTCOMES} outcomes, {INDICATORS} indicators): "
+        f"{fast * 1000:.1f} ms, {fast_q} queries; per-row reference {slow * 1000:.1f} ms, "
+        f"{slow_q} queries; ratio {slow / fast:.1f}x time, {slow_q / fast_q:.0f}x queries"
+    )
+
+    client = Client()
+    client.force_login(coordinator.user, backend="django.contrib.auth.backends.ModelBackend")
+    url = f"/orgs/{coordinator.organization.uuid}/plans/{plan.uuid}/"
+
+    def get() -> None:
+        response = client.get(url)
+        assert response.status_code == 200
+
+    page, page_q = _time(get)
+    sys.modules["bench_planning_urls"] = sys.modules["bench_framework"]
+    with override_settings(ROOT_URLCONF="bench_planning_urls"):
+        bare, _ = _time(lambda: client.get(f"/bare/{page_q}/"))
+    print(
+        f"plan page: {page * 1000:.1f} ms, {page_q} queries; bare view with the same queries "
+        f"{bare * 1000:.2f} ms; ratio {page / bare:.1f}x"
+    )
+
+    pdf, pdf_q = _time(lambda: plan_pdf(plan), rounds=max(1, ROUNDS // 2))
+    size = len(plan_pdf(plan))
+    print(
+        f"PDF export: {pdf * 1000:.0f} ms ({pdf * 1e6 / ACTIVITIES:.0f} µs per activity), "
+        f"{pdf_q} queries, {size // 1024} KiB"
+    )
+    xlsx, xlsx_q = _time(lambda: plan_xlsx(plan))
+    size = len(plan_xlsx(plan))
+    print(
+        f"XLSX export: {xlsx * 1000:.0f} ms ({xlsx * 1e6 / ACTIVITIES:.0f} µs per activity), "
+        f"{xlsx_q} queries, {size // 1024} KiB"
+    )
+
+
+if __name__ == "__main__":
+    main()
