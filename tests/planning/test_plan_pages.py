@@ -242,3 +242,44 @@ def test_pdf_export_text_has_cover_logic_model_indicators_and_partners(
     assert "Partner Shelter" in text
     assert "Coverage heatmap" in text
     assert AuditEvent.objects.filter(action="plan.exported", details__format="pdf").count() == 1
+
+
+def test_editing_plan_details_from_a_stale_form_is_refused(
+    client: Any, coordinator: Any, worked_plan: Any
+) -> None:
+    sign_in_as(client, coordinator.user)
+    form = {
+        "revision": worked_plan.revision,
+        "title": "Renamed plan",
+        "period_start": "2026-01-01",
+        "period_end": "2028-12-31",
+        "state_fips": "39",
+        "county_fips": "39049",
+    }
+    assert client.post(_url(worked_plan, "edit/"), form).status_code == 302
+    response = client.post(_url(worked_plan, "edit/"), {**form, "title": "Second rename"})
+    assert "Someone else changed this plan" in response.content.decode()
+    worked_plan.refresh_from_db()
+    assert worked_plan.title == "Renamed plan"
+    assert worked_plan.populations == []
+
+
+def test_a_published_plans_details_cannot_be_edited(
+    client: Any, coordinator: Any, worked_plan: Any
+) -> None:
+    services.plan_publish(actor=coordinator, plan=worked_plan, revision=worked_plan.revision)
+    worked_plan.refresh_from_db()
+    sign_in_as(client, coordinator.user)
+    response = client.post(
+        _url(worked_plan, "edit/"),
+        {
+            "revision": worked_plan.revision,
+            "title": "Changed",
+            "period_start": "2026-01-01",
+            "period_end": "2028-12-31",
+            "state_fips": "39",
+        },
+    )
+    assert "cannot be changed" in response.content.decode()
+    worked_plan.refresh_from_db()
+    assert worked_plan.title == "County prevention plan"

@@ -73,6 +73,16 @@ class PlanForm(UswdsForm):
         )
 
 
+class PlanDetailsForm(UswdsForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    title = PlanForm.base_fields["title"]
+    period_start = PlanForm.base_fields["period_start"]
+    period_end = PlanForm.base_fields["period_end"]
+    state_fips = PlanForm.base_fields["state_fips"]
+    county_fips = PlanForm.base_fields["county_fips"]
+    populations = PlanForm.base_fields["populations"]
+
+
 class StrategiesForm(UswdsForm):
     strategies = forms.ModelMultipleChoiceField(
         queryset=Strategy.objects.none(),

@@ -6,6 +6,7 @@ app_name = "planning"
 
 plan_patterns = [
     path("", plans.plan_detail, name="detail"),
+    path("edit/", plans.plan_edit, name="edit"),
     path("strategies/", plans.plan_strategies, name="strategies"),
     path("activities/add/", items.activity_add, name="activity_add"),
     path("activities/<uuid:activity>/", items.activity_edit, name="activity_edit"),

@@ -105,6 +105,37 @@ def plan_create(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 
 @require("plan.edit")
+def plan_edit(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
+    """The plan's details; the coalition and framework version are fixed once it exists."""
+    the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
+    form = forms.PlanDetailsForm(
+        request.POST or None,
+        initial={
+            "revision": the_plan.revision,
+            "title": the_plan.title,
+            "period_start": the_plan.period_start,
+            "period_end": the_plan.period_end,
+            "state_fips": the_plan.state_fips,
+            "county_fips": the_plan.county_fips,
+            "populations": the_plan.populations,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        revision = data.pop("revision") or 0
+        try:
+            services.plan_update(
+                actor=membership, plan=the_plan, revision=revision, request=request, **data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "The plan's details are saved.")
+            return redirect("planning:detail", org=membership.organization.uuid, plan=plan)
+    return render(request, "planning/plan_edit.html", plan_context(membership, the_plan, form=form))
+
+
+@require("plan.edit")
 def plan_strategies(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
     the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
     chosen = list(the_plan.strategies.values_list("strategy_id", flat=True))
