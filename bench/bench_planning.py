@@ -90,6 +90,7 @@ def _build() -> tuple[object, object]:
         [
             PlanActivity(
                 plan=plan,
+                organization=org,
                 plan_strategy=plan_strategies[fa.strategy_id],
                 framework_activity=fa,
                 name=f"{fa.name} #{i}",
@@ -116,6 +117,7 @@ def _build() -> tuple[object, object]:
         [
             PlanOutcome(
                 plan=plan,
+                organization=org,
                 plan_strategy=plan_strategies[fo.strategy_id],
                 framework_outcome=fo,
                 name=f"{fo.name} #{i}",
@@ -136,6 +138,7 @@ def _build() -> tuple[object, object]:
         [
             Indicator(
                 outcome=outcomes[i % (OUTCOMES - 20)],
+                organization=org,
                 name=f"Indicator {i}",
                 unit="people",
                 baseline_value=None if i % 4 == 0 else Decimal(i),

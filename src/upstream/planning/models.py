@@ -107,9 +107,11 @@ class Plan(models.Model):
 
 
 class PlanItem(models.Model):
-    """Fields of every item of a plan."""
+    """Fields of every item of a plan. ``organization`` is the plan's: every tenant row carries
+    its tenant key (ARCHITECTURE.md §4)."""
 
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     key = models.UUIDField(default=uuid4, editable=False, help_text="Kept across versions.")
     revision = models.PositiveIntegerField(default=1)
 

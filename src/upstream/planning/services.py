@@ -212,7 +212,9 @@ def plan_create(
         framework_version=framework_version,
     )
     for strategy in strategies:
-        PlanStrategy.objects.create(plan=plan, strategy=strategy)
+        PlanStrategy.objects.create(
+            plan=plan, strategy=strategy, organization_id=plan.organization_id
+        )
     _audit(
         actor=actor,
         plan=plan,
@@ -267,7 +269,9 @@ def plan_strategy_add(
     existing = PlanStrategy.objects.filter(plan=plan, strategy=strategy).first()
     if existing is not None:
         return existing
-    plan_strategy = PlanStrategy.objects.create(plan=plan, strategy=strategy)
+    plan_strategy = PlanStrategy.objects.create(
+        plan=plan, strategy=strategy, organization_id=plan.organization_id
+    )
     _audit(
         actor=actor,
         plan=plan,
@@ -388,9 +392,12 @@ def plan_activity_add(
             budget=budget,
         )
     )
-    plan_strategy, _ = PlanStrategy.objects.get_or_create(plan=plan, strategy=strategy)
+    plan_strategy, _ = PlanStrategy.objects.get_or_create(
+        plan=plan, strategy=strategy, defaults={"organization_id": plan.organization_id}
+    )
     activity = PlanActivity.objects.create(
         plan=plan,
+        organization_id=plan.organization_id,
         plan_strategy=plan_strategy,
         framework_activity=framework_activity,
         name=name.strip(),
@@ -587,6 +594,7 @@ def plan_outcome_add(
         plan_strategy = activities[0].plan_strategy
     outcome = PlanOutcome.objects.create(
         plan=plan,
+        organization_id=plan.organization_id,
         plan_strategy=plan_strategy,
         framework_outcome=framework_outcome,
         name=name.strip(),
@@ -699,7 +707,9 @@ def indicator_add(
     if unknown:
         raise ValidationError(f"Unknown indicator field(s): {', '.join(sorted(unknown))}.")
     _raise(_indicator_errors({"name": name, **values}))
-    indicator = Indicator.objects.create(outcome=outcome, name=name.strip(), **values)
+    indicator = Indicator.objects.create(
+        outcome=outcome, organization_id=plan.organization_id, name=name.strip(), **values
+    )
     _touch(plan)
     _audit(
         actor=actor,
@@ -775,7 +785,9 @@ def principle_rate(
     if existing is None:
         if revision not in (None, 0):
             raise StaleEdit("rating")
-        item = PrincipleRating.objects.create(plan=plan, principle=principle, **values)
+        item = PrincipleRating.objects.create(
+            plan=plan, organization_id=plan.organization_id, principle=principle, **values
+        )
     else:
         if revision is None:
             raise StaleEdit("rating")
@@ -858,7 +870,11 @@ def plan_new_draft(*, actor: Membership, plan: Plan, request: HttpRequest | None
     strategy_map: dict[int, PlanStrategy] = {}
     for ps in PlanStrategy.objects.filter(plan=plan):
         strategy_map[ps.pk] = PlanStrategy.objects.create(
-            plan=draft, strategy_id=ps.strategy_id, key=ps.key, notes=ps.notes
+            plan=draft,
+            organization_id=draft.organization_id,
+            strategy_id=ps.strategy_id,
+            key=ps.key,
+            notes=ps.notes,
         )
     activity_map: dict[int, PlanActivity] = {}
     partner_rows = []
@@ -866,6 +882,7 @@ def plan_new_draft(*, actor: Membership, plan: Plan, request: HttpRequest | None
     for a in PlanActivity.objects.filter(plan=plan).prefetch_related("partners"):
         copy = PlanActivity.objects.create(
             plan=draft,
+            organization_id=draft.organization_id,
             plan_strategy=strategy_map[a.plan_strategy_id],
             key=a.key,
             framework_activity_id=a.framework_activity_id,
@@ -888,6 +905,7 @@ def plan_new_draft(*, actor: Membership, plan: Plan, request: HttpRequest | None
     for o in PlanOutcome.objects.filter(plan=plan).prefetch_related("activities", "indicators"):
         copy_o = PlanOutcome.objects.create(
             plan=draft,
+            organization_id=draft.organization_id,
             plan_strategy=strategy_map.get(o.plan_strategy_id or 0),
             key=o.key,
             framework_outcome_id=o.framework_outcome_id,
@@ -903,6 +921,7 @@ def plan_new_draft(*, actor: Membership, plan: Plan, request: HttpRequest | None
             [
                 Indicator(
                     outcome=copy_o,
+                    organization_id=draft.organization_id,
                     key=i.key,
                     **{name: getattr(i, name) for name in _INDICATOR_FIELDS},
                 )
@@ -914,6 +933,7 @@ def plan_new_draft(*, actor: Membership, plan: Plan, request: HttpRequest | None
         [
             PrincipleRating(
                 plan=draft,
+                organization_id=draft.organization_id,
                 principle_id=r.principle_id,
                 key=r.key,
                 rating=r.rating,
