@@ -20,7 +20,7 @@ def hhs(db: None) -> Any:
 
 @pytest.fixture
 def coordinator(owner_org: Any) -> Any:
-    return make_member(owner_org, "coordinator", email="coordinator@owner-canary.example.org")
+    return make_member(owner_org, "coordinator", email="plan-coordinator@owner-canary.example.org")
 
 
 @pytest.fixture

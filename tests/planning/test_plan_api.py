@@ -110,3 +110,24 @@ def test_outsider_gets_404_and_viewer_cannot_write(
         content_type="application/json",
     )
     assert response.status_code == 403
+
+
+def test_read_only_api_key_reads_plans_but_cannot_add_activities(
+    client: Any, plan: Any, members_by_role: dict[str, Any], owner_org: Any
+) -> None:
+    from upstream.accounts import services as account_services
+
+    _key, secret = account_services.apikey_create(
+        actor=members_by_role["admin"], name="reader", scope="read"
+    )
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    response = client.get(f"{_base(owner_org)}/{plan.uuid}", **headers)
+    assert response.status_code == 200
+    assert response.json()["title"] == "County prevention plan"
+    response = client.post(
+        f"{_base(owner_org)}/{plan.uuid}/activities",
+        {"strategy": "build-individual-skills", "framework_activity": "online-safety-skills"},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 403
