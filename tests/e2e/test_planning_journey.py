@@ -156,5 +156,5 @@ def test_coordinator_builds_publishes_and_downloads_a_plan(
         assert target.read_bytes().startswith(magic)
 
     page.get_by_role("link", name="History").click()
-    assert page.get_by_role("cell", name="plan.published").is_visible()
+    assert page.get_by_role("cell", name="Plan version published").is_visible()
     assert_accessible(page)

@@ -192,7 +192,8 @@ def test_publish_then_new_draft_then_diff(client: Any, coordinator: Any, worked_
     assert "School-based prevention education" in body
     assert "planned → in_progress" in body
     history = client.get(_url(draft, "history/")).content.decode()
-    assert "plan.published" in history and "plan.activity_status" in history
+    assert "Plan version published" in history
+    assert "Plan activity status changed (planned → in_progress)" in history
 
 
 def test_xlsx_export_has_a_sheet_per_component_with_the_plans_content(
@@ -283,3 +284,15 @@ def test_a_published_plans_details_cannot_be_edited(
     assert "cannot be changed" in response.content.decode()
     worked_plan.refresh_from_db()
     assert worked_plan.title == "County prevention plan"
+
+
+def test_coordinator_removes_an_activity_and_the_history_keeps_it(
+    client: Any, coordinator: Any, worked_plan: Any
+) -> None:
+    activity = worked_plan.activities.get()
+    sign_in_as(client, coordinator.user)
+    response = client.post(_url(worked_plan, f"activities/{activity.uuid}/remove/"))
+    assert response.status_code == 302
+    assert not worked_plan.activities.exists()
+    history = client.get(_url(worked_plan, "history/")).content.decode()
+    assert "Plan activity removed" in history

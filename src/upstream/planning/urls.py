@@ -10,6 +10,7 @@ plan_patterns = [
     path("strategies/", plans.plan_strategies, name="strategies"),
     path("activities/add/", items.activity_add, name="activity_add"),
     path("activities/<uuid:activity>/", items.activity_edit, name="activity_edit"),
+    path("activities/<uuid:activity>/remove/", items.activity_remove, name="activity_remove"),
     path("activities/<uuid:activity>/status/", items.activity_status, name="activity_status"),
     path("outcomes/add/", items.outcome_add, name="outcome_add"),
     path("outcomes/<uuid:outcome>/", items.outcome_edit, name="outcome_edit"),

@@ -154,6 +154,22 @@ def activity_edit(
     )
 
 
+@require("plan.edit")
+@require_POST
+def activity_remove(
+    request: HttpRequest, membership: Membership, plan: Any, activity: Any
+) -> HttpResponse:
+    the_plan = _editable_plan(membership, plan)
+    item = selectors.activity_get(membership=membership, plan=the_plan, activity_uuid=activity)
+    try:
+        services.plan_activity_remove(actor=membership, activity=item, request=request)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, f"Removed “{item.name}”.")
+    return _back(membership, the_plan)
+
+
 @require("plan.update_own_activity")
 @require_POST
 def activity_status(

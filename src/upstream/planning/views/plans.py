@@ -14,6 +14,7 @@ from upstream.accounts import selectors as account_selectors
 from upstream.accounts.decorators import require
 from upstream.accounts.models import Membership
 from upstream.accounts.policy import may
+from upstream.audit.actions import ACTIONS
 from upstream.framework.models import Activity, FrameworkVersion
 from upstream.planning import forms, selectors, services
 from upstream.planning.document import plan_diff, plan_document
@@ -249,7 +250,10 @@ def plan_history(request: HttpRequest, membership: Membership, plan: Any) -> Htt
         plan_context(
             membership,
             the_plan,
-            events=selectors.plan_history(membership=membership, plan=the_plan),
+            events=[
+                (event, ACTIONS.get(event.action, event.action))
+                for event in selectors.plan_history(membership=membership, plan=the_plan)
+            ],
         ),
     )
 
