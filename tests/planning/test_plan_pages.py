@@ -296,3 +296,26 @@ def test_coordinator_removes_an_activity_and_the_history_keeps_it(
     assert not worked_plan.activities.exists()
     history = client.get(_url(worked_plan, "history/")).content.decode()
     assert "Plan activity removed" in history
+
+
+def test_status_update_with_htmx_answers_with_just_the_cell(
+    client: Any, coordinator: Any, worked_plan: Any
+) -> None:
+    activity = worked_plan.activities.get()
+    sign_in_as(client, coordinator.user)
+    response = client.post(
+        _url(worked_plan, f"activities/{activity.uuid}/status/"),
+        {"status": "done", "revision": activity.revision},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert body.startswith(f'<td id="status-cell-{activity.uuid}">')
+    assert "is now done" in body
+    assert f'name="revision" value="{activity.revision + 1}"' in body
+    stale = client.post(
+        _url(worked_plan, f"activities/{activity.uuid}/status/"),
+        {"status": "dropped", "revision": activity.revision},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "Someone else changed this activity" in stale.content.decode()
+    assert PlanActivity.objects.get(pk=activity.pk).status == "done"

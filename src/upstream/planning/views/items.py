@@ -179,7 +179,7 @@ def activity_status(
     item = selectors.activity_get(membership=membership, plan=the_plan, activity_uuid=activity)
     form = forms.StatusForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a status from the list.")
+        message, ok = "Choose a status from the list.", False
     else:
         try:
             services.plan_activity_set_status(
@@ -190,9 +190,35 @@ def activity_status(
                 request=request,
             )
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            message, ok = _errors(exc), False
         else:
-            messages.success(request, f"“{item.name}” is now {item.get_status_display().lower()}.")
+            message, ok = f"“{item.name}” is now {item.get_status_display().lower()}.", True
+    if request.headers.get("HX-Request") == "true":
+        # htmx swaps just this cell; without JavaScript the form posts and the page reloads.
+        item.refresh_from_db()
+        cell = {
+            "uuid": str(item.uuid),
+            "name": item.name,
+            "revision": item.revision,
+            "status": item.status,
+            "status_label": item.get_status_display(),
+            "can_update": True,
+        }
+        return render(
+            request,
+            "planning/includes/status_cell.html",
+            {
+                "a": cell,
+                "org": membership.organization,
+                "plan": the_plan,
+                "statuses": forms.StatusForm.base_fields["status"].choices,  # type: ignore[attr-defined]
+                "status_message": message,
+            },
+        )
+    if ok:
+        messages.success(request, message)
+    else:
+        messages.error(request, message)
     return _back(membership, the_plan)
 
 
