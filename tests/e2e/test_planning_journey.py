@@ -142,6 +142,13 @@ def test_coordinator_builds_publishes_and_downloads_a_plan(
     assert_accessible(page)
 
     page.get_by_role("link", name="Logic model").click()
+    status = page.get_by_label("Status of School-based prevention education in middle schools")
+    status.select_option("in_progress")
+    page.get_by_role(
+        "button", name="Update the status of School-based prevention education in middle schools"
+    ).click()
+    page.wait_for_selector("text=is now in progress")  # swapped in place by htmx
+    assert_accessible(page)
     page.get_by_role("link", name="Publish this version").click()
     assert_accessible(page)
     page.get_by_role("button", name="Publish version 1").click()
