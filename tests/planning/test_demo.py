@@ -28,3 +28,20 @@ def test_demo_plan_covers_all_strategies_unevenly_and_has_true_gaps(settings: An
         "equity-and-inclusivity",
         "whole-family-approaches",
     }
+
+
+def test_demo_coordinator_opens_the_plan_and_its_gap_analysis(client: Any) -> None:
+    from tests.conftest import sign_in_as
+    from upstream.accounts.models import Membership
+    from upstream.planning.models import Plan
+
+    call_command("demo", stdout=io.StringIO())
+    plan = Plan.objects.get()
+    coordinator = Membership.active.get(user__email="coordinator@demo.example.org")
+    sign_in_as(client, coordinator.user)
+    base = f"/orgs/{coordinator.organization.uuid}/plans/{plan.uuid}/"
+    page = client.get(base).content.decode()
+    assert "Survivor-centered housing" in page or "Trauma-informed case management" in page
+    gaps = client.get(base + "gaps/").content.decode()
+    assert "No activity reaches american indian and alaska native communities" in gaps
+    assert client.get(base + "export.pdf").content.startswith(b"%PDF")
