@@ -93,6 +93,60 @@ session_auth = _Session()
 api_key_auth = [_Bearer(), _Header()]
 AUTH: list[Any] = [session_auth, *api_key_auth]
 
+
+def _check_rule(request: HttpRequest, principal: Principal | None, action: str) -> Principal | None:
+    """Refuse a caller whose role may not do ``action`` in the URL's organization (404 for an
+    organization they do not belong to, 403 for a role below the rule)."""
+    match = getattr(request, "resolver_match", None)
+    org = match.kwargs.get("org") if match is not None else None
+    if principal is not None and org is not None:
+        try:
+            org_uuid = org if isinstance(org, uuid.UUID) else uuid.UUID(str(org))
+        except ValueError:
+            raise HttpError(404, "Not found.") from None
+        principal.membership(org_uuid, action)
+    return principal
+
+
+class _RuledSession(_Session):
+    def __init__(self, action: str) -> None:
+        super().__init__()
+        self.action = action
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Principal | None:
+        return _check_rule(request, super().authenticate(request, key), self.action)
+
+
+class _RuledBearer(_Bearer):
+    def __init__(self, action: str) -> None:
+        super().__init__()
+        self.action = action
+
+    def authenticate(self, request: HttpRequest, token: str) -> Principal | None:
+        return _check_rule(request, super().authenticate(request, token), self.action)
+
+
+class _RuledHeader(_Header):
+    def __init__(self, action: str) -> None:
+        super().__init__()
+        self.action = action
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Principal | None:
+        return _check_rule(request, super().authenticate(request, key), self.action)
+
+
+def guarded(action: str) -> dict[str, Any]:
+    """Route options for an organization-scoped API operation: authenticate, then check the policy
+    action *before* the request body is parsed, and publish the action in the OpenAPI document.
+
+    Use as ``@router.post("/{org}/...", response=..., **guarded("plan.edit"))``.
+    """
+    return {
+        "auth": [_RuledSession(action), _RuledBearer(action), _RuledHeader(action)],
+        "openapi_extra": rule(action),
+    }
+
+
 # Per key or person, per server process (Django's default cache): a brake on runaway clients.
 API_RATE = "600/m"
 router = Router(tags=["accounts"], auth=AUTH, throttle=[AuthRateThrottle(API_RATE)])

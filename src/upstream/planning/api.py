@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from upstream.accounts.api import AUTH, Principal
+from upstream.accounts.api import AUTH, Principal, guarded
 from upstream.accounts.models import Organization
 from upstream.framework.models import Activity, FrameworkVersion, Level, Strategy, Tier
 from upstream.planning import selectors, services
@@ -247,7 +247,7 @@ def _plan(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, action: str) ->
 ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-@router.get("/{org}", response=list[PlanSummaryOut])
+@router.get("/{org}", response=list[PlanSummaryOut], **guarded("plan.view"))
 def plan_list(request: HttpRequest, org: uuid.UUID) -> list[dict[str, Any]]:
     """Plans of the organization and of its coalitions, every version."""
     membership = _principal(request).membership(org, "plan.view")
@@ -267,7 +267,7 @@ def plan_list(request: HttpRequest, org: uuid.UUID) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/{org}", response={201: PlanOut, **ERRORS})
+@router.post("/{org}", response={201: PlanOut, **ERRORS}, **guarded("plan.edit"))
 def plan_create(request: HttpRequest, org: uuid.UUID, payload: PlanIn) -> Any:
     membership = _principal(request).membership(org, "plan.edit")
     version = FrameworkVersion.objects.filter(
@@ -306,14 +306,18 @@ def plan_create(request: HttpRequest, org: uuid.UUID, payload: PlanIn) -> Any:
     return Status(201, plan_document(plan))
 
 
-@router.get("/{org}/{plan}", response={200: PlanOut, **ERRORS})
+@router.get("/{org}/{plan}", response={200: PlanOut, **ERRORS}, **guarded("plan.view"))
 def plan_get(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID) -> Any:
     """The whole plan: strategies, activities, outcomes, indicators, principles, partners."""
     _membership, the_plan = _plan(request, org, plan, "plan.view")
     return plan_document(the_plan)
 
 
-@router.post("/{org}/{plan}/activities", response={201: ActivityOut, **ERRORS})
+@router.post(
+    "/{org}/{plan}/activities",
+    response={201: ActivityOut, **ERRORS},
+    **guarded("plan.edit"),
+)
 def activity_add(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, payload: ActivityIn) -> Any:
     """Add an activity: name a framework activity to start from it, or describe your own."""
     membership, the_plan = _plan(request, org, plan, "plan.edit")
@@ -393,7 +397,11 @@ def activity_add(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, payload:
     return Status(201, found)
 
 
-@router.patch("/{org}/{plan}/activities/{activity}/status", response={200: StatusOut, **ERRORS})
+@router.patch(
+    "/{org}/{plan}/activities/{activity}/status",
+    response={200: StatusOut, **ERRORS},
+    **guarded("plan.update_own_activity"),
+)
 def activity_status(
     request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, activity: uuid.UUID, payload: StatusIn
 ) -> Any:
@@ -417,7 +425,7 @@ def activity_status(
     return {"uuid": str(item.uuid), "status": item.status, "revision": item.revision}
 
 
-@router.get("/{org}/{plan}/gaps", response={200: GapReportOut, **ERRORS})
+@router.get("/{org}/{plan}/gaps", response={200: GapReportOut, **ERRORS}, **guarded("plan.view"))
 def plan_gaps(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID) -> Any:
     _membership, the_plan = _plan(request, org, plan, "plan.view")
     report = gap_analysis(the_plan)
@@ -463,7 +471,11 @@ def plan_gaps(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID) -> Any:
     }
 
 
-@router.get("/{org}/{plan}/export.json", response={200: PlanOut, **ERRORS})
+@router.get(
+    "/{org}/{plan}/export.json",
+    response={200: PlanOut, **ERRORS},
+    **guarded("plan.export"),
+)
 def plan_export_json(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID) -> Any:
     """The plan document as a download; recorded in the audit log."""
     membership, the_plan = _plan(request, org, plan, "plan.export")
