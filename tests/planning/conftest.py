@@ -90,3 +90,7 @@ def minimal_version(db: None) -> Any:
     from upstream.framework.services import framework_load_file
 
     return framework_load_file(path=MINIMAL).version
+
+
+# Community fixtures, for the plan's vulnerability profile.
+from tests.community.conftest import small_data, small_index, us2023  # noqa: E402, F401

@@ -464,3 +464,25 @@ def area_vulnerability(
         themes=themes,
         priority_populations=populations,
     )
+
+
+def area_for_geography(
+    *, state_fips: str, county_fips: str = "", index: IndexDefinition | None = None
+) -> AreaVulnerability | None:
+    """The vulnerability profile of a state (all its counties) or one county, on ``index`` or the
+    most recently computed index. None when no index covers the area. Used by planning."""
+    index = index or default_index()
+    if index is None:
+        return None
+    if county_fips:
+        fips = [county_fips]
+    else:
+        fips = list(
+            Geography.objects.filter(
+                geography_set_id=index.geography_set_id, kind=index.kind, state_fips=state_fips
+            ).values_list("fips", flat=True)
+        )
+    if not fips:
+        return None
+    area = area_vulnerability(index=index, fips=fips)
+    return area if area.fips else None

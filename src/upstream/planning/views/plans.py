@@ -15,6 +15,7 @@ from upstream.accounts.decorators import require
 from upstream.accounts.models import Membership
 from upstream.accounts.policy import may
 from upstream.audit.actions import ACTIONS
+from upstream.community.selectors import area_for_geography
 from upstream.framework.models import Activity, FrameworkVersion
 from upstream.planning import forms, selectors, services
 from upstream.planning.document import plan_diff, plan_document
@@ -190,6 +191,9 @@ def plan_detail(request: HttpRequest, membership: Membership, plan: Any) -> Http
             the_plan,
             doc=document,
             versions=selectors.plan_versions(membership=membership, plan=the_plan),
+            area=area_for_geography(
+                state_fips=the_plan.state_fips, county_fips=the_plan.county_fips
+            ),
             statuses=forms.StatusForm.base_fields["status"].choices,  # type: ignore[attr-defined]
         ),
     )
@@ -201,7 +205,14 @@ def plan_gaps(request: HttpRequest, membership: Membership, plan: Any) -> HttpRe
     return render(
         request,
         "planning/gaps.html",
-        plan_context(membership, the_plan, report=gap_analysis(the_plan)),
+        plan_context(
+            membership,
+            the_plan,
+            report=gap_analysis(the_plan),
+            area=area_for_geography(
+                state_fips=the_plan.state_fips, county_fips=the_plan.county_fips
+            ),
+        ),
     )
 
 
