@@ -20,9 +20,17 @@ from ninja.errors import HttpError
 
 from upstream.accounts.api import AUTH, Principal, guarded
 from upstream.accounts.models import Organization
-from upstream.framework.models import Activity, FrameworkVersion, Level, Strategy, Tier
+from upstream.framework.models import (
+    Activity,
+    FrameworkVersion,
+    Level,
+    Outcome,
+    Principle,
+    Strategy,
+    Tier,
+)
 from upstream.planning import selectors, services
-from upstream.planning.document import plan_document
+from upstream.planning.document import plan_diff, plan_document
 from upstream.planning.gaps import gap_analysis
 from upstream.planning.models import Plan
 
@@ -175,6 +183,45 @@ class ActivityIn(Schema):
 class StatusIn(Schema):
     status: str
     revision: int
+
+
+class OutcomeIn(Schema):
+    name: str | None = None
+    horizon: str | None = None
+    framework_outcome: str | None = None
+    description: str = ""
+    activities: list[uuid.UUID] = []
+
+
+class IndicatorIn(Schema):
+    name: str
+    definition: str = ""
+    unit: str = ""
+    data_source: str = ""
+    baseline_value: Decimal | None = None
+    baseline_date: dt.date | None = None
+    target_value: Decimal | None = None
+    target_date: dt.date | None = None
+    direction: str = "increase"
+    frequency: str = "annually"
+
+
+class PrincipleIn(Schema):
+    rating: str
+    evidence: str = ""
+    practices: list[str] = []
+    revision: int | None = None
+
+
+class PublishIn(Schema):
+    revision: int
+
+
+class ChangeOut(Schema):
+    kind: str
+    change: str
+    name: str
+    fields: dict[str, list[Any]] = {}
 
 
 class StatusOut(Schema):
@@ -481,3 +528,147 @@ def plan_export_json(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID) -> A
     membership, the_plan = _plan(request, org, plan, "plan.export")
     services.plan_export_record(actor=membership, plan=the_plan, format="json", request=request)
     return plan_document(the_plan)
+
+
+@router.post("/{org}/{plan}/outcomes", response={201: OutcomeOut, **ERRORS}, **guarded("plan.edit"))
+def outcome_add(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, payload: OutcomeIn) -> Any:
+    """Add an outcome: name a framework outcome to start from it, or describe your own; link the
+    plan activities (uuids) that drive it."""
+    membership, the_plan = _plan(request, org, plan, "plan.edit")
+    framework_outcome = None
+    if payload.framework_outcome:
+        framework_outcome = Outcome.objects.filter(
+            version_id=the_plan.framework_version_id, key=payload.framework_outcome
+        ).first()
+        if framework_outcome is None:
+            return Status(
+                422,
+                _error("invalid", "Unknown framework outcome.", {"framework_outcome": []}),
+            )
+    activities = list(the_plan.activities.filter(uuid__in=payload.activities))
+    if len(activities) != len(set(payload.activities)):
+        return Status(
+            422,
+            _error(
+                "invalid",
+                "Every linked activity must belong to this plan.",
+                {"activities": ["Unknown activity."]},
+            ),
+        )
+    try:
+        outcome = services.plan_outcome_add(
+            actor=membership,
+            plan=the_plan,
+            name=payload.name or (framework_outcome.name if framework_outcome else ""),
+            horizon=payload.horizon or (framework_outcome.horizon if framework_outcome else ""),
+            framework_outcome=framework_outcome,
+            description=payload.description,
+            activities=activities,
+            request=request,
+        )
+    except ValidationError as exc:
+        return _invalid(exc)
+    found = next(o for o in plan_document(the_plan)["outcomes"] if o["uuid"] == str(outcome.uuid))
+    return Status(201, found)
+
+
+@router.post(
+    "/{org}/{plan}/outcomes/{outcome}/indicators",
+    response={201: IndicatorOut, **ERRORS},
+    **guarded("plan.edit"),
+)
+def indicator_add(
+    request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, outcome: uuid.UUID, payload: IndicatorIn
+) -> Any:
+    """Add an indicator to an outcome of this plan (a target needs a unit)."""
+    membership, the_plan = _plan(request, org, plan, "plan.edit")
+    the_outcome = selectors.outcome_get(membership=membership, plan=the_plan, outcome_uuid=outcome)
+    values = payload.dict()
+    name = values.pop("name")
+    try:
+        indicator = services.indicator_add(
+            actor=membership,
+            plan=the_plan,
+            outcome=the_outcome,
+            name=name,
+            request=request,
+            **values,
+        )
+    except ValidationError as exc:
+        return _invalid(exc)
+    found = next(
+        i
+        for o in plan_document(the_plan)["outcomes"]
+        for i in o["indicators"]
+        if i["uuid"] == str(indicator.uuid)
+    )
+    return Status(201, found)
+
+
+@router.put(
+    "/{org}/{plan}/principles/{key}",
+    response={200: PrincipleOut, **ERRORS},
+    **guarded("plan.edit"),
+)
+def principle_rate(
+    request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, key: str, payload: PrincipleIn
+) -> Any:
+    """Rate the plan against one guiding principle, with evidence and the practices in place."""
+    membership, the_plan = _plan(request, org, plan, "plan.edit")
+    principle = Principle.objects.filter(version_id=the_plan.framework_version_id, key=key).first()
+    if principle is None:
+        raise HttpError(404, "Not found.")
+    try:
+        services.principle_rate(
+            actor=membership,
+            plan=the_plan,
+            principle=principle,
+            rating=payload.rating,
+            evidence=payload.evidence,
+            practices=payload.practices,
+            revision=payload.revision,
+            request=request,
+        )
+    except ValidationError as exc:
+        return _invalid(exc)
+    return next(p for p in plan_document(the_plan)["principles"] if p["key"] == key)
+
+
+@router.post("/{org}/{plan}/publish", response={200: PlanOut, **ERRORS}, **guarded("plan.publish"))
+def plan_publish(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, payload: PublishIn) -> Any:
+    """Freeze this version (naming the plan revision you read); it can no longer change."""
+    membership, the_plan = _plan(request, org, plan, "plan.publish")
+    try:
+        services.plan_publish(
+            actor=membership, plan=the_plan, revision=payload.revision, request=request
+        )
+    except PermissionDenied:
+        return Status(403, _error("forbidden", "Only the owning organization may publish."))
+    except ValidationError as exc:
+        return _invalid(exc)
+    return plan_document(the_plan)
+
+
+@router.post("/{org}/{plan}/drafts", response={201: PlanOut, **ERRORS}, **guarded("plan.edit"))
+def plan_new_draft(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID) -> Any:
+    """Start a new draft version from this published one."""
+    membership, the_plan = _plan(request, org, plan, "plan.edit")
+    try:
+        draft = services.plan_new_draft(actor=membership, plan=the_plan, request=request)
+    except PermissionDenied:
+        return Status(403, _error("forbidden", "Only the owning organization may start a draft."))
+    except ValidationError as exc:
+        return _invalid(exc)
+    return Status(201, plan_document(draft))
+
+
+@router.get("/{org}/{plan}/diff", response={200: list[ChangeOut], **ERRORS}, **guarded("plan.view"))
+def plan_versions_diff(
+    request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, against: uuid.UUID
+) -> Any:
+    """What changed from version ``against`` (another version of the same plan) to this one."""
+    membership, the_plan = _plan(request, org, plan, "plan.view")
+    other = selectors.plan_get(membership=membership, plan_uuid=against)
+    if other.series != the_plan.series:
+        return Status(422, _error("invalid", "Compare versions of the same plan.", {"against": []}))
+    return plan_diff(plan_document(other), plan_document(the_plan))
