@@ -47,6 +47,7 @@ ACTIONS: dict[str, str] = {
     "plan.indicator_updated": "Indicator changed",
     "plan.principle_rated": "Principle self-assessed",
     "plan.published": "Plan version published",
+    "index.defined": "Custom vulnerability index defined and computed",
     "plan.draft_started": "New plan draft started",
     "plan.exported": "Plan downloaded",
 }

@@ -404,3 +404,26 @@ def svi_index_ensure(
     if compute:
         index_compute(index=index, actor=actor)
     return index
+
+
+@transaction.atomic
+def index_define_and_compute(
+    *, actor: Any, spec: dict[str, Any], request: Any = None
+) -> IndexDefinition:
+    """Define a custom index for a member of an organization, compute it, and audit both, all or
+    nothing. ``actor`` is the member's ``Membership``."""
+    from upstream.audit.services import audit_record
+
+    index = index_define(spec=spec, actor=actor.user)
+    result = index_compute(index=index, actor=actor.user)
+    audit_record(
+        action="index.defined",
+        actor=actor.user,
+        organization=actor.organization,
+        target_type="index",
+        target_label=index.key,
+        request=request,
+        details={"key": index.key, "ranked": result.ranked},
+    )
+    index.refresh_from_db()
+    return index

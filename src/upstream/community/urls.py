@@ -10,4 +10,5 @@ urlpatterns = [
     path("counties/<str:fips>/", views.county_profile, name="county"),
     path("indices/", views.index_list, name="indices"),
     path("indices/<slug:key>/", views.index_detail, name="index"),
+    path("orgs/<uuid:org>/indices/new/", views.index_new, name="index_new"),
 ]

@@ -9,13 +9,17 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.text import slugify
 
-from upstream.community import selectors
+from upstream.accounts.decorators import require
+from upstream.community import selectors, services
 from upstream.community.models import GeographySet
+from upstream.community.problems import CommunityDataError
 from upstream.community.selectors import SORT_KEYS, Measure
 from upstream.core.access import public
 
@@ -266,4 +270,78 @@ def index_detail(request: HttpRequest, key: str) -> HttpResponse:
             "computed": index.provenance.get("computed", {}),
             "provenance": index.provenance,
         },
+    )
+
+
+def _index_form_rows(request: HttpRequest) -> list[dict[str, Any]]:
+    """One row per indicator with data: its theme (blank: not used), weight and direction."""
+    rows = []
+    for i, indicator in enumerate(selectors.indicators_with_data()):
+        rows.append(
+            {
+                "n": i,
+                "indicator": indicator,
+                "theme": request.POST.get(f"theme-{i}", "").strip(),
+                "weight": request.POST.get(f"weight-{i}", "1"),
+                "direction": request.POST.get(f"direction-{i}", indicator.direction),
+            }
+        )
+    return rows
+
+
+def _index_spec(request: HttpRequest, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    themes: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if not row["theme"]:
+            continue
+        key = slugify(row["theme"]).upper().replace("-", "_") or "THEME"
+        theme = themes.setdefault(key, {"key": key, "name": row["theme"], "variables": []})
+        try:
+            weight: float | str = float(row["weight"])
+        except ValueError:
+            weight = row["weight"]
+        theme["variables"].append(
+            {"indicator": row["indicator"].key, "weight": weight, "direction": row["direction"]}
+        )
+    year = request.POST.get("year", "")
+    spec: dict[str, Any] = {
+        "key": request.POST.get("key", "").strip(),
+        "name": request.POST.get("name", "").strip(),
+        "description": request.POST.get("description", "").strip(),
+        "geography_set": request.POST.get("geography_set", ""),
+        "year": int(year) if year.isdigit() else year,
+        "ranking": request.POST.get("ranking", "national"),
+        "themes": list(themes.values()),
+    }
+    if request.POST.get("population"):
+        spec["population"] = request.POST["population"]
+    return spec
+
+
+@require("index.define")
+def index_new(request: HttpRequest, membership: Any) -> HttpResponse:
+    """A coordinator or analyst defines a custom index from the indicators with data."""
+    rows = _index_form_rows(request)
+    problems: list[str] = []
+    if request.method == "POST":
+        spec = _index_spec(request, rows)
+        try:
+            index = services.index_define_and_compute(actor=membership, spec=spec, request=request)
+        except CommunityDataError as exc:
+            problems = [str(p) for p in exc.problems]
+        else:
+            messages.success(request, f"Defined and computed {index.name}.")
+            return redirect("community:index", key=index.key)
+    return render(
+        request,
+        "community/index_new.html",
+        {
+            "membership": membership,
+            "org": membership.organization,
+            "rows": rows,
+            "problems": problems,
+            "sets": selectors.geography_sets(),
+            "values": request.POST,
+        },
+        status=422 if problems else 200,
     )
