@@ -63,6 +63,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
+import numpy as np
 import polars as pl
 
 __all__ = [
@@ -203,6 +204,97 @@ def _percentile_units(
     return pl.when(span > 0).then(units).otherwise(None)
 
 
+# Counting ranks.  The SVI's inputs are percentages with one decimal and its sums are
+# integer ten-thousandths, so their distinct values fit a few thousand integer buckets:
+# a rank is then a bincount and a running total (linear time) instead of a sort.  Used
+# only when every value is exactly k / 10**d for an integer k (so ties and order are
+# those of the values); anything else falls back to Polars' sorting rank.
+
+_MAX_BUCKETS: Final = 20_000_000
+
+
+def _bucket_keys(values: np.ndarray) -> np.ndarray | None:
+    """Non-negative integer keys with exactly the order and ties of ``values``, or None."""
+    low, high = float(values.min()), float(values.max())
+    for decimals in range(5):
+        scale = 10.0**decimals
+        if (high - low) * scale > _MAX_BUCKETS:
+            return None
+        keys = np.rint(values * scale)
+        if np.array_equal(keys / scale, values):
+            keys -= keys.min()
+            return keys.astype(np.int64)
+    return None
+
+
+def _group_codes(work: pl.DataFrame, group: str | None) -> np.ndarray | None:
+    """Integer codes 0..G-1 of the group column (None: one national group)."""
+    if group is None:
+        return None
+    codes = work.select(pl.col(group).rank("dense")).to_series()
+    if codes.null_count():
+        raise _NoFastPath
+    result: np.ndarray = codes.to_numpy().astype(np.int64) - 1
+    return result
+
+
+class _NoFastPath(Exception):
+    pass
+
+
+def _counting_units(
+    column: pl.Series, codes: np.ndarray | None, direction: Direction
+) -> pl.Series | None:
+    """``_percentile_units`` by counting, or None when the values do not fit buckets."""
+    values = column.cast(pl.Float64).to_numpy()
+    valid = ~np.isnan(values)
+    units = np.zeros(len(values), dtype=np.int64)
+    ok = np.zeros(len(values), dtype=bool)
+    if valid.any():
+        keys = _bucket_keys(values[valid])
+        if keys is None:
+            return None
+        width = int(keys.max()) + 1
+        groups = codes[valid] if codes is not None else np.zeros(len(keys), dtype=np.int64)
+        n_groups = int(groups.max()) + 1
+        if n_groups * width > min(_MAX_BUCKETS, max(4 * len(keys), 1 << 16)):
+            return None  # sparse buckets: a sort is cheaper than scanning them
+        slot = groups * width + keys
+        counts = np.bincount(slot, minlength=n_groups * width)
+        below = np.cumsum(counts) - counts  # units in earlier slots, all groups
+        rank = below[slot] - below[groups * width] + 1  # ties share the lowest rank
+        span = np.bincount(groups, minlength=n_groups)[groups] - 1
+        scaled = ((rank - 1) * (2 * _SCALE) + span) // (2 * np.maximum(span, 1))
+        if direction == "lower_more_vulnerable":
+            scaled = _SCALE - scaled
+        units[valid] = scaled
+        ok[valid] = span > 0
+    return pl.DataFrame({"u": units, "ok": ok}).select(
+        pl.when(pl.col("ok")).then(pl.col("u")).otherwise(None)
+    )["u"]
+
+
+def _rank_stage(
+    work: pl.DataFrame, jobs: Sequence[tuple[str, str, Direction]], group: str | None
+) -> pl.DataFrame:
+    """Add percentile units ``dst`` of each ``src`` column (counting where possible)."""
+    try:
+        codes = _group_codes(work, group)
+    except _NoFastPath:
+        codes, fast_ok = None, False
+    else:
+        fast_ok = True
+    columns: list[pl.Series | pl.Expr] = []
+    for src, dst, direction in jobs:
+        fast = _counting_units(work[src], codes, direction) if fast_ok else None
+        if fast is not None:
+            columns.append(fast.alias(dst))
+        else:
+            expr = _percentile_units(pl.col(src), group_by=group, direction=direction)
+            columns.append(expr.alias(dst))
+    return work.with_columns(columns)
+
+
 def percentile_rank(
     expr: pl.Expr,
     *,
@@ -340,13 +432,9 @@ def compute_index(
         work = work.with_row_index("_R").sort("_G", maintain_order=True)
     carried_work = [c for c in ("_R", "_G") if c in work.columns]
 
-    work = work.select(
-        *carried_work,
-        *[
-            _percentile_units(pl.col(f"v{i}"), group_by=group, direction=v.direction).alias(f"e{i}")
-            for i, (_, v) in enumerate(specs)
-        ],
-    )
+    work = _rank_stage(
+        work, [(f"v{i}", f"e{i}", v.direction) for i, (_, v) in enumerate(specs)], group
+    ).select(*carried_work, *[f"e{i}" for i in range(len(specs))])
     theme_sums = []
     for t in range(len(themes)):
         weights = [(i, v.weight) for i, (ti, v) in enumerate(specs) if ti == t]
@@ -360,12 +448,11 @@ def compute_index(
     work = work.with_columns(
         _sum([pl.col(f"s{t}") for t in range(len(themes))], missing_in_sums).alias("s_all")
     )
-    work = work.with_columns(
-        *[
-            _percentile_units(pl.col(f"s{t}"), group_by=group).alias(f"r{t}")
-            for t in range(len(themes))
-        ],
-        _percentile_units(pl.col("s_all"), group_by=group).alias("r_all"),
+    higher: Direction = "higher_more_vulnerable"
+    work = _rank_stage(
+        work,
+        [*[(f"s{t}", f"r{t}", higher) for t in range(len(themes))], ("s_all", "r_all", higher)],
+        group,
     )
     if group_by:
         work = work.sort("_R")
