@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -45,7 +45,10 @@ def error_body(code: str, message: str, fields: dict[str, Any] | None = None) ->
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
-        loc = ".".join(str(part) for part in err.get("loc", ()) if part not in ("body", "query"))
+        parts = [str(part) for part in err.get("loc", ())]
+        if len(parts) > 2 and parts[0] == "body":
+            parts = parts[2:]  # ("body", "<parameter>", "field") names the field the client sent
+        loc = ".".join(part for part in parts if part not in ("body", "query", "path"))
         fields.setdefault(loc or "__all__", []).append(str(err.get("msg", "invalid")))
     return api.create_response(
         request, error_body("invalid", "The request is not valid.", fields), status=422
@@ -68,6 +71,13 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return api.create_response(
         request, error_body("too_large", "The request body is too large."), status=413
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(
+        request, error_body("forbidden", "Your role may not do that here."), status=403
     )
 
 

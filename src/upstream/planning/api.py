@@ -15,11 +15,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.throttling import AuthRateThrottle
 
-from upstream.accounts.api import AUTH, Principal, guarded
-from upstream.accounts.models import Organization
+from upstream.accounts.api import API_RATE, AUTH, Principal, guarded
 from upstream.framework.models import (
     Activity,
     FrameworkVersion,
@@ -34,7 +34,7 @@ from upstream.planning.document import plan_diff, plan_document
 from upstream.planning.gaps import gap_analysis
 from upstream.planning.models import Plan
 
-router = Router(tags=["plans"], auth=AUTH)
+router = Router(tags=["plans"], auth=AUTH, throttle=[AuthRateThrottle(API_RATE)])
 
 
 class ErrorDetail(Schema):
@@ -152,13 +152,13 @@ class PlanOut(Schema):
 
 
 class PlanIn(Schema):
-    title: str
+    title: str = Field(..., max_length=200)
     framework: str = "hhs-2024"
     framework_version: str
     period_start: dt.date
     period_end: dt.date
-    state_fips: str
-    county_fips: str = ""
+    state_fips: str = Field(..., max_length=2)
+    county_fips: str = Field("", max_length=5)
     populations: list[str] = []
     coalition: uuid.UUID | None = None
     strategies: list[str] = []
@@ -167,17 +167,17 @@ class PlanIn(Schema):
 class ActivityIn(Schema):
     strategy: str
     framework_activity: str | None = None
-    name: str | None = None
-    description: str = ""
+    name: str | None = Field(None, max_length=200)
+    description: str = Field("", max_length=20000)
     level: str | None = None
     tier: str | None = None
-    population: str = ""
+    population: str = Field("", max_length=40)
     lead_organization: uuid.UUID | None = None
     partners: list[uuid.UUID] = []
     start: dt.date | None = None
     end: dt.date | None = None
     status: str = "planned"
-    budget: Decimal | None = None
+    budget: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
 
 
 class StatusIn(Schema):
@@ -186,21 +186,21 @@ class StatusIn(Schema):
 
 
 class OutcomeIn(Schema):
-    name: str | None = None
+    name: str | None = Field(None, max_length=200)
     horizon: str | None = None
     framework_outcome: str | None = None
-    description: str = ""
+    description: str = Field("", max_length=20000)
     activities: list[uuid.UUID] = []
 
 
 class IndicatorIn(Schema):
-    name: str
-    definition: str = ""
-    unit: str = ""
-    data_source: str = ""
-    baseline_value: Decimal | None = None
+    name: str = Field(..., max_length=200)
+    definition: str = Field("", max_length=20000)
+    unit: str = Field("", max_length=60)
+    data_source: str = Field("", max_length=200)
+    baseline_value: Decimal | None = Field(None, max_digits=14, decimal_places=3)
     baseline_date: dt.date | None = None
-    target_value: Decimal | None = None
+    target_value: Decimal | None = Field(None, max_digits=14, decimal_places=3)
     target_date: dt.date | None = None
     direction: str = "increase"
     frequency: str = "annually"
@@ -208,7 +208,7 @@ class IndicatorIn(Schema):
 
 class PrincipleIn(Schema):
     rating: str
-    evidence: str = ""
+    evidence: str = Field("", max_length=20000)
     practices: list[str] = []
     revision: int | None = None
 
@@ -398,39 +398,44 @@ def activity_add(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, payload:
         }.items()
         if value is None
     }
+    # Only the plan's own organizations are looked up: an outside uuid is simply unknown, so the
+    # answer never reveals another organization's name.
+    choices = selectors.partner_choices(plan=the_plan)
     lead = membership.organization
     if payload.lead_organization is not None:
-        found = Organization.objects.filter(uuid=payload.lead_organization).first()
+        found = choices.filter(uuid=payload.lead_organization).first()
         if found is None:
-            missing["lead_organization"] = ["Unknown organization."]
+            missing["lead_organization"] = ["Unknown organization for this plan."]
         else:
             lead = found
-    partners = list(Organization.objects.filter(uuid__in=payload.partners))
+    partners = list(choices.filter(uuid__in=payload.partners))
     if len(partners) != len(set(payload.partners)):
-        missing["partners"] = ["Unknown organization."]
-    if missing:
+        missing["partners"] = ["Unknown organization for this plan."]
+    if strategy is None or level is None or tier is None or "framework_activity" in missing:
         return Status(422, _error("invalid", "The request is not valid.", missing))
-    assert strategy is not None and level is not None and tier is not None  # noqa: S101
-    name = payload.name or (framework_activity.name if framework_activity else "")
+    values: dict[str, Any] = {
+        "strategy": strategy,
+        "framework_activity": framework_activity,
+        "name": payload.name or (framework_activity.name if framework_activity else ""),
+        "level": level,
+        "tier": tier,
+        "population": payload.population,
+        "lead_organization": lead,
+        "partners": partners,
+        "start": payload.start,
+        "end": payload.end,
+        "status": payload.status,
+        "budget": payload.budget,
+    }
+    if missing:  # unknown organizations: report them with every other problem, write nothing
+        fields = {**services.activity_errors(the_plan, **values), **missing}
+        return Status(422, _error("invalid", "The request is not valid.", fields))
+    description = payload.description or (
+        framework_activity.description if framework_activity else ""
+    )
     try:
         activity = services.plan_activity_add(
-            actor=membership,
-            plan=the_plan,
-            strategy=strategy,
-            framework_activity=framework_activity,
-            name=name,
-            description=payload.description
-            or (framework_activity.description if framework_activity else ""),
-            level=level,
-            tier=tier,
-            population=payload.population,
-            lead_organization=lead,
-            partners=partners,
-            start=payload.start,
-            end=payload.end,
-            status=payload.status,
-            budget=payload.budget,
-            request=request,
+            actor=membership, plan=the_plan, description=description, request=request, **values
         )
     except ValidationError as exc:
         return _invalid(exc)

@@ -296,7 +296,7 @@ def _member_ids(plan: Plan) -> set[int]:
     )
 
 
-def _activity_errors(
+def activity_errors(
     plan: Plan,
     *,
     strategy: Strategy | None,
@@ -376,7 +376,7 @@ def plan_activity_add(
 ) -> PlanActivity:
     _editable(actor, plan)
     _raise(
-        _activity_errors(
+        activity_errors(
             plan,
             strategy=strategy,
             framework_activity=framework_activity,
@@ -458,7 +458,7 @@ def plan_activity_update(
     merged = {name: changes.get(name, getattr(activity, name)) for name in fields - {"partners"}}
     merged.pop("description")
     _raise(
-        _activity_errors(
+        activity_errors(
             plan,
             strategy=activity.plan_strategy.strategy,
             framework_activity=activity.framework_activity,

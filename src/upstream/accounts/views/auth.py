@@ -136,9 +136,12 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 {"invitation": invitation, "signed_in_as_other": user.is_authenticated},
             )
         if request.method == "POST":
-            membership = services.invitation_accept_existing_user(
-                token=token, user=user, request=request
-            )
+            try:
+                membership = services.invitation_accept_existing_user(
+                    token=token, user=user, request=request
+                )
+            except ValidationError:  # used or expired since the page was shown (a double click)
+                return render(request, "accounts/invitation_unusable.html", status=410)
             messages.success(request, f"You joined {membership.organization.name}.")
             return redirect("accounts:dashboard", org=membership.organization.uuid)
         return render(request, "accounts/invitation_join.html", {"invitation": invitation})

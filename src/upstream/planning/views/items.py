@@ -202,7 +202,7 @@ def activity_status(
             "revision": item.revision,
             "status": item.status,
             "status_label": item.get_status_display(),
-            "can_update": True,
+            "can_update": selectors.can_update_status(membership=membership, activity=item),
         }
         return render(
             request,
