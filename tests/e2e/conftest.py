@@ -64,6 +64,17 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+@pytest.fixture
+def strict_page(browser: Any) -> Iterator[Any]:
+    """A page with the site's Content Security Policy enforced (axe runs through the protocol),
+    for scripts that must work under the production CSP."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Serious and critical axe-core violations on the current page."""
     page.evaluate(AXE.read_text(encoding="utf-8"))

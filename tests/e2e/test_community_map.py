@@ -20,8 +20,12 @@ def wait_for_map(page: Any) -> None:
 
 
 def test_analyst_maps_a_state_opens_a_county_and_downloads_the_table(
-    live_server: Any, page: Any, tmp_path: Path
+    live_server: Any, strict_page: Any, tmp_path: Path
 ) -> None:
+    # The site's CSP is enforced here: the map must draw without eval or inline code.
+    page = strict_page
+    console_errors: list[str] = []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     load_demo(io.StringIO())
     page.goto(live_server.url + "/community/?show=index:demo-tvi")
     assert page.locator("h1").inner_text() == "Where vulnerability concentrates"
@@ -73,3 +77,4 @@ def test_analyst_maps_a_state_opens_a_county_and_downloads_the_table(
     page.get_by_role("link", name="Indices").first.click()
     assert page.locator("h1").inner_text() == "Vulnerability indices"
     assert_accessible(page)
+    assert not [e for e in console_errors if "Content Security Policy" in e], console_errors

@@ -15,6 +15,8 @@
     window
       .vegaEmbed(target, spec, {
         actions: false,
+        // Evaluate Vega expressions with the bundled interpreter: the CSP allows no eval.
+        ast: true,
         defaultStyle: false,
         renderer: "svg",
         tooltip: { disableDefaultStyle: true, theme: "light" }
