@@ -57,17 +57,8 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def strict_page(browser: Any) -> Iterator[Any]:
-    """A page with the site's Content Security Policy enforced (axe runs through the protocol),
-    for scripts that must work under the production CSP."""
+    # The site's Content Security Policy stays enforced: pages must work without eval or inline
+    # code. axe-core is injected through the browser protocol, which the CSP does not govern.
     context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(15_000)

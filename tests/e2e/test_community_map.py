@@ -20,10 +20,9 @@ def wait_for_map(page: Any) -> None:
 
 
 def test_analyst_maps_a_state_opens_a_county_and_downloads_the_table(
-    live_server: Any, strict_page: Any, tmp_path: Path
+    live_server: Any, page: Any, tmp_path: Path
 ) -> None:
-    # The site's CSP is enforced here: the map must draw without eval or inline code.
-    page = strict_page
+    # The site's CSP is enforced (see the page fixture): the map must draw without eval.
     console_errors: list[str] = []
     page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     load_demo(io.StringIO())

@@ -64,7 +64,7 @@ def test_invited_provider_enrolls_and_sees_only_their_organization(
     admin_device = TOTPDevice.objects.create(user=admin.user, name="app", confirmed=True)
     base = live_server.url
 
-    context = browser.new_context(bypass_csp=True)
+    context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(15_000)
     _sign_in(page, base, "admin@example.org", ADMIN_PASSWORD, _code(admin_device.bin_key))
@@ -93,7 +93,7 @@ def test_invited_provider_enrolls_and_sees_only_their_organization(
 
     link = re.search(r"http://\S+/invitations/\S+/", mail.outbox[-1].body)
     assert link, mail.outbox[-1].body
-    context = browser.new_context(bypass_csp=True)
+    context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto(base + urlsplit(link.group(0)).path)
