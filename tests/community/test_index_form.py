@@ -33,7 +33,7 @@ def _rows(client: Client, url: str) -> dict[str, str]:
     import re
 
     html = client.get(url).content.decode()
-    return {name: n for n, name in re.findall(r'for="theme-(\d+)">Theme for ([^<]+)<', html)}
+    return {name: n for n, name in re.findall(r'for="theme-([-\w]+)">Theme for ([^<]+)<', html)}
 
 
 def test_coordinator_defines_and_computes_a_custom_index(
@@ -92,3 +92,29 @@ def test_viewers_cannot_define_indices(client: Client, owner_org: Any) -> None:
     viewer = make_member(owner_org, "viewer", email="index-viewer@owner.example.org")
     sign_in_as(client, viewer.user)
     assert client.get(f"/community/orgs/{owner_org.uuid}/indices/new/").status_code == 403
+
+
+def test_keys_that_cannot_be_links_and_non_finite_weights_are_refused(
+    client: Client, owner_org: Any, small_data: None, us2023: GeographySet
+) -> None:
+    analyst = make_member(owner_org, "analyst", email="index-analyst2@owner.example.org")
+    sign_in_as(client, analyst.user)
+    url = f"/community/orgs/{owner_org.uuid}/indices/new/"
+    rows = _rows(client, url)
+    for key, weight, year, expected in (
+        ("café", "1", "2022", "must be letters, digits"),
+        ("ok-key", "nan", "2022", "weight must be a positive number"),
+        ("ok-key", "inf", "2022", "weight must be a positive number"),
+        ("ok-key", "1", "²", "must be a whole number"),
+    ):
+        response = client.post(
+            url,
+            _form(
+                key=key,
+                year=year,
+                **{f"theme-{rows['Pov']}": "Economic", f"weight-{rows['Pov']}": weight},
+            ),
+        )
+        assert response.status_code == 422, (key, weight, year)
+        assert expected in response.content.decode()
+    assert not IndexDefinition.objects.exists()

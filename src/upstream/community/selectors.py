@@ -53,7 +53,14 @@ def index_get(key: str) -> IndexDefinition:
 
 
 def default_index() -> IndexDefinition | None:
-    return indices().filter(computed_at__isnull=False).order_by("-year", "-computed_at").first()
+    """The most recent computed county index (the map, county profiles and plans are by county;
+    tract indices appear in their own index pages and exports)."""
+    return (
+        indices()
+        .filter(computed_at__isnull=False, kind="county")
+        .order_by("-year", "-computed_at")
+        .first()
+    )
 
 
 def states(gs: GeographySet) -> list[Geography]:
@@ -115,7 +122,8 @@ class Measure:
 def measure_options() -> list[tuple[str, str]]:
     """(value, label) of every index and indicator that has something to show."""
     options = [
-        (f"index:{i.key}", f"Index: {i.name}") for i in indices().filter(computed_at__isnull=False)
+        (f"index:{i.key}", f"Index: {i.name}")
+        for i in indices().filter(computed_at__isnull=False, kind="county")
     ]
     options += [
         (f"indicator:{i.key}", f"Indicator: {i.name}{' (synthetic)' if i.synthetic else ''}")

@@ -6,6 +6,8 @@ Every function is keyword-only and takes ``actor`` (a user, or None from the com
 from __future__ import annotations
 
 import hashlib
+import math
+import re
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -29,6 +31,8 @@ from upstream.community.svi import SVI_THEMES, IndexVariable, OutputNames, compu
 
 ENGINE = "upstream.community.svi (CDC/ATSDR SVI method, Polars)"
 DIRECTIONS = {key for key, _ in DIRECTION_CHOICES}
+# Keys appear in URLs (slug converters are ASCII-only) and in SlugField(max_length=80) columns.
+_KEY = re.compile(r"[-A-Za-z0-9_]{1,80}")
 RANKINGS = {key for key, _ in RANKING_CHOICES}
 NAMES = OutputNames()
 
@@ -70,10 +74,10 @@ def indicator_define(
     problems = []
     if direction not in DIRECTIONS:
         problems.append(Problem(f"direction must be 'higher' or 'lower', not {direction!r}"))
-    if not key or not key.replace("-", "").replace("_", "").isalnum():
+    if not _KEY.fullmatch(key or ""):
         problems.append(Problem(f"key {key!r} must be letters, digits, '-' or '_'"))
-    if not name:
-        problems.append(Problem("name is required"))
+    if not name or len(name) > 200:
+        problems.append(Problem("name is required, at most 200 characters"))
     if problems:
         raise CommunityDataError(problems)
     indicator, _ = IndicatorDefinition.objects.update_or_create(
@@ -131,8 +135,10 @@ def _validate_spec(spec: Any) -> tuple[list[Problem], dict[str, IndicatorDefinit
         if field not in spec:
             problems.append(Problem(f"missing field {field!r}"))
     key = str(spec.get("key", ""))
-    if key and not key.replace("-", "").replace("_", "").isalnum():
+    if "key" in spec and not _KEY.fullmatch(key):
         problems.append(Problem(f"key {key!r} must be letters, digits, '-' or '_'"))
+    if "name" in spec and not (isinstance(spec["name"], str) and 0 < len(spec["name"]) <= 200):
+        problems.append(Problem("name must be text of 1 to 200 characters"))
     if "year" in spec and not isinstance(spec["year"], int):
         problems.append(Problem(f"year {spec['year']!r} must be a whole number"))
     if spec.get("ranking", "national") not in RANKINGS:
@@ -164,7 +170,12 @@ def _validate_spec(spec: Any) -> tuple[list[Problem], dict[str, IndicatorDefinit
                 problems.append(Problem(f"{vwhere}: needs an indicator"))
                 continue
             weight = variable.get("weight", 1)
-            if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
+            if (
+                isinstance(weight, bool)
+                or not isinstance(weight, int | float)
+                or not math.isfinite(weight)
+                or weight <= 0
+            ):
                 problems.append(Problem(f"{vwhere}: weight must be a positive number"))
             if variable.get("direction", "higher") not in DIRECTIONS:
                 problems.append(Problem(f"{vwhere}: direction must be 'higher' or 'lower'"))

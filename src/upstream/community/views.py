@@ -276,14 +276,16 @@ def index_detail(request: HttpRequest, key: str) -> HttpResponse:
 def _index_form_rows(request: HttpRequest) -> list[dict[str, Any]]:
     """One row per indicator with data: its theme (blank: not used), weight and direction."""
     rows = []
-    for i, indicator in enumerate(selectors.indicators_with_data()):
+    # Fields are named by indicator key, not position: a row added meanwhile cannot shift them.
+    for indicator in selectors.indicators_with_data():
+        key = indicator.key
         rows.append(
             {
-                "n": i,
+                "n": key,
                 "indicator": indicator,
-                "theme": request.POST.get(f"theme-{i}", "").strip(),
-                "weight": request.POST.get(f"weight-{i}", "1"),
-                "direction": request.POST.get(f"direction-{i}", indicator.direction),
+                "theme": request.POST.get(f"theme-{key}", "").strip(),
+                "weight": request.POST.get(f"weight-{key}", "1"),
+                "direction": request.POST.get(f"direction-{key}", indicator.direction),
             }
         )
     return rows
@@ -303,13 +305,13 @@ def _index_spec(request: HttpRequest, rows: list[dict[str, Any]]) -> dict[str, A
         theme["variables"].append(
             {"indicator": row["indicator"].key, "weight": weight, "direction": row["direction"]}
         )
-    year = request.POST.get("year", "")
+    year = request.POST.get("year", "").strip()
     spec: dict[str, Any] = {
         "key": request.POST.get("key", "").strip(),
         "name": request.POST.get("name", "").strip(),
         "description": request.POST.get("description", "").strip(),
         "geography_set": request.POST.get("geography_set", ""),
-        "year": int(year) if year.isdigit() else year,
+        "year": int(year) if year.isascii() and year.isdigit() else year,
         "ranking": request.POST.get("ranking", "national"),
         "themes": list(themes.values()),
     }

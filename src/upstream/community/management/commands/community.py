@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from upstream.community import selectors, services
 from upstream.community.geo import GEOGRAPHY_SETS, geography_set_load
@@ -219,10 +220,12 @@ class Command(BaseCommand):
             spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
             raise CommandError(f"cannot read {spec_path}: {exc}") from exc
-        index = services.index_define(spec=spec, replace=options["replace"])
+        with transaction.atomic():  # define and compute together, or neither
+            index = services.index_define(spec=spec, replace=options["replace"])
+            computed = None if options["no_compute"] else services.index_compute(index=index)
         self.stdout.write(f"Defined index {index.key}: {index.name}.")
-        if not options["no_compute"]:
-            self.stdout.write(services.index_compute(index=index).message)
+        if computed is not None:
+            self.stdout.write(computed.message)
 
     def _export(self, options: dict[str, Any]) -> None:
         index = selectors.indices().filter(key=options["key"]).first()

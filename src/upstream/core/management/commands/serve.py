@@ -6,25 +6,25 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from upstream.settings import env_int
+
 
 class Command(BaseCommand):
     help = "Serve Upstream with gunicorn (production WSGI server; WhiteNoise serves static files)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("UPSTREAM_HOST", "127.0.0.1"))
-        parser.add_argument(
-            "--port", type=int, default=int(os.environ.get("UPSTREAM_PORT", "8000"))
-        )
+        parser.add_argument("--port", type=int, default=env_int("UPSTREAM_PORT", 8000))
         parser.add_argument(
             "--workers",
             type=int,
-            default=int(os.environ.get("UPSTREAM_WORKERS", "2")),
+            default=env_int("UPSTREAM_WORKERS", 2),
             help="Worker processes (default 2, or UPSTREAM_WORKERS).",
         )
         parser.add_argument(
             "--threads",
             type=int,
-            default=int(os.environ.get("UPSTREAM_THREADS", "4")),
+            default=env_int("UPSTREAM_THREADS", 4),
             help="Threads per worker (default 4, or UPSTREAM_THREADS).",
         )
 
