@@ -72,3 +72,18 @@ def test_over_long_or_over_large_values_are_refused_before_the_database(
     assert huge_budget.status_code == 422
     assert not PlanOutcome.objects.filter(plan=plan).exists()
     assert not PlanActivity.objects.filter(plan=plan).exists()
+
+
+def test_plan_history_shows_downloads_only_to_the_owning_admins(
+    client: Any, coordinator: Any, plan: Any
+) -> None:
+    from upstream.planning import services
+
+    services.plan_export_record(actor=coordinator, plan=plan, format="xlsx")
+    org = coordinator.organization
+    history = f"/orgs/{org.uuid}/plans/{plan.uuid}/history/"
+    sign_in_as(client, coordinator.user)
+    assert "(XLSX)" not in client.get(history).content.decode()
+    admin = make_member(org, "admin", email="history-admin@owner.example.org")
+    sign_in_as(client, admin.user)
+    assert "(XLSX)" in client.get(history).content.decode()

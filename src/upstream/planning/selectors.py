@@ -97,11 +97,12 @@ def plan_history(*, membership: Membership, plan: Plan) -> list[AuditEvent]:
     """Audit events about any version of the plan, newest first."""
     check(membership, "plan.view")
     uuids = [str(u) for u in Plan.objects.filter(series=plan.series).values_list("uuid", flat=True)]
-    return list(
-        AuditEvent.objects.filter(Q(target_id__in=uuids) | Q(details__plan__in=uuids))
-        .select_related("actor")
-        .order_by("-seq")[:500]
-    )
+    events = AuditEvent.objects.filter(Q(target_id__in=uuids) | Q(details__plan__in=uuids))
+    # Changes are the plan's shared history; who downloaded it is audit-log business, shown
+    # only to the owning organization's administrators.
+    if not (may(membership, "audit.view") and membership.organization_id == plan.organization_id):
+        events = events.exclude(action="plan.exported")
+    return list(events.select_related("actor").order_by("-seq")[:500])
 
 
 def can_edit(*, membership: Membership, plan: Plan) -> bool:
