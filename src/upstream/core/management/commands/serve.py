@@ -42,6 +42,8 @@ class Command(BaseCommand):
             "accesslog": "-",
             # Query strings can carry search words; log only the path.
             "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
+            # ...and with single-use tokens in invitation and reset links redacted.
+            "logger_class": "upstream.core.access_log.RedactingLogger",
             "timeout": 60,
         }
 
