@@ -50,6 +50,14 @@ def _signed_out(sender: Any, request: HttpRequest | None, user: User | None, **k
         _audit_for_user("auth.sign_out", user=user, label=user.email, request=request, actor=user)
 
 
+def _known_or_redacted(typed: str | None, user: User | None) -> str:
+    """What was typed as the email, only when it names an account: the append-only log must not
+    keep strings people mistype there, such as a password."""
+    if user is not None:
+        return user.email
+    return "(unknown account)" if typed else ""
+
+
 @receiver(user_login_failed)
 def _sign_in_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
@@ -58,11 +66,15 @@ def _sign_in_failed(
         return
     email = username_from_credentials(request, credentials)
     user = User.objects.filter(email=email).first() if email else None
-    _audit_for_user("auth.sign_in_failed", user=user, label=email, request=request)
+    _audit_for_user(
+        "auth.sign_in_failed", user=user, label=_known_or_redacted(email, user), request=request
+    )
 
 
 @receiver(user_locked_out)
 def _locked_out(sender: Any, request: HttpRequest, username: str | None, **kwargs: Any) -> None:
     email = (username or "").lower()
     user = User.objects.filter(email=email).first() if email else None
-    _audit_for_user("auth.locked_out", user=user, label=email, request=request)
+    _audit_for_user(
+        "auth.locked_out", user=user, label=_known_or_redacted(email, user), request=request
+    )
