@@ -1,4 +1,7 @@
-"""Plans API, under /api/v1/plans/{org}/...: everything the plan pages do.
+"""Plans API, under /api/v1/plans/{org}/...: create and read plans, add activities, outcomes,
+indicators and principle ratings, update an activity's status, publish, start a draft, compare
+versions, the gap analysis and the JSON export. Editing or removing existing items is done in the
+plan pages for now.
 
 Authentication and roles are those of the accounts API (a session or an API key; read-only keys
 read). Another organization's uuid, or a plan the organization may not see, answers 404. A save
