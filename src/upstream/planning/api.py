@@ -1,7 +1,7 @@
-"""Plans API, under /api/v1/plans/{org}/...: create and read plans, add activities, outcomes,
-indicators and principle ratings, update an activity's status, publish, start a draft, compare
-versions, the gap analysis and the JSON export. Editing or removing existing items is done in the
-plan pages for now.
+"""Plans API, under /api/v1/plans/{org}/...: everything the plan pages do. Create, read and edit
+plans; add, edit and remove activities; add and edit outcomes and indicators; rate principles;
+update an activity's status; publish, start a draft, compare versions; the gap analysis and the
+JSON export.
 
 Authentication and roles are those of the accounts API (a session or an API key; read-only keys
 read). Another organization's uuid, or a plan the organization may not see, answers 404. A save
@@ -680,3 +680,202 @@ def plan_versions_diff(
     if other.series != the_plan.series:
         return Status(422, _error("invalid", "Compare versions of the same plan.", {"against": []}))
     return plan_diff(plan_document(other), plan_document(the_plan))
+
+
+# --- editing and removing ------------------------------------------------------------------------
+
+
+class PlanPatch(Schema):
+    revision: int
+    title: str | None = Field(None, max_length=200)
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    state_fips: str | None = Field(None, max_length=2)
+    county_fips: str | None = Field(None, max_length=5)
+    populations: list[str] | None = None
+
+
+class ActivityPatch(Schema):
+    revision: int
+    name: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=20000)
+    level: str | None = None
+    tier: str | None = None
+    population: str | None = Field(None, max_length=40)
+    lead_organization: uuid.UUID | None = None
+    partners: list[uuid.UUID] | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    status: str | None = None
+    budget: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+
+
+class OutcomePatch(Schema):
+    revision: int
+    name: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=20000)
+    horizon: str | None = None
+    activities: list[uuid.UUID] | None = None
+
+
+class IndicatorPatch(Schema):
+    revision: int
+    name: str | None = Field(None, max_length=200)
+    definition: str | None = Field(None, max_length=20000)
+    unit: str | None = Field(None, max_length=60)
+    data_source: str | None = Field(None, max_length=200)
+    baseline_value: Decimal | None = Field(None, max_digits=14, decimal_places=3)
+    baseline_date: dt.date | None = None
+    target_value: Decimal | None = Field(None, max_digits=14, decimal_places=3)
+    target_date: dt.date | None = None
+    direction: str | None = None
+    frequency: str | None = None
+
+
+def _changes(payload: Schema) -> tuple[int, dict[str, Any]]:
+    """The fields the client sent (a field sent as null clears it), without the revision."""
+    changes = payload.dict(exclude_unset=True)
+    return int(changes.pop("revision")), changes
+
+
+@router.patch("/{org}/{plan}", response={200: PlanOut, **ERRORS}, **guarded("plan.edit"))
+def plan_patch(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, payload: PlanPatch) -> Any:
+    """Change a draft plan's details, naming the plan ``revision`` you read."""
+    membership, the_plan = _plan(request, org, plan, "plan.edit")
+    revision, changes = _changes(payload)
+    try:
+        services.plan_update(
+            actor=membership, plan=the_plan, revision=revision, request=request, **changes
+        )
+    except ValidationError as exc:
+        return _invalid(exc)
+    return plan_document(the_plan)
+
+
+@router.patch(
+    "/{org}/{plan}/activities/{activity}",
+    response={200: ActivityOut, **ERRORS},
+    **guarded("plan.edit"),
+)
+def activity_patch(
+    request: HttpRequest,
+    org: uuid.UUID,
+    plan: uuid.UUID,
+    activity: uuid.UUID,
+    payload: ActivityPatch,
+) -> Any:
+    """Change an activity of a draft plan, naming its ``revision``."""
+    membership, the_plan = _plan(request, org, plan, "plan.edit")
+    item = selectors.activity_get(membership=membership, plan=the_plan, activity_uuid=activity)
+    revision, changes = _changes(payload)
+    problems: dict[str, list[str]] = {}
+    version_id = the_plan.framework_version_id
+    if "level" in changes:
+        changes["level"] = Level.objects.filter(version_id=version_id, key=changes["level"]).first()
+        if changes["level"] is None:
+            problems["level"] = ["Unknown level."]
+    if "tier" in changes:
+        changes["tier"] = Tier.objects.filter(version_id=version_id, key=changes["tier"]).first()
+        if changes["tier"] is None:
+            problems["tier"] = ["Unknown tier."]
+    choices = selectors.partner_choices(plan=the_plan)
+    if "lead_organization" in changes:
+        changes["lead_organization"] = choices.filter(uuid=changes["lead_organization"]).first()
+        if changes["lead_organization"] is None:
+            problems["lead_organization"] = ["Unknown organization for this plan."]
+    if "partners" in changes:
+        wanted = set(changes["partners"] or [])
+        changes["partners"] = list(choices.filter(uuid__in=wanted))
+        if len(changes["partners"]) != len(wanted):
+            problems["partners"] = ["Unknown organization for this plan."]
+    if problems:
+        return Status(422, _error("invalid", "The request is not valid.", problems))
+    try:
+        services.plan_activity_update(
+            actor=membership, activity=item, revision=revision, request=request, **changes
+        )
+    except ValidationError as exc:
+        return _invalid(exc)
+    return next(
+        a
+        for s in plan_document(the_plan)["strategies"]
+        for a in s["activities"]
+        if a["uuid"] == str(item.uuid)
+    )
+
+
+@router.delete(
+    "/{org}/{plan}/activities/{activity}", response={204: None, **ERRORS}, **guarded("plan.edit")
+)
+def activity_delete(
+    request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, activity: uuid.UUID
+) -> Any:
+    """Remove an activity from a draft plan."""
+    membership, the_plan = _plan(request, org, plan, "plan.edit")
+    item = selectors.activity_get(membership=membership, plan=the_plan, activity_uuid=activity)
+    try:
+        services.plan_activity_remove(actor=membership, activity=item, request=request)
+    except ValidationError as exc:
+        return _invalid(exc)
+    return Status(204, None)
+
+
+@router.patch(
+    "/{org}/{plan}/outcomes/{outcome}", response={200: OutcomeOut, **ERRORS}, **guarded("plan.edit")
+)
+def outcome_patch(
+    request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, outcome: uuid.UUID, payload: OutcomePatch
+) -> Any:
+    """Change an outcome of a draft plan, naming its ``revision``."""
+    membership, the_plan = _plan(request, org, plan, "plan.edit")
+    item = selectors.outcome_get(membership=membership, plan=the_plan, outcome_uuid=outcome)
+    revision, changes = _changes(payload)
+    if "activities" in changes:
+        wanted = set(changes["activities"] or [])
+        changes["activities"] = list(the_plan.activities.filter(uuid__in=wanted))
+        if len(changes["activities"]) != len(wanted):
+            return Status(
+                422,
+                _error(
+                    "invalid",
+                    "Every linked activity must belong to this plan.",
+                    {"activities": ["Unknown activity."]},
+                ),
+            )
+    try:
+        services.plan_outcome_update(
+            actor=membership, outcome=item, revision=revision, request=request, **changes
+        )
+    except ValidationError as exc:
+        return _invalid(exc)
+    return next(o for o in plan_document(the_plan)["outcomes"] if o["uuid"] == str(item.uuid))
+
+
+@router.patch(
+    "/{org}/{plan}/indicators/{indicator}",
+    response={200: IndicatorOut, **ERRORS},
+    **guarded("plan.edit"),
+)
+def indicator_patch(
+    request: HttpRequest,
+    org: uuid.UUID,
+    plan: uuid.UUID,
+    indicator: uuid.UUID,
+    payload: IndicatorPatch,
+) -> Any:
+    """Change an indicator of a draft plan, naming its ``revision``."""
+    membership, the_plan = _plan(request, org, plan, "plan.edit")
+    item = selectors.indicator_get(membership=membership, plan=the_plan, indicator_uuid=indicator)
+    revision, changes = _changes(payload)
+    try:
+        services.indicator_update(
+            actor=membership, indicator=item, revision=revision, request=request, **changes
+        )
+    except ValidationError as exc:
+        return _invalid(exc)
+    return next(
+        i
+        for o in plan_document(the_plan)["outcomes"]
+        for i in o["indicators"]
+        if i["uuid"] == str(item.uuid)
+    )
