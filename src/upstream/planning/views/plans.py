@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -145,15 +146,23 @@ def plan_strategies(request: HttpRequest, membership: Membership, plan: Any) -> 
         request.POST or None, version=the_plan.framework_version, initial={"strategies": chosen}
     )
     if request.method == "POST" and form.is_valid():
+        picked = list(form.cleaned_data["strategies"])
         try:
-            for strategy in form.cleaned_data["strategies"]:
-                services.plan_strategy_add(
-                    actor=membership, plan=the_plan, strategy=strategy, request=request
-                )
+            with transaction.atomic():  # all the added strategies, or none
+                for strategy in picked:
+                    services.plan_strategy_add(
+                        actor=membership, plan=the_plan, strategy=strategy, request=request
+                    )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, "Strategies saved.")
+            messages.success(request, "Strategies added.")
+            if set(chosen) - {s.pk for s in picked}:
+                messages.info(
+                    request,
+                    "Strategies already in the plan stay in it: removing a strategy is not "
+                    "possible yet; remove or drop its activities instead.",
+                )
             return redirect("planning:detail", org=membership.organization.uuid, plan=plan)
     return render(
         request, "planning/strategies.html", plan_context(membership, the_plan, form=form)
