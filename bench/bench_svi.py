@@ -1,4 +1,4 @@
-"""Benchmark the Polars SVI engine against a straightforward pandas reference.
+"""Benchmark the SVI engine against a straightforward pandas reference.
 
 Run from the repository root:  python bench/bench_svi.py
 
@@ -8,9 +8,9 @@ and the same tracts ranked nationally.  Before timing, each case asserts that th
 engine and the reference produce identical outputs.  Shared data comes from
 $UPSTREAM_SHARED_DATA or <repo>/../shared/data.
 
-Timings alternate engine and reference runs and report medians.  On a small,
-busy machine Polars' thread pool can lose to contention: compare with
-POLARS_MAX_THREADS=1 when the load average is high.
+Timings alternate engine and reference runs and report medians, so both see the
+same load.  The engine is single-threaded NumPy; only reading its inputs and
+building its output frame go through Polars.
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def main() -> None:
     states = tracts.get_column("ST").n_unique()
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(
-        f"polars {pl.__version__} ({pl.thread_pool_size()} threads), pandas {pd.__version__}, "
+        f"numpy {np.__version__}, polars {pl.__version__}, pandas {pd.__version__}, "
         f"{os.cpu_count()} CPUs, load average {load}",
         flush=True,
     )

@@ -486,41 +486,58 @@ def test_tract_fips_are_padded_to_11_digits_without_a_bom(tmp_path: Path) -> Non
     assert frame.get_column(SENTINEL_COLUMN).to_list() == [[], ["EP_GROUPQ=-999"]]
 
 
-def test_counting_ranks_agree_with_sorting_ranks_on_random_data() -> None:
-    """The linear-time counting path and Polars' sorting rank give identical percentiles,
-    nationally and by group, with ties, nulls, negative values and lower-is-worse columns; values
-    that are not exact decimals, or too sparse for buckets, fall back to sorting."""
+def test_every_ranking_path_agrees_with_polars_rank_on_random_data() -> None:
+    """The engine ranks by counting (exact decimals in dense buckets), by a packed value sort
+    (sparse integers) or by a lexicographic sort (anything else); each gives exactly the
+    percentiles of Polars' sorting rank, nationally and by group, with ties, missing values,
+    negative values and lower-is-worse columns."""
     import numpy as np
 
-    from upstream.community.svi import _counting_units, _group_codes, _percentile_units
+    from upstream.community.svi import _Groups, _Ranker, percentile_rank
 
     rng = np.random.default_rng(7)
     n = 5000
     frame = pl.DataFrame(
         {
             "g": rng.choice(["01", "02", "42", "99"], n),
-            "pct": np.round(rng.random(n) * 100, 1),
-            "cnt": rng.integers(-50, 50, n).astype(float),
-            "units": rng.integers(0, 4000, n),
+            "pct": np.round(rng.random(n) * 100, 1),  # counting
+            "cnt": rng.integers(-50, 50, n).astype(float),  # counting, negative
+            "sparse": rng.integers(0, 4, n) * 1_000_000.0,  # too sparse: packed sort
+            "real": rng.random(n) / 3,  # not exact decimals: lexsort
         }
     ).with_columns(
-        pl.when(pl.int_range(pl.len()) % 17 == 0).then(None).otherwise(pl.col("pct")).alias("pct")
+        pl.when(pl.int_range(pl.len()) % 17 == 0).then(None).otherwise(pl.col("pct")).alias("pct"),
+        pl.when(pl.int_range(pl.len()) % 13 == 0)
+        .then(None)
+        .otherwise(pl.col("real"))
+        .alias("real"),
     )
     checked = 0
     for group in (None, "g"):
-        work = frame.sort("g") if group else frame
-        codes = _group_codes(work, group)
-        for column in ("pct", "cnt", "units"):
-            for direction in ("higher_more_vulnerable", "lower_more_vulnerable"):
-                fast = _counting_units(work[column], codes, direction)
-                assert fast is not None
-                slow = work.select(
-                    _percentile_units(pl.col(column), group_by=group, direction=direction)
+        ranker = _Ranker(_Groups.of(frame, group), n)
+        for column in ("pct", "cnt", "sparse", "real"):
+            values = frame.get_column(column).to_numpy()
+            for lower in (False, True):
+                units, ranked = np.empty(n), np.empty(n, dtype=bool)
+                ranker.rank(values, ranker.load(values, None), units, ranked, lower=lower)
+                ours = [u / 10_000 if ok else None for u, ok in zip(units, ranked, strict=True)]
+                direction = "lower_more_vulnerable" if lower else "higher_more_vulnerable"
+                theirs = frame.select(
+                    percentile_rank(pl.col(column), group_by=group, direction=direction)
                 ).to_series()
-                assert fast.to_list() == slow.to_list()
+                assert ours == theirs.to_list(), (group, column, lower)
                 checked += 1
-    assert checked == 12
-    irrational = pl.Series("x", [0.1 + 0.2, 1 / 3, 2.0])
-    assert _counting_units(irrational, None, "higher_more_vulnerable") is None
-    sparse = pl.Series("x", [0.0, 5_000_000.0, 1.0])  # few values over many buckets: sort instead
-    assert _counting_units(sparse, None, "higher_more_vulnerable") is None
+        # whole numbers (theme sums) take the integral path, dense or sparse
+        sums = np.where(frame.get_column("cnt").to_numpy() > 0, 1.0, 0.0) * 70_000
+        units, ranked = np.empty(n), np.empty(n, dtype=bool)
+        ranker.rank(sums, np.ones(n, dtype=bool), units, ranked, integral=True)
+        theirs = frame.with_columns(s=sums).select(percentile_rank(pl.col("s"), group_by=group))
+        assert (units / 10_000).tolist() == theirs.to_series().to_list()
+    assert checked == 16
+    ranker = _Ranker(_Groups.of(frame, None), n)
+    ok = np.ones(n, dtype=bool)
+    assert ranker._keys(frame.get_column("real").fill_null(0.5).to_numpy(), ok) is None
+    width = ranker._keys(frame.get_column("sparse").to_numpy(), ok)
+    assert width is not None and ranker.universes * width > 2 * n
+    pct = frame.get_column("pct").fill_null(0).to_numpy()
+    assert ranker._keys(pct, ok) == round(pct.max() * 10) + 1  # one bucket per tenth

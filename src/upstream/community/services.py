@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+import numpy as np
 import polars as pl
 from django.db import transaction
 from django.utils import timezone
@@ -42,7 +43,7 @@ def engine_version() -> str:
         ours = version("upstream")
     except PackageNotFoundError:  # pragma: no cover - running from a source tree
         ours = "source"
-    return f"upstream {ours}; polars {pl.__version__}"
+    return f"upstream {ours}; numpy {np.__version__}; polars {pl.__version__}"
 
 
 def _actor_label(actor: Any) -> str | None:

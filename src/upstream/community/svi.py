@@ -1,4 +1,4 @@
-"""CDC/ATSDR Social Vulnerability Index (SVI) engine, vectorised with Polars.
+"""CDC/ATSDR Social Vulnerability Index (SVI) engine: Polars frames in and out, NumPy inside.
 
 The method reproduces the published CDC/ATSDR SVI county files exactly (2020 and
 2022, national and state rankings); see ``tests/community/test_svi_method.py``.
@@ -22,10 +22,10 @@ Method (CDC/ATSDR SVI documentation, checked against the files)
   one obtained by ranking the negated value with the "min" method).
 * ``SPL_THEMEn = sum(weight * EPL)`` of the theme's variables (rounded EPL values;
   all SVI weights are 1).  Sums are kept as exact integers of ten-thousandths, so
-  equal sums tie exactly when they are ranked; a weighted sum is rounded to the
-  nearest ten-thousandth.  ``RPL_THEMEn`` is the percentile rank of
-  ``SPL_THEMEn``; ``SPL_THEMES`` is the sum of the theme sums and ``RPL_THEMES``
-  its percentile rank.
+  equal sums tie exactly when they are ranked; a weighted sum is accumulated left to
+  right in double precision and rounded to the nearest ten-thousandth (half to even).
+  ``RPL_THEMEn`` is the percentile rank of ``SPL_THEMEn``; ``SPL_THEMES`` is the sum
+  of the theme sums and ``RPL_THEMES`` its percentile rank.
 * Flags: ``F_x = 1`` if ``EPL_x >= 0.90`` else 0; ``F_THEMEn`` counts the theme's
   flags and ``F_TOTAL`` the four theme counts.
 
@@ -56,6 +56,7 @@ other -999 field is not used in later calculations, e.g. flag totals skip it")
 from __future__ import annotations
 
 import io
+import itertools
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -204,95 +205,231 @@ def _percentile_units(
     return pl.when(span > 0).then(units).otherwise(None)
 
 
-# Counting ranks.  The SVI's inputs are percentages with one decimal and its sums are
-# integer ten-thousandths, so their distinct values fit a few thousand integer buckets:
-# a rank is then a bincount and a running total (linear time) instead of a sort.  Used
-# only when every value is exactly k / 10**d for an integer k (so ties and order are
-# those of the values); anything else falls back to Polars' sorting rank.
+# ---------------------------------------------------------------------------
+# the engine's ranks, in NumPy
+# ---------------------------------------------------------------------------
+#
+# ``compute_index`` works on plain arrays, one contiguous column at a time.  Percentiles
+# are held as whole numbers of ten-thousandths in float64 (exact: sums of such numbers
+# stay exact far beyond any index's size), so the outputs are one in-place division of
+# the same block.  Units that are not ranked (excluded, missing) go to an extra "trash"
+# universe, so no array is ever compacted or re-ordered, and every step writes into
+# buffers allocated once per computation: at these sizes, fresh arrays cost more in page
+# faults than the arithmetic itself.
+#
+# Counting ranks.  The SVI's inputs are percentages with one decimal, so their distinct
+# values fit a few thousand integer buckets per universe: a rank is then a bincount, a
+# running total and a table of each bucket's percentile (linear time) instead of a sort.
+# Used only when every value is exactly k / 10**d for an integer k (so ties and order
+# are those of the values) and the buckets are at most twice the rows.  Otherwise integer
+# keys (theme sums within states) are ranked by one sort of ``key << bits | row`` (a value
+# sort, much cheaper than an argsort), and anything else by a lexicographic argsort.
 
-_MAX_BUCKETS: Final = 20_000_000
-
-
-def _bucket_keys(values: np.ndarray) -> np.ndarray | None:
-    """Non-negative integer keys with exactly the order and ties of ``values``, or None."""
-    low, high = float(values.min()), float(values.max())
-    for decimals in range(5):
-        scale = 10.0**decimals
-        if (high - low) * scale > _MAX_BUCKETS:
-            return None
-        keys = np.rint(values * scale)
-        if np.array_equal(keys / scale, values):
-            keys -= keys.min()
-            return keys.astype(np.int64)
-    return None
-
-
-def _group_codes(work: pl.DataFrame, group: str | None) -> np.ndarray | None:
-    """Integer codes 0..G-1 of the group column (None: one national group)."""
-    if group is None:
-        return None
-    codes = work.select(pl.col(group).rank("dense")).to_series()
-    if codes.null_count():
-        raise _NoFastPath
-    result: np.ndarray = codes.to_numpy().astype(np.int64) - 1
-    return result
+_MAX_KEY_RANGE: Final = 20_000_000
 
 
-class _NoFastPath(Exception):
-    pass
+@dataclass(frozen=True, slots=True)
+class _Groups:
+    """Ranking universes: ``codes`` 0..count-1 per row (None: one national universe)."""
+
+    codes: np.ndarray | None
+    count: int
+
+    @classmethod
+    def of(cls, frame: pl.DataFrame, column: str | None) -> _Groups:
+        if column is None:
+            return cls(None, 1)
+        # a categorical's physical codes are cheap integers; make them dense (nulls are a
+        # universe of their own, as in a Polars window)
+        physical = frame.select(pl.col(column).cast(pl.String).cast(pl.Categorical).to_physical())
+        series = physical.to_series()
+        if series.null_count():
+            series = series.cast(pl.Int64).fill_null(-1) + 1
+        codes = series.to_numpy()
+        if codes.size == 0:
+            return cls(codes.astype(np.int64), 1)
+        present = np.bincount(codes) > 0
+        dense = np.cumsum(present, dtype=np.int64) - 1
+        return cls(dense[codes], int(present.sum()))
 
 
-def _counting_units(
-    column: pl.Series, codes: np.ndarray | None, direction: Direction
-) -> pl.Series | None:
-    """``_percentile_units`` by counting, or None when the values do not fit buckets."""
-    values = column.cast(pl.Float64).to_numpy()
-    valid = ~np.isnan(values)
-    units = np.zeros(len(values), dtype=np.int64)
-    ok = np.zeros(len(values), dtype=bool)
-    if valid.any():
-        keys = _bucket_keys(values[valid])
-        if keys is None:
-            return None
-        width = int(keys.max()) + 1
-        groups = codes[valid] if codes is not None else np.zeros(len(keys), dtype=np.int64)
-        n_groups = int(groups.max()) + 1
-        if n_groups * width > min(_MAX_BUCKETS, max(4 * len(keys), 1 << 16)):
-            return None  # sparse buckets: a sort is cheaper than scanning them
-        slot = groups * width + keys
-        counts = np.bincount(slot, minlength=n_groups * width)
-        below = np.cumsum(counts) - counts  # units in earlier slots, all groups
-        rank = below[slot] - below[groups * width] + 1  # ties share the lowest rank
-        span = np.bincount(groups, minlength=n_groups)[groups] - 1
-        scaled = ((rank - 1) * (2 * _SCALE) + span) // (2 * np.maximum(span, 1))
-        if direction == "lower_more_vulnerable":
-            scaled = _SCALE - scaled
-        units[valid] = scaled
-        ok[valid] = span > 0
-    return pl.DataFrame({"u": units, "ok": ok}).select(
-        pl.when(pl.col("ok")).then(pl.col("u")).otherwise(None)
-    )["u"]
+def _percentile_table(rank0: np.ndarray, span: np.ndarray, lower: bool) -> np.ndarray:
+    """``round(SCALE * rank0 / span)`` exactly, half away from zero, in integers (in place);
+    ``lower`` gives ``SCALE - that``.  ``span`` must be positive (or the result is unused)."""
+    rank0 *= 2 * _SCALE
+    rank0 += span
+    rank0 //= 2 * np.maximum(span, 1)
+    if lower:
+        np.subtract(_SCALE, rank0, out=rank0)
+    return rank0
 
 
-def _rank_stage(
-    work: pl.DataFrame, jobs: Sequence[tuple[str, str, Direction]], group: str | None
-) -> pl.DataFrame:
-    """Add percentile units ``dst`` of each ``src`` column (counting where possible)."""
-    try:
-        codes = _group_codes(work, group)
-    except _NoFastPath:
-        codes, fast_ok = None, False
-    else:
-        fast_ok = True
-    columns: list[pl.Series | pl.Expr] = []
-    for src, dst, direction in jobs:
-        fast = _counting_units(work[src], codes, direction) if fast_ok else None
-        if fast is not None:
-            columns.append(fast.alias(dst))
+class _Ranker:
+    """Percentile ranks of many columns of one table, sharing scratch buffers.
+
+    All buffers live in one block: NumPy backs blocks of 4 MiB and more with huge pages.
+    """
+
+    def __init__(self, groups: _Groups, height: int) -> None:
+        self.height = height
+        self.universes = groups.count + 1  # the last one holds what is not ranked
+        self.trash = groups.count
+        block = np.empty((height, 8), dtype=np.int64, order="F")
+        self.offset, self.positions, self.keys, self.slot, self.spare, self.spare2 = (
+            block[:, i] for i in range(6)
+        )
+        self.real, self.real2 = (block[:, i].view(np.float64) for i in (6, 7))
+        # universe = trash + (code - trash) * valid
+        if groups.codes is None:
+            self.offset.fill(-groups.count)
         else:
-            expr = _percentile_units(pl.col(src), group_by=group, direction=direction)
-            columns.append(expr.alias(dst))
-    return work.with_columns(columns)
+            np.subtract(groups.codes, groups.count, out=self.offset)
+        self.positions[:] = np.arange(height)
+        self.valid = np.empty(height, dtype=bool)
+        self.flag = np.empty(height, dtype=bool)
+        self.decimals = 0  # where the last column's keys were found
+
+    def load(self, column: np.ndarray, included: np.ndarray | None) -> np.ndarray:
+        """Where an input column is valid: not null, NaN, infinite or -999, and ``included``
+        (a buffer of this ranker)."""
+        valid, flag = self.valid, self.flag
+        np.isfinite(column, out=valid)
+        valid &= np.not_equal(column, float(MISSING), out=flag)
+        if included is not None:
+            valid &= included
+        return valid
+
+    def rank(
+        self,
+        values: np.ndarray,
+        valid: np.ndarray,
+        units: np.ndarray,
+        ranked: np.ndarray,
+        *,
+        lower: bool = False,
+        integral: bool = False,
+    ) -> None:
+        """Write into ``units`` (float64) each valid value's percentile in whole
+        ten-thousandths, and into ``ranked`` whether it has one (0 and False elsewhere).
+
+        ``round((rank - 1) / (N - 1), 4)`` within each universe, ascending, ties take the
+        lowest rank, rounded half away from zero on the exact fraction; ``lower`` gives
+        ``1 - percentile``.  Invalid values are not ranked and do not count in ``N``; a
+        universe of one value has no percentile.  ``integral`` values are whole numbers,
+        finite everywhere.
+        """
+        width = self._integral_keys(values, valid) if integral else self._keys(values, valid)
+        slot = self.slot
+        np.multiply(self.offset, valid, out=slot)
+        slot += self.trash  # now the universe of each row
+        if width is not None and self.universes * width <= max(2 * self.height, 1 << 16):
+            slot *= width
+            slot += self.keys
+            table = self._bucket_table(np.bincount(slot, minlength=self.universes * width), lower)
+            np.take(table, slot, out=units, mode="clip")
+        else:
+            self._rank_by_sorting(values, width, units, lower)
+        np.greater_equal(units, 0, out=ranked)
+        np.maximum(units, 0, out=units)
+
+    def _bucket_table(self, counts: np.ndarray, lower: bool) -> np.ndarray:
+        """Percentile units of every (universe, key) bucket, ``-1`` where there is none."""
+        width = len(counts) // self.universes
+        sizes = counts.reshape(self.universes, width).sum(axis=1)
+        table = np.cumsum(counts)
+        table -= counts  # units in earlier buckets, all universes
+        grid = table.reshape(self.universes, width)
+        grid -= (np.cumsum(sizes) - sizes)[:, None]  # the 0-based rank
+        span = sizes - 1
+        _percentile_table(grid, span[:, None], lower)
+        grid[span <= 0] = -1
+        grid[self.trash] = -1
+        return table.astype(np.float64)
+
+    def _rank_by_sorting(
+        self, values: np.ndarray, width: int | None, units: np.ndarray, lower: bool
+    ) -> None:
+        """Ranks through a sort (``self.slot`` holds universes); ties by first position."""
+        universe, first, spare, result = self.slot, self.spare, self.spare2, self.keys
+        sizes = np.bincount(universe, minlength=self.universes)
+        bits = self.height.bit_length()
+        new = self.flag
+        if width is not None and (self.universes * width) << bits < 2**62:
+            packed, order = first, spare
+            np.multiply(universe, width, out=packed)
+            packed += self.keys
+            packed <<= bits
+            packed |= self.positions
+            packed.sort()
+            np.bitwise_and(packed, (1 << bits) - 1, out=order)
+            packed >>= bits
+            np.not_equal(packed[1:], packed[:-1], out=new[1:])
+        else:
+            order = np.lexsort((values, universe))
+            ordered, ordered_universe = values[order], universe[order]
+            np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+            new[1:] |= ordered_universe[1:] != ordered_universe[:-1]
+        new[0] = False
+        np.multiply(self.positions, new, out=first)
+        np.maximum.accumulate(first, out=first)  # position of the first of each tie
+        result[order] = first  # units in earlier ties, all universes
+        np.take(np.cumsum(sizes) - sizes, universe, out=first, mode="clip")
+        result -= first  # the 0-based rank
+        span = first
+        np.take(sizes - 1, universe, out=span, mode="clip")
+        _percentile_table(result, span, lower)
+        np.copyto(units, result)
+        unranked = self.flag
+        np.less_equal(span, 0, out=unranked)
+        unranked |= universe == self.trash
+        np.copyto(units, -1.0, where=unranked)
+
+    def _extremes(self, values: np.ndarray, valid: np.ndarray) -> tuple[float, float]:
+        """Least and greatest valid value (NaN if none): NaN-skipping reductions over a
+        masked copy are several times faster than reductions with ``where=``."""
+        if self.height == 0:
+            return math.nan, math.nan
+        masked = self.real
+        masked.fill(np.nan)
+        np.copyto(masked, values, where=valid)
+        return float(np.fmin.reduce(masked)), float(np.fmax.reduce(masked))
+
+    def _integral_keys(self, values: np.ndarray, valid: np.ndarray) -> int:
+        keys = self.keys
+        least = self._extremes(values, valid)[0]
+        np.subtract(values, 0.0 if math.isnan(least) else least, out=self.real)
+        np.copyto(keys, self.real, casting="unsafe")
+        keys *= valid
+        return int(keys.max()) + 1
+
+    def _keys(self, values: np.ndarray, valid: np.ndarray) -> int | None:
+        """Fill ``self.keys`` with non-negative integers in the order and ties of the valid
+        values (0 elsewhere) and return their width, or None if there are none such."""
+        keys = self.keys
+        low, high = self._extremes(values, valid)
+        if math.isnan(low):  # nothing valid
+            keys.fill(0)
+            return 1
+        real, real2, differ = self.real, self.real2, self.flag
+        tried = [self.decimals, *(d for d in range(5) if d != self.decimals)]
+        with np.errstate(invalid="ignore", over="ignore"):  # what is not valid is unused
+            for decimals in tried:
+                scale = 10.0**decimals
+                if (high - low) * scale > _MAX_KEY_RANGE:
+                    continue
+                np.multiply(values, scale, out=real)
+                np.rint(real, out=real)
+                np.divide(real, scale, out=real2)
+                np.not_equal(real2, values, out=differ)
+                differ &= valid
+                if differ.any():
+                    continue
+                self.decimals = decimals
+                real -= round(low * scale)
+                np.copyto(keys, real, casting="unsafe")
+                keys *= valid
+                return round(high * scale) - round(low * scale) + 1
+        return None
 
 
 def percentile_rank(
@@ -320,23 +457,6 @@ def _units_to_float(units: pl.Expr) -> pl.Expr:
 # ---------------------------------------------------------------------------
 # the engine
 # ---------------------------------------------------------------------------
-
-
-def _valid_value(column: str, included: pl.Expr) -> pl.Expr:
-    value = pl.col(column).cast(pl.Float64)
-    ok = included & value.is_finite() & (value != float(MISSING))
-    return pl.when(ok).then(value).otherwise(None)
-
-
-def _sum(exprs: Sequence[pl.Expr], policy: MissingPolicy) -> pl.Expr:
-    if policy == "propagate":
-        return pl.sum_horizontal(*exprs, ignore_nulls=False)
-    present = pl.any_horizontal(*[e.is_not_null() for e in exprs])
-    return pl.when(present).then(pl.sum_horizontal(*exprs)).otherwise(None)
-
-
-def _count_flags(exprs: Sequence[pl.Expr]) -> pl.Expr:
-    return _sum(exprs, "skip")
 
 
 def _validate(
@@ -411,91 +531,102 @@ def compute_index(
     if problems:
         raise ValueError("compute_index: " + "; ".join(problems))
 
-    if population is None:
-        included = pl.lit(True)
-    else:
-        pop = pl.col(population).cast(pl.Float64)
-        included = (pop > 0).fill_null(False)
-
-    # Eager stages on internal column names: ``_G`` group, ``_R`` row order,
-    # ``v{i}`` valid values, ``e{i}`` EPL, ``s{t}``/``r{t}`` theme SPL/RPL (integer
-    # ten-thousandths), ``s_all``/``r_all`` overall.  Measured faster than one
-    # lazy query (Polars 2, 2 CPUs) and than window functions over unsorted groups.
     specs = [(t, v) for t, variables in enumerate(themes.values()) for v in variables]
-    group = "_G" if group_by else None
-    work = frame.select(
-        *([pl.col(group_by).alias("_G")] if group_by else []),
-        *[_valid_value(v.column, included).alias(f"v{i}") for i, (_, v) in enumerate(specs)],
+    # theme t holds the contiguous variables bounds[t]:bounds[t + 1]
+    bounds = [0, *itertools.accumulate(len(variables) for variables in themes.values())]
+    themes_plus = len(themes) + 1  # the themes and the overall sum
+    height, width = frame.height, len(specs)
+    inputs = frame.select(
+        pl.col(v.column).cast(pl.Float64).alias(f"v{i}") for i, (_, v) in enumerate(specs)
     )
-    if group_by:
-        # windows over contiguous groups are much cheaper; the order is restored below
-        work = work.with_row_index("_R").sort("_G", maintain_order=True)
-    carried_work = [c for c in ("_R", "_G") if c in work.columns]
+    included = None
+    if population is not None:
+        people = frame.get_column(population).cast(pl.Float64).to_numpy()
+        included = people > 0  # NaN and -999 populations are excluded too
+    ranker = _Ranker(_Groups.of(frame, group_by), height)
 
-    work = _rank_stage(
-        work, [(f"v{i}", f"e{i}", v.direction) for i, (_, v) in enumerate(specs)], group
-    ).select(*carried_work, *[f"e{i}" for i in range(len(specs))])
-    theme_sums = []
+    # whole ten-thousandths, 0 where missing, column-major (each column is contiguous):
+    # EPL, then SPL and RPL of each theme and of all themes together
+    units = np.empty((height, width + 2 * themes_plus), order="F")
+    exists = np.empty(units.shape, dtype=bool, order="F")
+    epl, spl, rpl = (units[:, :width], units[:, width:-themes_plus], units[:, -themes_plus:])
+    epl_ok, spl_ok, rpl_ok = (
+        exists[:, :width],
+        exists[:, width:-themes_plus],
+        exists[:, -themes_plus:],
+    )
+    for i, (_, variable) in enumerate(specs):
+        values = inputs.to_series(i).to_numpy()  # no copy, unless it has nulls (NaN)
+        valid = ranker.load(values, included)
+        lower = variable.direction == "lower_more_vulnerable"
+        ranker.rank(values, valid, epl[:, i], epl_ok[:, i], lower=lower)
+
+    # "skip" sums what is present (missing EPLs are 0) and needs one term; "propagate" all
+    present = np.all if missing_in_sums == "propagate" else np.any
     for t in range(len(themes)):
-        weights = [(i, v.weight) for i, (ti, v) in enumerate(specs) if ti == t]
-        if all(w == 1.0 for _, w in weights):
-            theme_sum = _sum([pl.col(f"e{i}") for i, _ in weights], missing_in_sums)
+        members = slice(bounds[t], bounds[t + 1])
+        weights = [v.weight for _, v in specs[members]]
+        if all(w == 1.0 for w in weights):
+            np.sum(epl[:, members], axis=1, out=spl[:, t])
         else:
-            weighted = [pl.col(f"e{i}") * w for i, w in weights]
-            theme_sum = _sum(weighted, missing_in_sums).round(0).cast(pl.Int64)
-        theme_sums.append(theme_sum.alias(f"s{t}"))
-    work = work.with_columns(*theme_sums)
-    work = work.with_columns(
-        _sum([pl.col(f"s{t}") for t in range(len(themes))], missing_in_sums).alias("s_all")
-    )
-    higher: Direction = "higher_more_vulnerable"
-    work = _rank_stage(
-        work,
-        [*[(f"s{t}", f"r{t}", higher) for t in range(len(themes))], ("s_all", "r_all", higher)],
-        group,
-    )
-    if group_by:
-        work = work.sort("_R")
+            spl[:, t] = 0.0
+            for column, weight in zip(range(bounds[t], bounds[t + 1]), weights, strict=True):
+                spl[:, t] += epl[:, column] * weight  # left to right, like a sum
+            np.rint(spl[:, t], out=spl[:, t])  # half to even
+        present(epl_ok[:, members], axis=1, out=spl_ok[:, t])
+        spl[:, t] *= spl_ok[:, t]
+    np.sum(spl[:, :-1], axis=1, out=spl[:, -1])
+    present(spl_ok[:, :-1], axis=1, out=spl_ok[:, -1])
+    spl[:, -1] *= spl_ok[:, -1]
+    for t in range(themes_plus):
+        ranker.rank(spl[:, t], spl_ok[:, t], rpl[:, t], rpl_ok[:, t], integral=True)
 
-    def as_float(units: str) -> pl.Expr:
-        value = _units_to_float(pl.col(units))
-        return value if sentinel is None else value.fill_null(float(sentinel))
-
-    def as_count(column: str) -> pl.Expr:
-        count = pl.col(column).cast(pl.Int32)
-        return count if sentinel is None else count.fill_null(int(sentinel))
-
-    # flags as columns first: one cheap stage each instead of nested expressions
+    # flags: a variable's percentile at or above the threshold; counts skip missing flags
+    # (the variables' flags, then each theme's count and the total)
     threshold_units = math.ceil(round(flag_threshold * _SCALE, 6))
-    members = [[i for i, (ti, _) in enumerate(specs) if ti == t] for t in range(len(themes))]
-    work = work.with_columns(
-        (pl.col(f"e{i}") >= threshold_units).cast(pl.Int32).alias(f"f{i}")
-        for i in range(len(specs))
-    )
-    work = work.with_columns(
-        _count_flags([pl.col(f"f{i}") for i in ids]).alias(f"c{t}") for t, ids in enumerate(members)
-    )
-    work = work.with_columns(
-        _count_flags([pl.col(f"c{t}") for t in range(len(themes))]).alias("c_all")
-    )
+    counts = np.empty((height, width + themes_plus), dtype=np.int32, order="F")
+    counts_ok = np.empty((height, themes_plus), dtype=bool, order="F")
+    flags = counts[:, :width]
+    np.greater_equal(epl, threshold_units, out=flags, casting="unsafe")
+    for t in range(len(themes)):
+        members = slice(bounds[t], bounds[t + 1])
+        np.sum(flags[:, members], axis=1, out=counts[:, width + t])
+        np.any(epl_ok[:, members], axis=1, out=counts_ok[:, t])
+    np.sum(counts[:, width:-1], axis=1, out=counts[:, -1])  # missing counts are 0
+    np.any(counts_ok[:, :-1], axis=1, out=counts_ok[:, -1])
 
-    outputs: list[pl.Expr] = []
-    flag_outputs: list[pl.Expr] = []
+    # true division lands on the nearest double of the 4-decimal value, like "0.3621"
+    units /= float(_SCALE)
+    if sentinel is not None:
+        missing = np.logical_not(exists, out=exists)  # "exists" is not needed any more
+        np.copyto(units, float(sentinel), where=missing)
+        np.copyto(flags, int(sentinel), where=missing[:, :width])
+        np.copyto(counts[:, width:], int(sentinel), where=~counts_ok)
+
+    def as_series(name: str, data: np.ndarray, ok: np.ndarray) -> pl.Series:
+        series = pl.Series(name, data)  # a view: no copy
+        return series if sentinel is not None else series.scatter(np.flatnonzero(~ok), None)
+
+    # CDC order: each theme's EPL, SPL and RPL, the overall ones, then the flags
+    outputs: list[pl.Series] = []
+    flag_outputs: list[pl.Series] = []
     for t, key in enumerate(themes):
-        for i in members[t]:
+        for i in range(bounds[t], bounds[t + 1]):
             name = specs[i][1].output_name
-            outputs.append(as_float(f"e{i}").alias(names.percentile.format(name=name)))
-            flag_outputs.append(as_count(f"f{i}").alias(names.flag.format(name=name)))
-        outputs.append(as_float(f"s{t}").alias(names.theme_sum.format(theme=key)))
-        outputs.append(as_float(f"r{t}").alias(names.theme_percentile.format(theme=key)))
-        flag_outputs.append(as_count(f"c{t}").alias(names.theme_flags.format(theme=key)))
-    outputs.append(as_float("s_all").alias(names.overall_sum))
-    outputs.append(as_float("r_all").alias(names.overall_percentile))
-    flag_outputs.append(as_count("c_all").alias(names.flag_total))
+            outputs.append(as_series(names.percentile.format(name=name), epl[:, i], epl_ok[:, i]))
+            flag_outputs.append(as_series(names.flag.format(name=name), flags[:, i], epl_ok[:, i]))
+        outputs.append(as_series(names.theme_sum.format(theme=key), spl[:, t], spl_ok[:, t]))
+        outputs.append(as_series(names.theme_percentile.format(theme=key), rpl[:, t], rpl_ok[:, t]))
+        flag_outputs.append(
+            as_series(names.theme_flags.format(theme=key), counts[:, width + t], counts_ok[:, t])
+        )
+    outputs.append(as_series(names.overall_sum, spl[:, -1], spl_ok[:, -1]))
+    outputs.append(as_series(names.overall_percentile, rpl[:, -1], rpl_ok[:, -1]))
+    flag_outputs.append(as_series(names.flag_total, counts[:, -1], counts_ok[:, -1]))
 
     carried = [*keep, *([group_by] if group_by and group_by not in keep else [])]
     return pl.concat(
-        [frame.select(carried), work.select(*outputs, *flag_outputs)], how="horizontal"
+        [frame.select(carried), pl.DataFrame([*outputs, *flag_outputs])], how="horizontal"
     )
 
 
