@@ -118,3 +118,35 @@ def test_keys_that_cannot_be_links_and_non_finite_weights_are_refused(
         assert response.status_code == 422, (key, weight, year)
         assert expected in response.content.decode()
     assert not IndexDefinition.objects.exists()
+
+
+def test_theme_names_differing_in_case_or_spacing_form_one_theme(
+    client: Client, owner_org: Any, small_data: None, us2023: GeographySet
+) -> None:
+    sign_in_as(client, make_member(owner_org, "coordinator").user)
+    url = f"/community/orgs/{owner_org.uuid}/indices/new/"
+    rows = _rows(client, url)
+    form = _form(
+        **{f"theme-{rows['Idle']}": "Youth  needs", f"theme-{rows['Clinics']}": "youth needs"}
+    )
+    assert client.post(url, form).status_code == 302
+    (theme,) = IndexDefinition.objects.get(key="youth-tvi").themes
+    assert theme["name"] == "youth needs"  # as typed on its first row (clinics comes first)
+    assert [v["indicator"] for v in theme["variables"]] == ["clinics", "idle"]
+
+
+def test_different_theme_names_with_the_same_key_are_refused_not_merged(
+    client: Client, owner_org: Any, small_data: None, us2023: GeographySet
+) -> None:
+    sign_in_as(client, make_member(owner_org, "coordinator").user)
+    url = f"/community/orgs/{owner_org.uuid}/indices/new/"
+    rows = _rows(client, url)
+    form = _form(
+        **{f"theme-{rows['Idle']}": "Housing & work", f"theme-{rows['Clinics']}": "Housing work"}
+    )
+    response = client.post(url, form)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "would share the key HOUSING_WORK" in page
+    assert 'value="Housing &amp; work"' in page  # what was typed is kept
+    assert not IndexDefinition.objects.filter(key="youth-tvi").exists()

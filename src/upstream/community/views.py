@@ -291,13 +291,31 @@ def _index_form_rows(request: HttpRequest) -> list[dict[str, Any]]:
     return rows
 
 
-def _index_spec(request: HttpRequest, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    themes: dict[str, dict[str, Any]] = {}
+def _index_spec(
+    request: HttpRequest, rows: list[dict[str, Any]]
+) -> tuple[dict[str, Any], list[str]]:
+    """The index specification the form describes, and problems only the form can have.
+
+    Rows whose theme names differ only in case or spacing form one theme; two different
+    names whose keys would be the same are refused rather than merged.
+    """
+    themes: dict[str, dict[str, Any]] = {}  # by name, case and spacing folded
+    names_by_key: dict[str, str] = {}
+    problems: list[str] = []
     for row in rows:
         if not row["theme"]:
             continue
-        key = slugify(row["theme"]).upper().replace("-", "_") or "THEME"
-        theme = themes.setdefault(key, {"key": key, "name": row["theme"], "variables": []})
+        name = " ".join(row["theme"].split())
+        theme = themes.get(name.casefold())
+        if theme is None:
+            key = slugify(name).upper().replace("-", "_") or f"THEME_{len(themes) + 1}"
+            if key in names_by_key:
+                problems.append(
+                    f"themes “{names_by_key[key]}” and “{name}” would share the key {key}: "
+                    "give them names that differ in more than punctuation"
+                )
+            names_by_key.setdefault(key, name)
+            theme = themes[name.casefold()] = {"key": key, "name": name, "variables": []}
         try:
             weight: float | str = float(row["weight"])
         except ValueError:
@@ -317,7 +335,7 @@ def _index_spec(request: HttpRequest, rows: list[dict[str, Any]]) -> dict[str, A
     }
     if request.POST.get("population"):
         spec["population"] = request.POST["population"]
-    return spec
+    return spec, problems
 
 
 @require("index.define")
@@ -326,14 +344,17 @@ def index_new(request: HttpRequest, membership: Any) -> HttpResponse:
     rows = _index_form_rows(request)
     problems: list[str] = []
     if request.method == "POST":
-        spec = _index_spec(request, rows)
-        try:
-            index = services.index_define_and_compute(actor=membership, spec=spec, request=request)
-        except CommunityDataError as exc:
-            problems = [str(p) for p in exc.problems]
-        else:
-            messages.success(request, f"Defined and computed {index.name}.")
-            return redirect("community:index", key=index.key)
+        spec, problems = _index_spec(request, rows)
+        if not problems:
+            try:
+                index = services.index_define_and_compute(
+                    actor=membership, spec=spec, request=request
+                )
+            except CommunityDataError as exc:
+                problems = [str(p) for p in exc.problems]
+            else:
+                messages.success(request, f"Defined and computed {index.name}.")
+                return redirect("community:index", key=index.key)
     return render(
         request,
         "community/index_new.html",
