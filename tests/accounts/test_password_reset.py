@@ -27,18 +27,52 @@ def _request_link(client: Client, email: str, capture: Any) -> str | None:
     return match.group(1) if match else None
 
 
+def _open(client: Client, link: str) -> str:
+    """Follow the emailed link to the new-password form; return the form's address."""
+    response = client.get(link)
+    assert response.status_code == 302
+    return str(response["Location"])
+
+
 def test_a_member_resets_their_password_once(
     client: Client, viewer: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     link = _request_link(client, "viewer@example.org", django_capture_on_commit_callbacks)
     assert link
-    response = client.post(link, {"password1": NEW, "password2": NEW})
+    form = _open(client, link)
+    response = client.post(form, {"password1": NEW, "password2": NEW})
     assert response.status_code == 302
     viewer.user.refresh_from_db()
     assert viewer.user.check_password(NEW)
-    assert client.post(link, {"password1": PASSWORD, "password2": PASSWORD}).status_code == 410
+    assert client.post(form, {"password1": PASSWORD, "password2": PASSWORD}).status_code == 410
+    assert client.get(link).status_code == 410
     viewer.user.refresh_from_db()
     assert viewer.user.check_password(NEW)
+
+
+def test_the_token_leaves_the_address_bar_before_the_form_is_shown(
+    client: Client, viewer: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    link = _request_link(client, "viewer@example.org", django_capture_on_commit_callbacks)
+    assert link
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    form = _open(client, link)
+    assert token not in form and form.endswith("/set-password/")
+    page = client.get(form)
+    assert page.status_code == 200 and token not in page.content.decode()
+    # without the session that followed the link, the form address is worth nothing
+    assert Client().get(form).status_code == 410
+
+
+def test_a_second_request_within_ten_minutes_sends_no_second_email(
+    client: Client, viewer: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    assert _request_link(client, "viewer@example.org", django_capture_on_commit_callbacks)
+    assert _request_link(client, "viewer@example.org", django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 1  # the page says the same either way
+    with time_machine.travel(timezone.now() + timezone.timedelta(minutes=11), tick=False):
+        _request_link(client, "viewer@example.org", django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 2
 
 
 def test_an_unknown_address_gets_the_same_answer_and_no_email(
@@ -61,7 +95,7 @@ def test_mismatched_passwords_are_refused_and_change_nothing(
 ) -> None:
     link = _request_link(client, "viewer@example.org", django_capture_on_commit_callbacks)
     assert link
-    response = client.post(link, {"password1": NEW, "password2": NEW + "x"})
+    response = client.post(_open(client, link), {"password1": NEW, "password2": NEW + "x"})
     assert "not the same" in response.content.decode()
     viewer.user.refresh_from_db()
     assert viewer.user.check_password(PASSWORD)

@@ -80,6 +80,8 @@ class User(AbstractBaseUser):
     full_name = models.CharField(max_length=200, blank=True)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # when the last password-reset email went out (to send at most one every few minutes)
+    password_reset_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects: ClassVar[UserManager] = UserManager()
 

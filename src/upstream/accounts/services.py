@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -420,13 +421,27 @@ def lockout_clear(*, actor: Membership, member: Membership, request: HttpRequest
 # Password reset -----------------------------------------------------------------------------
 
 
+RESET_EMAIL_INTERVAL = timedelta(minutes=10)
+
+
 @transaction.atomic
 def password_reset_request(*, email: str, request: HttpRequest) -> None:
-    """Email a reset link if an active account has this address. Says nothing either way."""
+    """Email a reset link if an active account has this address. Says nothing either way.
+
+    At most one email per account every ``RESET_EMAIL_INTERVAL``, so the form cannot be used
+    to flood someone's inbox.
+    """
     from django.contrib.auth.tokens import default_token_generator
 
     user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
     if user is None:
+        return
+    now = timezone.now()
+    # one conditional UPDATE, so two requests at once cannot both send
+    due = Q(password_reset_sent_at__isnull=True) | Q(
+        password_reset_sent_at__lte=now - RESET_EMAIL_INTERVAL
+    )
+    if not User.objects.filter(due, pk=user.pk).update(password_reset_sent_at=now):
         return
     token = default_token_generator.make_token(user)
     link = absolute_url(

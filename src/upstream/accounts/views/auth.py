@@ -185,9 +185,25 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_reset.html", {"form": form})
 
 
+RESET_TOKEN_SESSION_KEY = "_password_reset_token"  # noqa: S105 - a session key, not a secret
+RESET_URL_TOKEN = "set-password"  # noqa: S105 - stands in the URL where the token was
+
+
 @public
 def password_reset_confirm(request: HttpRequest, user: str, token: str) -> HttpResponse:
+    """The emailed link, then the new-password form.
+
+    The link's token moves into the session at once and the browser is sent on to a URL that
+    says ``set-password`` in its place, so the token does not stay in the address bar, the
+    history or a Referer header.
+    """
     account = User.objects.filter(uuid=user, is_active=True).first()
+    if token != RESET_URL_TOKEN:
+        if account is None or not default_token_generator.check_token(account, token):
+            return render(request, "accounts/password_reset_unusable.html", status=410)
+        request.session[RESET_TOKEN_SESSION_KEY] = token
+        return redirect("accounts:password_reset_confirm", user=user, token=RESET_URL_TOKEN)
+    token = request.session.get(RESET_TOKEN_SESSION_KEY, "")
     if account is None or not default_token_generator.check_token(account, token):
         return render(request, "accounts/password_reset_unusable.html", status=410)
     form = forms.NewPasswordForm(request.POST or None)
@@ -200,6 +216,7 @@ def password_reset_confirm(request: HttpRequest, user: str, token: str) -> HttpR
         except ValidationError as exc:
             form.add_error("password1", exc)
         else:
+            request.session.pop(RESET_TOKEN_SESSION_KEY, None)
             messages.success(request, "Your password is changed. Sign in with it now.")
             return redirect("accounts:sign_in")
     return render(request, "accounts/password_reset_confirm.html", {"form": form})
