@@ -30,7 +30,7 @@ def _enroll(client: Client, user: Any) -> list[str]:
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     code = TOTP(device.bin_key, device.step, device.t0, device.digits).token()
     response = client.post("/account/two-factor/", {"code": f"{code:06d}"}, follow=True)
-    return re.findall(r"<li><code>(\w+)</code></li>", response.content.decode())
+    return re.findall(r"<li><code>([-\w]+)</code></li>", response.content.decode())
 
 
 def test_screener_must_enroll_before_seeing_the_organization(client: Client, screener: Any) -> None:
@@ -75,6 +75,23 @@ def test_a_recovery_code_works_once(client: Client, screener: Any) -> None:
         status = client.get(f"/orgs/{screener.organization.uuid}/").status_code
         assert status == (200 if attempt == 0 else 302)
     assert StaticToken.objects.filter(device__user=screener.user).count() == 9
+
+
+def test_recovery_codes_are_stored_only_as_digests_and_typed_loosely(
+    client: Client, screener: Any
+) -> None:
+    _sign_in(client, "screener@example.org")
+    codes = _enroll(client, screener.user)
+    assert len(set(codes)) == 10 and all(len(c) == 19 and c.count("-") == 3 for c in codes)
+    stored = set(
+        StaticToken.objects.filter(device__user=screener.user).values_list("token", flat=True)
+    )
+    assert not stored & {c for code in codes for c in (code, code.replace("-", ""))}
+    client.post("/account/sign-out/")
+    _sign_in(client, "screener@example.org")
+    typed = " ".join(codes[3].replace("-", "").upper()[i : i + 2] for i in range(0, 16, 2))
+    client.post("/account/two-factor/verify/", {"code": typed})
+    assert client.get(f"/orgs/{screener.organization.uuid}/").status_code == 200
 
 
 def test_two_factor_is_optional_for_a_viewer(client: Client, viewer: Any) -> None:

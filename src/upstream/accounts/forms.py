@@ -123,7 +123,7 @@ class AcceptInvitationForm(NewPasswordForm):
 class CodeForm(UswdsForm):
     code = forms.CharField(
         label="One-time code",
-        max_length=20,
+        max_length=40,  # a recovery code, however it is spaced
         help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text"}),
     )
@@ -148,7 +148,7 @@ class ConfirmIdentityForm(UswdsForm):
     )
     code = forms.CharField(
         label="One-time code",
-        max_length=20,
+        max_length=40,
         required=False,
         help_text="Needed if you use two-factor sign-in.",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),

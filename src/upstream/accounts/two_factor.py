@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import time
+from base64 import b32encode
 from typing import Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from upstream.accounts.models import Membership
@@ -15,6 +18,17 @@ from upstream.accounts.policy import TWO_FACTOR_ROLES
 
 SUDO_SESSION_KEY = "upstream_sudo_until"
 RECOVERY_CODES = 10
+RECOVERY_CODE_BYTES = 10  # 80 random bits: 16 base32 letters, shown as four groups of four
+
+
+def recovery_digest(code: str) -> str:
+    """What is stored of a recovery code: the start of its SHA-256, never the code.
+
+    Codes carry 80 random bits, so the stored 64 bits cannot be reversed by trying codes; the
+    code is compared without spaces, hyphens or case.
+    """
+    normal = "".join(code.split()).replace("-", "").lower()
+    return hashlib.sha256(f"upstream-recovery-code:{normal}".encode()).hexdigest()[:16]
 
 
 def has_totp(user: Any) -> bool:
@@ -55,7 +69,7 @@ def verify_code(user: Any, code: str) -> tuple[Any | None, bool]:
         if code.isdigit() and device.verify_token(code):
             return device, False
     for static in StaticDevice.objects.filter(user=user, confirmed=True):
-        if static.verify_token(code.lower()):
+        if static.verify_token(recovery_digest(code)):
             return static, True
     return None, False
 
@@ -66,9 +80,11 @@ def new_recovery_codes(user: Any) -> list[str]:
         user=user, name="recovery", defaults={"confirmed": True}
     )
     device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    for code in codes:
-        device.token_set.create(token=code)
+    codes = []
+    for _ in range(RECOVERY_CODES):
+        letters = b32encode(secrets.token_bytes(RECOVERY_CODE_BYTES)).decode().lower()
+        codes.append("-".join(letters[i : i + 4] for i in range(0, len(letters), 4)))
+        device.token_set.create(token=recovery_digest(codes[-1]))
     return codes
 
 
