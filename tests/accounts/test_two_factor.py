@@ -98,3 +98,25 @@ def test_two_factor_is_optional_for_a_viewer(client: Client, viewer: Any) -> Non
     response = _sign_in(client, "viewer@example.org")
     assert response["Location"] == f"/orgs/{viewer.organization.uuid}/"
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_codes_stored_in_the_clear_before_the_upgrade_keep_working(
+    client: Client, screener: Any
+) -> None:
+    import importlib
+
+    from django.apps import apps
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    _sign_in(client, "screener@example.org")
+    _enroll(client, screener.user)
+    device = StaticDevice.objects.get(user=screener.user)
+    device.token_set.all().delete()
+    device.token_set.create(token="abcdefgh")  # how django-otp stored codes
+    migration = importlib.import_module("upstream.accounts.migrations.0003_hash_recovery_codes")
+    migration.hash_codes(apps, None)
+    assert not StaticToken.objects.filter(token="abcdefgh").exists()
+    client.post("/account/sign-out/")
+    _sign_in(client, "screener@example.org")
+    client.post("/account/two-factor/verify/", {"code": "ABCD EFGH"})
+    assert client.get(f"/orgs/{screener.organization.uuid}/").status_code == 200
