@@ -10,6 +10,7 @@ from django.test import Client
 from tests.conftest import sign_in_as
 from upstream.accounts import services
 from upstream.accounts.models import CoalitionInvitation, CoalitionMembership
+from upstream.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,8 @@ def test_lead_creates_a_coalition_from_the_page(signed_in_admin: Client, owner_o
     assert response.status_code == 302
     page = signed_in_admin.get(response["Location"]).content.decode()
     assert "New Coalition" in page and "Health care" in page
+    created = AuditEvent.objects.get(action="coalition.created")
+    assert created.ip_address == "127.0.0.1"
 
 
 def test_an_invited_organization_joins_and_appears_under_its_sector(
@@ -51,6 +54,13 @@ def test_an_invited_organization_joins_and_appears_under_its_sector(
     detail = client.get(f"/orgs/{outsider_org.uuid}/coalitions/{coalition.uuid}/").content.decode()
     assert "Housing" in detail and outsider_org.name in detail
     assert "2 member organizations" in detail
+    client.post(f"/orgs/{outsider_org.uuid}/coalitions/{coalition.uuid}/leave/")
+    # what was done through the pages is recorded with the address it came from
+    events = AuditEvent.objects.filter(
+        action__in=["coalition.invited", "coalition.joined", "coalition.left"]
+    )
+    assert {e.action for e in events} == {"coalition.invited", "coalition.joined", "coalition.left"}
+    assert {e.ip_address for e in events} == {"127.0.0.1"}
 
 
 def test_a_member_organization_leaves(

@@ -162,3 +162,7 @@ def test_an_admin_can_revoke_an_open_invitation(
     )
     signed_in_admin.post(f"/orgs/{owner_org.uuid}/invitations/{invitation.uuid}/revoke/")
     assert Client().get(f"/invitations/{token}/").status_code == 410
+    from upstream.audit.models import AuditEvent
+
+    revoked = AuditEvent.objects.get(action="member.invitation_revoked")
+    assert revoked.ip_address == "127.0.0.1"

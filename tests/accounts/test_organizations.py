@@ -31,6 +31,7 @@ def test_admin_edits_sectors_and_contact_details(signed_in_admin: Client, owner_
     assert owner_org.contact_email == "hello@example.org"
     event = AuditEvent.objects.get(action="org.updated")
     assert "sectors" in event.details["fields"]
+    assert event.ip_address == "127.0.0.1"
 
 
 def test_a_bad_county_code_and_unknown_sector_are_refused_with_messages(

@@ -218,7 +218,7 @@ def organization_patch(request: HttpRequest, org: uuid.UUID, payload: Organizati
     from django.core.exceptions import ValidationError
 
     try:
-        return services.organization_update(actor=membership, **changes)
+        return services.organization_update(actor=membership, request=request, **changes)
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from None
 

@@ -103,7 +103,9 @@ ORG_EDITABLE = ("name", "sectors", "county_fips", "contact_email", "contact_phon
 
 
 @transaction.atomic
-def organization_update(*, actor: Membership, **changes: Any) -> Organization:
+def organization_update(
+    *, actor: Membership, request: HttpRequest | None = None, **changes: Any
+) -> Organization:
     check(actor, "org.edit")
     org = Organization.objects.select_for_update().get(pk=actor.organization_id)
     changed = []
@@ -123,6 +125,7 @@ def organization_update(*, actor: Membership, **changes: Any) -> Organization:
         target=org,
         target_label=org.name,
         details={"fields": sorted(changed)},
+        request=request,
     )
     return org
 
@@ -250,7 +253,9 @@ def invitation_create_by_operator(
 
 
 @transaction.atomic
-def invitation_revoke(*, actor: Membership, invitation: Invitation) -> None:
+def invitation_revoke(
+    *, actor: Membership, invitation: Invitation, request: HttpRequest | None = None
+) -> None:
     check(actor, "member.invite")
     if invitation.organization_id != actor.organization_id:
         raise PermissionDenied("not this organization's invitation")
@@ -264,6 +269,7 @@ def invitation_revoke(*, actor: Membership, invitation: Invitation) -> None:
         organization=actor.organization,
         target=invitation,
         target_label=invitation.email,
+        request=request,
     )
 
 
@@ -545,6 +551,7 @@ def coalition_create(
     state_fips: str,
     county_fips: list[str] | None = None,
     description: str = "",
+    request: HttpRequest | None = None,
 ) -> Coalition:
     """A coalition led by the actor's organization, which is its first member."""
     check(actor, "coalition.manage")
@@ -564,13 +571,18 @@ def coalition_create(
         organization=actor.organization,
         target=coalition,
         target_label=coalition.name,
+        request=request,
     )
     return coalition
 
 
 @transaction.atomic
 def coalition_invite(
-    *, actor: Membership, coalition: Coalition, organization: Organization
+    *,
+    actor: Membership,
+    coalition: Coalition,
+    organization: Organization,
+    request: HttpRequest | None = None,
 ) -> CoalitionInvitation:
     check(actor, "coalition.manage")
     if coalition.lead_organization_id != actor.organization_id:
@@ -593,13 +605,18 @@ def coalition_invite(
             target=coalition,
             target_label=coalition.name,
             details={"organization": organization.name},
+            request=request,
         )
     return invitation
 
 
 @transaction.atomic
 def coalition_invitation_answer(
-    *, actor: Membership, invitation: CoalitionInvitation, accept: bool
+    *,
+    actor: Membership,
+    invitation: CoalitionInvitation,
+    accept: bool,
+    request: HttpRequest | None = None,
 ) -> None:
     check(actor, "coalition.manage")
     invitation = CoalitionInvitation.objects.select_for_update().get(pk=invitation.pk)
@@ -627,11 +644,14 @@ def coalition_invitation_answer(
             target=coalition,
             target_label=coalition.name,
             details={"organization": actor.organization.name},
+            request=request,
         )
 
 
 @transaction.atomic
-def coalition_leave(*, actor: Membership, coalition: Coalition) -> None:
+def coalition_leave(
+    *, actor: Membership, coalition: Coalition, request: HttpRequest | None = None
+) -> None:
     check(actor, "coalition.manage")
     if coalition.lead_organization_id == actor.organization_id:
         raise ValidationError("The lead organization cannot leave its own coalition.")
@@ -648,4 +668,5 @@ def coalition_leave(*, actor: Membership, coalition: Coalition) -> None:
             target=coalition,
             target_label=coalition.name,
             details={"organization": actor.organization.name},
+            request=request,
         )

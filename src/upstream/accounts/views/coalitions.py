@@ -24,7 +24,9 @@ def coalition_list(request: HttpRequest, membership: Membership) -> HttpResponse
         elif form.is_valid():
             try:
                 with transaction.atomic():
-                    coalition = services.coalition_create(actor=membership, **form.cleaned_data)
+                    coalition = services.coalition_create(
+                        actor=membership, request=request, **form.cleaned_data
+                    )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -91,7 +93,9 @@ def coalition_invite(request: HttpRequest, membership: Membership, coalition: st
     else:
         try:
             with transaction.atomic():
-                services.coalition_invite(actor=membership, coalition=item, organization=target)
+                services.coalition_invite(
+                    actor=membership, coalition=item, organization=target, request=request
+                )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -105,7 +109,7 @@ def coalition_leave(request: HttpRequest, membership: Membership, coalition: str
     item = selectors.coalition_get(membership=membership, coalition_uuid=coalition)
     try:
         with transaction.atomic():
-            services.coalition_leave(actor=membership, coalition=item)
+            services.coalition_leave(actor=membership, coalition=item, request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("accounts:coalition", org=membership.organization.uuid, coalition=item.uuid)
@@ -123,7 +127,7 @@ def coalition_answer(request: HttpRequest, membership: Membership, invitation: s
     try:
         with transaction.atomic():
             services.coalition_invitation_answer(
-                actor=membership, invitation=item, accept=answer == "accept"
+                actor=membership, invitation=item, accept=answer == "accept", request=request
             )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -51,7 +51,7 @@ def organization_edit(request: HttpRequest, membership: Membership) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                services.organization_update(actor=membership, **form.cleaned_data)
+                services.organization_update(actor=membership, request=request, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -184,7 +184,7 @@ def invitation_revoke(
     request: HttpRequest, membership: Membership, invitation: str
 ) -> HttpResponse:
     item = selectors.invitation_get(membership=membership, invitation_uuid=invitation)
-    services.invitation_revoke(actor=membership, invitation=item)
+    services.invitation_revoke(actor=membership, invitation=item, request=request)
     messages.success(request, "The invitation is revoked.")
     return redirect("accounts:members", org=membership.organization.uuid)
 
