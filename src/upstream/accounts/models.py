@@ -16,6 +16,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from upstream.accounts.policy import Role
 from upstream.core.vocabularies import SECTORS
@@ -82,6 +83,8 @@ class User(AbstractBaseUser):
     date_joined = models.DateTimeField(default=timezone.now)
     # when the last password-reset email went out (to send at most one every few minutes)
     password_reset_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # changed to sign the person out everywhere (two-factor reset); part of the session hash
+    security_stamp = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -97,6 +100,19 @@ class User(AbstractBaseUser):
 
     def get_full_name(self) -> str:
         return self.full_name or self.email
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's hash of the password, plus the security stamp once one was set: changing
+        either ends every session of this person (an empty stamp keeps existing sessions)."""
+        if not self.security_stamp:
+            inherited: str = super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+            return inherited
+        return salted_hmac(
+            "upstream.accounts.User.session_auth_hash",
+            f"{self.password}\x00{self.security_stamp}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def get_short_name(self) -> str:
         return self.full_name or self.email

@@ -33,7 +33,13 @@ TWO_FACTOR_ROLES = frozenset({Role.ADMIN, Role.SCREENER, Role.PROVIDER})
 
 # Actions that need a fresh re-authentication ("sudo mode") even with a valid session.
 SUDO_ACTIONS = frozenset(
-    {"member.change_role", "member.remove", "apikey.manage", "personal.export"}
+    {
+        "member.change_role",
+        "member.remove",
+        "member.reset_two_factor",
+        "apikey.manage",
+        "personal.export",
+    }
 )
 
 # Actions an API key may use, by key scope. Everything else is for people in the browser.
@@ -62,6 +68,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "member.change_role": frozenset({_A}),
     "member.remove": frozenset({_A}),
     "member.unlock": frozenset({_A}),
+    "member.reset_two_factor": frozenset({_A}),
     "audit.view": frozenset({_A}),
     "apikey.manage": frozenset({_A}),
     "coalition.view": ALL_ROLES,
@@ -86,6 +93,7 @@ ACTION_LABELS: dict[str, str] = {
     "member.change_role": "Change a member's role",
     "member.remove": "Remove a member",
     "member.unlock": "Unlock a locked-out member",
+    "member.reset_two_factor": "Reset the two-factor sign-in of a member who lost it",
     "audit.view": "Read the audit log",
     "apikey.manage": "Create and revoke API keys",
     "coalition.view": "See coalitions the organization belongs to",

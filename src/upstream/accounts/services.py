@@ -424,6 +424,53 @@ def lockout_clear(*, actor: Membership, member: Membership, request: HttpRequest
     return cleared
 
 
+@transaction.atomic
+def two_factor_reset(
+    *, actor: Membership | None, member: Membership, request: HttpRequest | None = None
+) -> None:
+    """Forget a member's authenticator and recovery codes, after they lost both, and sign them
+    out everywhere. They set up two-factor sign-in again at their next sign-in (if their role
+    needs it).
+
+    An administrator may do this only for a person who belongs to no other organization (their
+    sign-in protects those too); an operator (``actor=None``) may do it for anyone.
+    """
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if actor is not None:
+        check(actor, "member.reset_two_factor")
+        if member.organization_id != actor.organization_id or not member.is_active:
+            raise PermissionDenied("not a member of this organization")
+        if member.user_id == actor.user_id:
+            raise ValidationError("Ask another administrator to reset your own two-factor sign-in.")
+        if Membership.active.filter(user_id=member.user_id).exclude(pk=member.pk).exists():
+            raise ValidationError(
+                "This person also belongs to other organizations, so their two-factor sign-in "
+                "protects those too: ask the site's operator to reset it."
+            )
+    user = User.objects.select_for_update().get(pk=member.user_id)
+    removed = TOTPDevice.objects.filter(user=user).delete()[0]
+    removed += StaticDevice.objects.filter(user=user).delete()[0]
+    user.security_stamp = secrets.token_hex(16)
+    user.save(update_fields=["security_stamp"])
+    if actor is not None:
+        organizations = [member.organization]
+    else:
+        memberships = Membership.active.filter(user=user).select_related("organization")
+        organizations = [m.organization for m in memberships]
+    for organization in organizations:
+        audit_record(
+            action="auth.two_factor_reset",
+            actor=actor.user if actor is not None else None,
+            organization=organization,
+            target=member,
+            target_label=user.email,
+            request=request,
+            details={"by": "administrator" if actor is not None else "operator"},
+        )
+
+
 # Password reset -----------------------------------------------------------------------------
 
 

@@ -15,6 +15,11 @@ org_patterns = [
     path("members/<uuid:member>/remove/", org.member_remove, name="member_remove"),
     path("members/<uuid:member>/unlock/", org.member_unlock, name="member_unlock"),
     path(
+        "members/<uuid:member>/reset-two-factor/",
+        org.member_reset_two_factor,
+        name="member_reset_two_factor",
+    ),
+    path(
         "invitations/<uuid:invitation>/revoke/",
         org.invitation_revoke,
         name="invitation_revoke",

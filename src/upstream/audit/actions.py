@@ -8,6 +8,7 @@ ACTIONS: dict[str, str] = {
     "auth.sign_out": "Signed out",
     "auth.locked_out": "Locked out after failed sign-ins",
     "auth.unlocked": "Lockout cleared",
+    "auth.two_factor_reset": "Two-factor sign-in reset",
     "auth.password_reset_requested": "Password reset requested",
     "auth.password_reset": "Password reset",
     "auth.reauthenticated": "Confirmed identity (sudo mode)",

@@ -101,6 +101,9 @@ def member_detail(request: HttpRequest, membership: Membership, member: str) -> 
             "can_change": policy.may(membership, "member.change_role"),
             "can_remove": policy.may(membership, "member.remove"),
             "can_unlock": policy.may(membership, "member.unlock"),
+            "can_reset_two_factor": policy.may(membership, "member.reset_two_factor")
+            and person.user_id != membership.user_id,
+            "has_two_factor": has_totp(person.user),
             "sudo": sudo_active(request),
         },
     )
@@ -148,6 +151,25 @@ def member_unlock(request: HttpRequest, membership: Membership, member: str) -> 
     person = selectors.member_get(membership=membership, member_uuid=member)
     services.lockout_clear(actor=membership, member=person, request=request)
     messages.success(request, "The lockout is cleared.")
+    return redirect("accounts:member", org=membership.organization.uuid, member=person.uuid)
+
+
+@require("member.reset_two_factor")
+@require_POST
+def member_reset_two_factor(
+    request: HttpRequest, membership: Membership, member: str
+) -> HttpResponse:
+    person = selectors.member_get(membership=membership, member_uuid=member)
+    try:
+        services.two_factor_reset(actor=membership, member=person, request=request)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(
+            request,
+            "Two-factor sign-in is reset and they are signed out everywhere. At their next "
+            "sign-in they set up an authenticator again (their role needs one).",
+        )
     return redirect("accounts:member", org=membership.organization.uuid, member=person.uuid)
 
 

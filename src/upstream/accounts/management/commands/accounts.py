@@ -8,14 +8,15 @@ from django.db import transaction
 from django.urls import reverse
 
 from upstream.accounts import services
-from upstream.accounts.models import Organization
+from upstream.accounts.models import Membership, Organization, User
 from upstream.core.vocabularies import SECTORS
 
 
 class Command(BaseCommand):
     help = (
         "Operator tasks: `upstream accounts bootstrap` creates an organization and invites its "
-        "first administrator."
+        "first administrator; `upstream accounts reset-two-factor EMAIL` forgets the "
+        "authenticator and recovery codes of someone who lost both."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -34,8 +35,33 @@ class Command(BaseCommand):
         boot.add_argument("--state", required=True, help="State FIPS code, e.g. 39.")
         boot.add_argument("--county", default="", help="County FIPS code, e.g. 39049.")
         boot.add_argument("--admin-email", required=True, help="Who becomes the first admin.")
+        reset = sub.add_parser(
+            "reset-two-factor",
+            help="Forget someone's authenticator and recovery codes and sign them out "
+            "everywhere (check who is asking first: their password alone then lets them in).",
+        )
+        reset.add_argument("email", help="The person's sign-in email.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "reset-two-factor":
+            self._reset_two_factor(options["email"])
+        else:
+            self._bootstrap(options)
+
+    def _reset_two_factor(self, email: str) -> None:
+        user = User.objects.filter(email=email.strip().lower()).first()
+        if user is None:
+            raise CommandError(f"No account has the email {email!r}.")
+        member = Membership.active.filter(user=user).select_related("organization").first()
+        if member is None:
+            raise CommandError(f"{email} belongs to no organization: nothing to protect.")
+        services.two_factor_reset(actor=None, member=member)
+        self.stdout.write(
+            f"Two-factor sign-in of {user.email} is reset and they are signed out everywhere; "
+            "they set it up again at their next sign-in."
+        )
+
+    def _bootstrap(self, options: dict[str, Any]) -> None:
         if Organization.objects.filter(name=options["org"]).exists():
             raise CommandError(f"An organization named {options['org']!r} already exists.")
         try:
