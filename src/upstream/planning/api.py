@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.throttling import AuthRateThrottle
@@ -879,3 +879,51 @@ def indicator_patch(
         for i in o["indicators"]
         if i["uuid"] == str(item.uuid)
     )
+
+
+@router.delete(
+    "/{org}/{plan}/outcomes/{outcome}", response={204: None, **ERRORS}, **guarded("plan.edit")
+)
+def outcome_delete(
+    request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, outcome: uuid.UUID
+) -> Any:
+    """Remove an outcome, and its indicators, from a draft plan."""
+    membership, the_plan = _plan(request, org, plan, "plan.edit")
+    item = selectors.outcome_get(membership=membership, plan=the_plan, outcome_uuid=outcome)
+    try:
+        services.plan_outcome_remove(actor=membership, outcome=item, request=request)
+    except ValidationError as exc:
+        return _invalid(exc)
+    return Status(204, None)
+
+
+@router.delete(
+    "/{org}/{plan}/indicators/{indicator}", response={204: None, **ERRORS}, **guarded("plan.edit")
+)
+def indicator_delete(
+    request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, indicator: uuid.UUID
+) -> Any:
+    """Remove an indicator from a draft plan."""
+    membership, the_plan = _plan(request, org, plan, "plan.edit")
+    item = selectors.indicator_get(membership=membership, plan=the_plan, indicator_uuid=indicator)
+    try:
+        services.plan_indicator_remove(actor=membership, indicator=item, request=request)
+    except ValidationError as exc:
+        return _invalid(exc)
+    return Status(204, None)
+
+
+@router.delete(
+    "/{org}/{plan}/strategies/{key}", response={204: None, **ERRORS}, **guarded("plan.edit")
+)
+def strategy_delete(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, key: str) -> Any:
+    """Take a framework strategy (by key) out of a draft plan; refused while it has activities."""
+    membership, the_plan = _plan(request, org, plan, "plan.edit")
+    item = the_plan.strategies.filter(strategy__key=key).select_related("strategy").first()
+    if item is None:
+        raise Http404
+    try:
+        services.plan_strategy_remove(actor=membership, plan_strategy=item, request=request)
+    except ValidationError as exc:
+        return _invalid(exc)
+    return Status(204, None)

@@ -283,6 +283,34 @@ def plan_strategy_add(
     return plan_strategy
 
 
+@transaction.atomic
+def plan_strategy_remove(
+    *, actor: Membership, plan_strategy: PlanStrategy, request: HttpRequest | None = None
+) -> None:
+    """Take a strategy out of a draft plan. Refused while activities sit under it (they would
+    go with it); its outcomes stay in the plan, under no strategy."""
+    plan = plan_strategy.plan
+    _editable(actor, plan)
+    name = plan_strategy.strategy.name
+    count = plan_strategy.activities.count()
+    if count:
+        raise ValidationError(
+            f"“{name}” still has {count} activit{'y' if count == 1 else 'ies'}: remove "
+            f"{'it' if count == 1 else 'them'} first, so that no activity is lost by accident."
+        )
+    plan_strategy.outcomes.update(plan_strategy=None)
+    _audit(
+        actor=actor,
+        plan=plan,
+        action="plan.strategy_removed",
+        target=plan_strategy,
+        label=name,
+        request=request,
+    )
+    plan_strategy.delete()
+    _touch(plan)
+
+
 # Activities -----------------------------------------------------------------------------------
 
 
@@ -751,6 +779,46 @@ def indicator_update(
         fields=sorted(changes),
     )
     return indicator
+
+
+@transaction.atomic
+def plan_outcome_remove(
+    *, actor: Membership, outcome: PlanOutcome, request: HttpRequest | None = None
+) -> int:
+    """Remove an outcome of a draft plan, and its indicators; return how many indicators."""
+    plan = outcome.plan
+    _editable(actor, plan)
+    indicators = outcome.indicators.count()
+    _audit(
+        actor=actor,
+        plan=plan,
+        action="plan.outcome_removed",
+        target=outcome,
+        label=outcome.name,
+        request=request,
+        indicators=indicators,
+    )
+    outcome.delete()
+    _touch(plan)
+    return indicators
+
+
+@transaction.atomic
+def plan_indicator_remove(
+    *, actor: Membership, indicator: Indicator, request: HttpRequest | None = None
+) -> None:
+    plan = indicator.outcome.plan
+    _editable(actor, plan)
+    _audit(
+        actor=actor,
+        plan=plan,
+        action="plan.indicator_removed",
+        target=indicator,
+        label=indicator.name,
+        request=request,
+    )
+    indicator.delete()
+    _touch(plan)
 
 
 # Principles -----------------------------------------------------------------------------------

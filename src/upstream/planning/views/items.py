@@ -391,6 +391,41 @@ def indicator_edit(
 
 
 @require("plan.edit")
+@require_POST
+def outcome_remove(
+    request: HttpRequest, membership: Membership, plan: Any, outcome: Any
+) -> HttpResponse:
+    the_plan = _editable_plan(membership, plan)
+    item = selectors.outcome_get(membership=membership, plan=the_plan, outcome_uuid=outcome)
+    try:
+        indicators = services.plan_outcome_remove(actor=membership, outcome=item, request=request)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        extra = (
+            f" and its {indicators} indicator{'s' if indicators != 1 else ''}" if indicators else ""
+        )
+        messages.success(request, f"Removed the outcome “{item.name}”{extra}.")
+    return _back(membership, the_plan)
+
+
+@require("plan.edit")
+@require_POST
+def indicator_remove(
+    request: HttpRequest, membership: Membership, plan: Any, indicator: Any
+) -> HttpResponse:
+    the_plan = _editable_plan(membership, plan)
+    item = selectors.indicator_get(membership=membership, plan=the_plan, indicator_uuid=indicator)
+    try:
+        services.plan_indicator_remove(actor=membership, indicator=item, request=request)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, f"Removed the indicator “{item.name}”.")
+    return _back(membership, the_plan)
+
+
+@require("plan.edit")
 def principles(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
     """The five principles, one form each: a rating, evidence and the practices checklist."""
     the_plan = _editable_plan(membership, plan)

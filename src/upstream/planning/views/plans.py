@@ -147,22 +147,21 @@ def plan_strategies(request: HttpRequest, membership: Membership, plan: Any) -> 
     )
     if request.method == "POST" and form.is_valid():
         picked = list(form.cleaned_data["strategies"])
+        unticked = the_plan.strategies.exclude(strategy__in=picked).select_related("strategy")
         try:
-            with transaction.atomic():  # all the added strategies, or none
+            with transaction.atomic():  # every change, or none
                 for strategy in picked:
                     services.plan_strategy_add(
                         actor=membership, plan=the_plan, strategy=strategy, request=request
                     )
+                for plan_strategy in unticked:
+                    services.plan_strategy_remove(
+                        actor=membership, plan_strategy=plan_strategy, request=request
+                    )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, "Strategies added.")
-            if set(chosen) - {s.pk for s in picked}:
-                messages.info(
-                    request,
-                    "Strategies already in the plan stay in it: removing a strategy is not "
-                    "possible yet; remove or drop its activities instead.",
-                )
+            messages.success(request, "The plan's strategies are saved.")
             return redirect("planning:detail", org=membership.organization.uuid, plan=plan)
     return render(
         request, "planning/strategies.html", plan_context(membership, the_plan, form=form)
