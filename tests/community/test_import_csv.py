@@ -126,3 +126,34 @@ def test_the_command_prints_every_problem_and_exits_with_an_error(
     assert "row 1, column fips: malformed FIPS '1'" in err
     assert "row 1, column value: value 'x' is not a number" in err
     assert Observation.objects.count() == 0
+
+
+def test_replace_overwrites_only_the_named_values_in_a_few_queries(
+    us2023: GeographySet, youth_indicator: str
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from upstream.community.models import Geography
+
+    counties = list(
+        Geography.objects.filter(geography_set=us2023, kind="county")
+        .order_by("fips")
+        .values_list("fips", flat=True)[:300]
+    )
+    rows = "".join(f"{fips},youth-idle,2022,1\n" for fips in counties)
+    import_long_csv(text="fips,indicator,year,value\n" + rows)
+    import_long_csv(text=f"fips,indicator,year,value\n{counties[0]},youth-idle,2021,7\n")
+
+    def replace(count: int) -> int:
+        again = "".join(f"{fips},youth-idle,2022,2\n" for fips in counties[:count])
+        with CaptureQueriesContext(connection) as queries:
+            import_long_csv(text="fips,indicator,year,value\n" + again, replace=True)
+        return len(queries)
+
+    few, many = replace(10), replace(250)
+    assert many - few <= 3  # batched inserts may split; one DELETE per row would add 240
+    values = dict(Observation.objects.filter(year=2022).values_list("geography__fips", "value"))
+    assert [values[f] for f in counties[:250]] == [2.0] * 250
+    assert [values[f] for f in counties[250:]] == [1.0] * 50
+    assert Observation.objects.get(year=2021).value == 7.0

@@ -268,10 +268,18 @@ def import_long_csv(
     if not rows:
         raise CommunityDataError([Problem("no data rows")], source=source)
     if replace:
+        # one DELETE per indicator and year (in chunks), not one per row
+        replaced: dict[tuple[int, int], list[int]] = {}
         for r in rows:
-            Observation.objects.filter(
-                geography_id=geographies[r.fips], indicator_id=indicators[r.indicator], year=r.year
-            ).delete()
+            key = (indicators[r.indicator], r.year)
+            replaced.setdefault(key, []).append(geographies[r.fips])
+        for (indicator_id, year), geography_ids in replaced.items():
+            for start in range(0, len(geography_ids), 1000):
+                Observation.objects.filter(
+                    indicator_id=indicator_id,
+                    year=year,
+                    geography_id__in=geography_ids[start : start + 1000],
+                ).delete()
     Observation.objects.bulk_create(
         [
             Observation(
