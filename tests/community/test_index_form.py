@@ -105,6 +105,7 @@ def test_keys_that_cannot_be_links_and_non_finite_weights_are_refused(
         ("café", "1", "2022", "must be letters, digits"),
         ("ok-key", "nan", "2022", "weight must be a positive number"),
         ("ok-key", "inf", "2022", "weight must be a positive number"),
+        ("ok-key", "5000", "2022", "weight must be at most 1000"),
         ("ok-key", "1", "²", "must be a whole number"),
     ):
         response = client.post(

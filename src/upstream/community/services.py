@@ -28,7 +28,13 @@ from upstream.community.models import (
 )
 from upstream.community.problems import CommunityDataError, Problem
 from upstream.community.selectors import index_input_frame
-from upstream.community.svi import SVI_THEMES, IndexVariable, OutputNames, compute_index
+from upstream.community.svi import (
+    MAX_INDEX_WEIGHT,
+    SVI_THEMES,
+    IndexVariable,
+    OutputNames,
+    compute_index,
+)
 
 ENGINE = "upstream.community.svi (CDC/ATSDR SVI method, Polars)"
 DIRECTIONS = {key for key, _ in DIRECTION_CHOICES}
@@ -178,6 +184,8 @@ def _validate_spec(spec: Any) -> tuple[list[Problem], dict[str, IndicatorDefinit
                 or weight <= 0
             ):
                 problems.append(Problem(f"{vwhere}: weight must be a positive number"))
+            elif weight > MAX_INDEX_WEIGHT:
+                problems.append(Problem(f"{vwhere}: weight must be at most {MAX_INDEX_WEIGHT:g}"))
             if variable.get("direction", "higher") not in DIRECTIONS:
                 problems.append(Problem(f"{vwhere}: direction must be 'higher' or 'lower'"))
             wanted.append(str(variable["indicator"]))

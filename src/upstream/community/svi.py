@@ -69,6 +69,7 @@ import polars as pl
 
 __all__ = [
     "ACS_SENTINELS",
+    "MAX_INDEX_WEIGHT",
     "MISSING",
     "SENTINEL_COLUMN",
     "SVI_THEMES",
@@ -93,6 +94,8 @@ MISSING: Final = -999
 """CDC's "null / no data" code, in inputs and outputs."""
 
 DECIMALS: Final = 4
+MAX_INDEX_WEIGHT: Final = 1000.0
+"""Weights are relative; bounding them keeps every theme sum an exact whole number."""
 _SCALE: Final = 10**DECIMALS
 
 # Census/ACS "jam values" that may stand in an estimate or MOE field.  -555555555
@@ -156,6 +159,8 @@ class IndexVariable:
             raise ValueError(f"{self.output_name}: unknown direction {self.direction!r}")
         if not (math.isfinite(self.weight) and self.weight > 0):
             raise ValueError(f"{self.output_name}: weight must be a positive number")
+        if self.weight > MAX_INDEX_WEIGHT:
+            raise ValueError(f"{self.output_name}: weight must be at most {MAX_INDEX_WEIGHT:g}")
 
 
 @dataclass(frozen=True, slots=True)
