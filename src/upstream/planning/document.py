@@ -7,6 +7,7 @@ render. It is built in a constant number of queries whatever the plan's size.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -46,62 +47,109 @@ def plan_document(plan: Plan) -> dict[str, Any]:
     indicators), with labels resolved. A published version returns its frozen snapshot."""
     if plan.is_published and plan.snapshot:
         return dict(plan.snapshot)
+    # Plain rows (``values``) rather than model instances: a large plan has thousands of rows
+    # and building an instance for each, with its related ones, was most of the time.
     strategies = list(
         PlanStrategy.objects.filter(plan=plan)
-        .select_related("strategy")
         .order_by("strategy__position")
+        .values("id", "strategy__key", "strategy__name", "strategy__number")
     )
     activities = list(
         PlanActivity.objects.filter(plan=plan)
-        .select_related("level", "tier", "lead_organization", "framework_activity")
-        .prefetch_related("partners")
         .order_by("plan_strategy__strategy__position", "id")
+        .values(
+            "id",
+            "plan_strategy_id",
+            "uuid",
+            "key",
+            "revision",
+            "name",
+            "description",
+            "framework_activity__key",
+            "level__key",
+            "level__name",
+            "tier__key",
+            "tier__name",
+            "population",
+            "lead_organization_id",
+            "start",
+            "end",
+            "status",
+            "budget",
+        )
     )
+    partner_ids: dict[int, list[int]] = defaultdict(list)
+    for activity_id, organization_id in PlanActivity.partners.through.objects.filter(
+        planactivity__plan=plan
+    ).values_list("planactivity_id", "organization_id"):
+        partner_ids[activity_id].append(organization_id)
+    wanted = {a["lead_organization_id"] for a in activities}
+    wanted.update(i for ids in partner_ids.values() for i in ids)
+    organizations = {
+        org.pk: org
+        for org in Organization.objects.filter(pk__in=wanted).only("id", "uuid", "name", "sectors")
+    }
     outcomes = list(
         PlanOutcome.objects.filter(plan=plan)
-        .select_related("framework_outcome")
-        .prefetch_related("activities")
         .order_by("id")
+        .values(
+            "id",
+            "uuid",
+            "key",
+            "revision",
+            "name",
+            "description",
+            "plan_strategy_id",
+            "framework_outcome__key",
+            "horizon",
+        )
     )
+    linked: dict[int, list[str]] = defaultdict(list)
+    for outcome_id, activity_key in PlanOutcome.activities.through.objects.filter(
+        planoutcome__plan=plan
+    ).values_list("planoutcome_id", "planactivity__key"):
+        linked[outcome_id].append(str(activity_key))
     indicators = list(Indicator.objects.filter(outcome__plan=plan).order_by("id"))
     ratings = list(
         PrincipleRating.objects.filter(plan=plan)
         .select_related("principle")
         .order_by("principle__position")
     )
-    by_strategy: dict[int, list[PlanActivity]] = defaultdict(list)
+    by_strategy: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
     for activity in activities:
-        by_strategy[activity.plan_strategy_id].append(activity)
-    strategy_key = {ps.pk: ps.strategy.key for ps in strategies}
+        by_strategy[activity["plan_strategy_id"]].append(activity)
+    strategy_key = {ps["id"]: ps["strategy__key"] for ps in strategies}
     by_outcome: dict[int, list[Indicator]] = defaultdict(list)
     for indicator in indicators:
         by_outcome[indicator.outcome_id].append(indicator)
     partners: dict[str, Organization] = {}
 
-    def activity_doc(a: PlanActivity) -> dict[str, Any]:
-        partners[str(a.lead_organization.uuid)] = a.lead_organization
-        for p in a.partners.all():
+    def activity_doc(a: Mapping[str, Any]) -> dict[str, Any]:
+        lead = organizations[a["lead_organization_id"]]
+        partners[str(lead.uuid)] = lead
+        theirs = [organizations[i] for i in partner_ids[a["id"]]]
+        for p in theirs:
             partners[str(p.uuid)] = p
         return {
-            "uuid": str(a.uuid),
-            "key": str(a.key),
-            "revision": a.revision,
-            "name": a.name,
-            "description": a.description,
-            "framework_activity": a.framework_activity.key if a.framework_activity else None,
-            "level": a.level.key,
-            "level_name": a.level.name,
-            "tier": a.tier.key,
-            "tier_name": a.tier.name,
-            "population": a.population,
-            "population_label": PRIORITY_POPULATIONS.get(a.population, ""),
-            "lead": _org(a.lead_organization),
-            "partners": sorted((_org(p) for p in a.partners.all()), key=lambda item: item["name"]),
-            "start": _date(a.start),
-            "end": _date(a.end),
-            "status": a.status,
-            "status_label": ACTIVITY_STATUSES.get(a.status, a.status),
-            "budget": _num(a.budget),
+            "uuid": str(a["uuid"]),
+            "key": str(a["key"]),
+            "revision": a["revision"],
+            "name": a["name"],
+            "description": a["description"],
+            "framework_activity": a["framework_activity__key"],
+            "level": a["level__key"],
+            "level_name": a["level__name"],
+            "tier": a["tier__key"],
+            "tier_name": a["tier__name"],
+            "population": a["population"],
+            "population_label": PRIORITY_POPULATIONS.get(a["population"], ""),
+            "lead": _org(lead),
+            "partners": sorted((_org(p) for p in theirs), key=lambda item: item["name"]),
+            "start": _date(a["start"]),
+            "end": _date(a["end"]),
+            "status": a["status"],
+            "status_label": ACTIVITY_STATUSES.get(a["status"], a["status"]),
+            "budget": _num(a["budget"]),
         }
 
     return {
@@ -127,24 +175,24 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "revision": plan.revision,
         "strategies": [
             {
-                "key": ps.strategy.key,
-                "name": ps.strategy.name,
-                "number": ps.strategy.number,
-                "activities": [activity_doc(a) for a in by_strategy[ps.pk]],
+                "key": ps["strategy__key"],
+                "name": ps["strategy__name"],
+                "number": ps["strategy__number"],
+                "activities": [activity_doc(a) for a in by_strategy[ps["id"]]],
             }
             for ps in strategies
         ],
         "outcomes": [
             {
-                "uuid": str(o.uuid),
-                "key": str(o.key),
-                "revision": o.revision,
-                "name": o.name,
-                "description": o.description,
-                "strategy": strategy_key.get(o.plan_strategy_id or 0),
-                "framework_outcome": o.framework_outcome.key if o.framework_outcome else None,
-                "horizon": o.horizon,
-                "activities": sorted(str(a.key) for a in o.activities.all()),
+                "uuid": str(o["uuid"]),
+                "key": str(o["key"]),
+                "revision": o["revision"],
+                "name": o["name"],
+                "description": o["description"],
+                "strategy": strategy_key.get(o["plan_strategy_id"] or 0),
+                "framework_outcome": o["framework_outcome__key"],
+                "horizon": o["horizon"],
+                "activities": sorted(linked[o["id"]]),
                 "indicators": [
                     {
                         "uuid": str(i.uuid),
@@ -163,7 +211,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
                         "frequency": i.frequency,
                         "frequency_label": FREQUENCIES.get(i.frequency, i.frequency),
                     }
-                    for i in by_outcome[o.pk]
+                    for i in by_outcome[o["id"]]
                 ],
             }
             for o in outcomes
