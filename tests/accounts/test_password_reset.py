@@ -99,3 +99,21 @@ def test_mismatched_passwords_are_refused_and_change_nothing(
     assert "not the same" in response.content.decode()
     viewer.user.refresh_from_db()
     assert viewer.user.check_password(PASSWORD)
+
+
+def test_a_failed_send_says_nothing_and_lets_the_next_request_try_again(
+    client: Client, viewer: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    import smtplib
+
+    from upstream.accounts import services
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise smtplib.SMTPRecipientsRefused({"viewer@example.org": (550, b"no")})
+
+    monkeypatch.setattr(services, "send_mail", refuse)
+    assert _request_link(client, "viewer@example.org", django_capture_on_commit_callbacks) is None
+    viewer.user.refresh_from_db()
+    assert viewer.user.password_reset_sent_at is None
+    monkeypatch.undo()
+    assert _request_link(client, "viewer@example.org", django_capture_on_commit_callbacks)

@@ -84,5 +84,18 @@ def test_a_person_in_several_organizations_is_left_to_the_operator(
     events = AuditEvent.objects.filter(action="auth.two_factor_reset")
     assert {e.organization for e in events} == {owner_org, outsider_org}
     assert {e.details["by"] for e in events} == {"operator"}
+    assert {e.actor_label for e in events} == {"operator"}
+    # each organization's log names that organization's membership
+    assert {e.target_id for e in events} == {
+        str(m.uuid) for m in Membership.objects.filter(user=screener.user)
+    }
     with pytest.raises(CommandError, match="No account"):
         call_command("accounts", "reset-two-factor", "nobody@example.org")
+
+
+def test_a_member_without_two_factor_has_nothing_to_reset(
+    signed_in_admin: Client, owner_org: Any, viewer: Any
+) -> None:
+    response = signed_in_admin.post(_reset_url(owner_org, viewer), follow=True)
+    assert "no two-factor sign-in to reset" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="auth.two_factor_reset").exists()

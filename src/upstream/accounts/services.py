@@ -8,7 +8,9 @@ organization and their role); account-level ones take the user. Email goes out o
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -37,6 +39,8 @@ from upstream.accounts.models import (
 from upstream.accounts.policy import Role, check, may_grant
 from upstream.audit.services import audit_record
 
+logger = logging.getLogger(__name__)
+
 API_KEY_PREFIX = "upk_"
 
 
@@ -52,11 +56,30 @@ def absolute_url(path: str, request: HttpRequest | None = None) -> str:
     return path
 
 
-def _send(*, to: str, subject: str, template: str, context: dict[str, Any]) -> None:
+def _send(
+    *,
+    to: str,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    on_failure: Callable[[], object] | None = None,
+) -> None:
+    """Send after the transaction commits. With ``on_failure``, a failed send is logged (without
+    the address) and handed to it instead of raising: for senders who must not learn about it."""
     body = render_to_string(template, context)
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False)
-    )
+
+    def send() -> None:
+        if on_failure is None:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False)
+            return
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False)
+        except Exception as exc:  # any transport error; the person asking is told nothing
+            # the type only: SMTP errors quote the recipient's address
+            logger.error("could not send %r: %s", subject, type(exc).__name__)
+            on_failure()
+
+    transaction.on_commit(send)
 
 
 # Organizations ------------------------------------------------------------------------------
@@ -293,6 +316,8 @@ def _open_invitation_for_update(token: str) -> Invitation:
 
 
 def _join(invitation: Invitation, user: User, request: HttpRequest | None) -> Membership:
+    # the same lock as ``two_factor_reset``, which decides by the person's other memberships
+    User.objects.select_for_update().filter(pk=user.pk).first()
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     membership = Membership.active.filter(user=user, organization=invitation.organization).first()
@@ -438,6 +463,8 @@ def two_factor_reset(
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    # lock the person first: joining another organization takes the same lock (``_join``)
+    user = User.objects.select_for_update().get(pk=member.user_id)
     if actor is not None:
         check(actor, "member.reset_two_factor")
         if member.organization_id != actor.organization_id or not member.is_active:
@@ -449,22 +476,23 @@ def two_factor_reset(
                 "This person also belongs to other organizations, so their two-factor sign-in "
                 "protects those too: ask the site's operator to reset it."
             )
-    user = User.objects.select_for_update().get(pk=member.user_id)
     removed = TOTPDevice.objects.filter(user=user).delete()[0]
     removed += StaticDevice.objects.filter(user=user).delete()[0]
+    if not removed:
+        raise ValidationError("This person has no two-factor sign-in to reset.")
     user.security_stamp = secrets.token_hex(16)
     user.save(update_fields=["security_stamp"])
     if actor is not None:
-        organizations = [member.organization]
+        affected = [member]
     else:
-        memberships = Membership.active.filter(user=user).select_related("organization")
-        organizations = [m.organization for m in memberships]
-    for organization in organizations:
+        affected = list(Membership.active.filter(user=user).select_related("organization"))
+    for membership in affected:
         audit_record(
             action="auth.two_factor_reset",
             actor=actor.user if actor is not None else None,
-            organization=organization,
-            target=member,
+            actor_label="" if actor is not None else "operator",
+            organization=membership.organization,
+            target=membership,
             target_label=user.email,
             request=request,
             details={"by": "administrator" if actor is not None else "operator"},
@@ -513,6 +541,10 @@ def password_reset_request(*, email: str, request: HttpRequest) -> None:
         subject="Reset your Upstream password",
         template="accounts/email/password_reset.txt",
         context={"user": user, "link": link, "hours": settings.PASSWORD_RESET_TIMEOUT // 3600},
+        # the page answers the same whether or not this works; let the next request try again
+        on_failure=lambda: User.objects.filter(pk=user.pk, password_reset_sent_at=now).update(
+            password_reset_sent_at=None
+        ),
     )
 
 

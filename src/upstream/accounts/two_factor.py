@@ -21,14 +21,17 @@ RECOVERY_CODES = 10
 RECOVERY_CODE_BYTES = 10  # 80 random bits: 16 base32 letters, shown as four groups of four
 
 
-def recovery_digest(code: str) -> str:
-    """What is stored of a recovery code: the start of its SHA-256, never the code.
+def recovery_digest(user: Any, code: str) -> str:
+    """What is stored of a recovery code: the start of a SHA-256 of it, salted with the
+    person's id, never the code.
 
-    Codes carry 80 random bits, so the stored 64 bits cannot be reversed by trying codes; the
-    code is compared without spaces, hyphens or case.
+    Codes carry 80 random bits and the stored 64 bits are salted per person, so with a copy of
+    the database, finding any string that passes for one of a person's codes still takes some
+    2**64 / 10 hashes for that one person. The code is compared without spaces, hyphens or case.
     """
     normal = "".join(code.split()).replace("-", "").lower()
-    return hashlib.sha256(f"upstream-recovery-code:{normal}".encode()).hexdigest()[:16]
+    salted = f"upstream-recovery-code:{user.uuid}:{normal}"
+    return hashlib.sha256(salted.encode()).hexdigest()[:16]
 
 
 def has_totp(user: Any) -> bool:
@@ -68,9 +71,18 @@ def verify_code(user: Any, code: str) -> tuple[Any | None, bool]:
     for device in TOTPDevice.objects.filter(user=user, confirmed=True):
         if code.isdigit() and device.verify_token(code):
             return device, False
+    digest = recovery_digest(user, code)
     for static in StaticDevice.objects.filter(user=user, confirmed=True):
-        if static.verify_token(recovery_digest(code)):
+        allowed, _ = static.verify_is_allowed()  # django-otp's throttling
+        if not allowed:
+            continue
+        # a conditional delete, so one code cannot pass twice at once
+        if static.token_set.filter(token=digest).delete()[0]:
+            static.throttle_reset(commit=False)
+            static.set_last_used_timestamp(commit=False)
+            static.save()
             return static, True
+        static.throttle_increment()
     return None, False
 
 
@@ -84,7 +96,7 @@ def new_recovery_codes(user: Any) -> list[str]:
     for _ in range(RECOVERY_CODES):
         letters = b32encode(secrets.token_bytes(RECOVERY_CODE_BYTES)).decode().lower()
         codes.append("-".join(letters[i : i + 4] for i in range(0, len(letters), 4)))
-        device.token_set.create(token=recovery_digest(codes[-1]))
+        device.token_set.create(token=recovery_digest(user, codes[-1]))
     return codes
 
 
