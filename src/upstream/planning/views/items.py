@@ -15,7 +15,7 @@ from upstream.accounts.models import Membership
 from upstream.framework.models import Activity
 from upstream.planning import forms, selectors, services
 from upstream.planning.models import Plan, PrincipleRating
-from upstream.planning.views.plans import _errors, _form_errors, plan_context
+from upstream.planning.views.plans import _errors, _form_errors, plan_context, status_url_maker
 from upstream.planning.vocabularies import practices_of
 
 
@@ -203,6 +203,7 @@ def activity_status(
             "status": item.status,
             "status_label": item.get_status_display(),
             "can_update": selectors.can_update_status(membership=membership, activity=item),
+            "status_url": status_url_maker(membership, the_plan)(str(item.uuid)),
         }
         return render(
             request,

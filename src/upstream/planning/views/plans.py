@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from upstream.accounts import selectors as account_selectors
@@ -168,6 +170,20 @@ def plan_strategies(request: HttpRequest, membership: Membership, plan: Any) -> 
     )
 
 
+_PLACEHOLDER = "00000000-0000-4000-8000-000000000000"
+
+
+def item_url_maker(route: str, membership: Membership, plan: Plan) -> Callable[[str], str]:
+    """The URL of ``route`` for an item (activity, outcome, indicator) of the plan, by the
+    item's uuid: the route is reversed once, not once per row of a large plan."""
+    template = reverse(route, args=[membership.organization.uuid, plan.uuid, _PLACEHOLDER])
+    return lambda item_uuid: template.replace(_PLACEHOLDER, item_uuid)
+
+
+def status_url_maker(membership: Membership, plan: Plan) -> Callable[[str], str]:
+    return item_url_maker("planning:activity_status", membership, plan)
+
+
 @require("plan.view")
 def plan_detail(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
     the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
@@ -179,18 +195,29 @@ def plan_detail(request: HttpRequest, membership: Membership, plan: Any) -> Http
     names = {a["key"]: a["name"] for s in document["strategies"] for a in s["activities"]}
     for outcome in document["outcomes"]:
         outcome["activity_names"] = [names.get(key, "") for key in outcome["activities"]]
+    # decided once, not per activity: a large plan has hundreds of rows
+    editable = not the_plan.is_published
+    edits_all = editable and selectors.can_edit(membership=membership, plan=the_plan)
+    edits_own = editable and may(membership, "plan.update_own_activity")
+    own = str(membership.organization.uuid)
+    status_url = status_url_maker(membership, the_plan)
+    activity_url = item_url_maker("planning:activity_edit", membership, the_plan)
     for strategy in document["strategies"]:
         for activity in strategy["activities"]:
             activity["outcome_names"] = [
                 o["name"] for o in outcomes_by_activity.get(activity["key"], [])
             ]
-            activity["can_update"] = not the_plan.is_published and (
-                selectors.can_edit(membership=membership, plan=the_plan)
-                or (
-                    may(membership, "plan.update_own_activity")
-                    and activity["lead"]["uuid"] == str(membership.organization.uuid)
-                )
-            )
+            activity["can_update"] = edits_all or (edits_own and activity["lead"]["uuid"] == own)
+            activity["status_url"] = status_url(activity["uuid"])
+            activity["edit_url"] = activity_url(activity["uuid"])
+    outcome_url = item_url_maker("planning:outcome_edit", membership, the_plan)
+    indicator_add_url = item_url_maker("planning:indicator_add", membership, the_plan)
+    indicator_url = item_url_maker("planning:indicator_edit", membership, the_plan)
+    for outcome in document["outcomes"]:
+        outcome["edit_url"] = outcome_url(outcome["uuid"])
+        outcome["indicator_add_url"] = indicator_add_url(outcome["uuid"])
+        for indicator in outcome["indicators"]:
+            indicator["edit_url"] = indicator_url(indicator["uuid"])
     return render(
         request,
         "planning/plan_detail.html",
