@@ -99,3 +99,18 @@ def test_a_member_without_two_factor_has_nothing_to_reset(
     response = signed_in_admin.post(_reset_url(owner_org, viewer), follow=True)
     assert "no two-factor sign-in to reset" in response.content.decode()
     assert not AuditEvent.objects.filter(action="auth.two_factor_reset").exists()
+
+
+def test_without_a_fresh_confirmation_the_admin_returns_to_the_member_page_not_the_form_action(
+    client: Client, owner_org: Any, member: Any, screener: Any
+) -> None:
+    sign_in_as(client, member.user)
+    TOTPDevice.objects.create(user=screener.user, name="phone", confirmed=True)
+    page = f"http://testserver/orgs/{owner_org.uuid}/members/{screener.uuid}/"
+    response = client.post(_reset_url(owner_org, screener), HTTP_REFERER=page)
+    assert response.status_code == 302
+    assert "next=%2Forgs%2F" in response["Location"]
+    assert "reset-two-factor" not in response["Location"]
+    # another site's page is never a destination
+    response = client.post(_reset_url(owner_org, screener), HTTP_REFERER="https://evil.example/x")
+    assert "reset-two-factor" in response["Location"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -46,9 +46,14 @@ def _gate(request: HttpRequest, *, two_factor: bool, sudo: bool) -> HttpResponse
                 + urlencode({"next": request.get_full_path()})
             )
     if sudo and not sudo_active(request):
-        return redirect(
-            reverse("accounts:confirm_identity") + "?" + urlencode({"next": request.path})
-        )
+        back = request.path
+        if request.method != "GET":
+            # a form's POST-only address would answer 405 after confirming: go back to the page
+            # the form was on (same site only), where the person can submit it again
+            referer = urlsplit(request.headers.get("Referer", ""))
+            if referer.netloc == request.get_host() and referer.path.startswith("/"):
+                back = referer.path
+        return redirect(reverse("accounts:confirm_identity") + "?" + urlencode({"next": back}))
     return None
 
 
