@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -280,6 +281,15 @@ def _principal(request: HttpRequest) -> Principal:
 
 def _error(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def _deleted(remove: Callable[[], object]) -> Status[Any]:
+    """204 once ``remove`` ran, or the 422 of the refusal (nothing changed)."""
+    try:
+        remove()
+    except ValidationError as exc:
+        return _invalid(exc)
+    return Status(204, None)
 
 
 def _invalid(exc: ValidationError) -> Status[dict[str, Any]]:
@@ -813,11 +823,9 @@ def activity_delete(
     """Remove an activity from a draft plan."""
     membership, the_plan = _plan(request, org, plan, "plan.edit")
     item = selectors.activity_get(membership=membership, plan=the_plan, activity_uuid=activity)
-    try:
-        services.plan_activity_remove(actor=membership, activity=item, request=request)
-    except ValidationError as exc:
-        return _invalid(exc)
-    return Status(204, None)
+    return _deleted(
+        lambda: services.plan_activity_remove(actor=membership, activity=item, request=request)
+    )
 
 
 @router.patch(
@@ -890,11 +898,9 @@ def outcome_delete(
     """Remove an outcome, and its indicators, from a draft plan."""
     membership, the_plan = _plan(request, org, plan, "plan.edit")
     item = selectors.outcome_get(membership=membership, plan=the_plan, outcome_uuid=outcome)
-    try:
-        services.plan_outcome_remove(actor=membership, outcome=item, request=request)
-    except ValidationError as exc:
-        return _invalid(exc)
-    return Status(204, None)
+    return _deleted(
+        lambda: services.plan_outcome_remove(actor=membership, outcome=item, request=request)
+    )
 
 
 @router.delete(
@@ -906,11 +912,9 @@ def indicator_delete(
     """Remove an indicator from a draft plan."""
     membership, the_plan = _plan(request, org, plan, "plan.edit")
     item = selectors.indicator_get(membership=membership, plan=the_plan, indicator_uuid=indicator)
-    try:
-        services.plan_indicator_remove(actor=membership, indicator=item, request=request)
-    except ValidationError as exc:
-        return _invalid(exc)
-    return Status(204, None)
+    return _deleted(
+        lambda: services.plan_indicator_remove(actor=membership, indicator=item, request=request)
+    )
 
 
 @router.delete(
@@ -922,8 +926,6 @@ def strategy_delete(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, key: 
     item = the_plan.strategies.filter(strategy__key=key).select_related("strategy").first()
     if item is None:
         raise Http404
-    try:
-        services.plan_strategy_remove(actor=membership, plan_strategy=item, request=request)
-    except ValidationError as exc:
-        return _invalid(exc)
-    return Status(204, None)
+    return _deleted(
+        lambda: services.plan_strategy_remove(actor=membership, plan_strategy=item, request=request)
+    )

@@ -284,6 +284,23 @@ def plan_strategy_add(
 
 
 @transaction.atomic
+def plan_strategies_set(
+    *,
+    actor: Membership,
+    plan: Plan,
+    strategies: Sequence[Strategy],
+    request: HttpRequest | None = None,
+) -> None:
+    """Make ``strategies`` the plan's strategies: add the new ones, remove the others. All or
+    nothing: a strategy that still has activities refuses, and then nothing changes."""
+    for strategy in strategies:
+        plan_strategy_add(actor=actor, plan=plan, strategy=strategy, request=request)
+    unticked = plan.strategies.exclude(strategy__in=strategies).select_related("strategy")
+    for plan_strategy in unticked:
+        plan_strategy_remove(actor=actor, plan_strategy=plan_strategy, request=request)
+
+
+@transaction.atomic
 def plan_strategy_remove(
     *, actor: Membership, plan_strategy: PlanStrategy, request: HttpRequest | None = None
 ) -> None:

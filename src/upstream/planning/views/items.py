@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -28,6 +29,19 @@ def _editable_plan(membership: Membership, plan_uuid: Any) -> Plan:
 
 def _back(membership: Membership, plan: Plan) -> HttpResponse:
     return redirect("planning:detail", org=membership.organization.uuid, plan=plan.uuid)
+
+
+def _remove_and_back(
+    request: HttpRequest, membership: Membership, plan: Plan, remove: Callable[[], str]
+) -> HttpResponse:
+    """Run a removal; say what it did (or why it was refused) on the plan page."""
+    try:
+        message = remove()
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, message)
+    return _back(membership, plan)
 
 
 def _activity_values(data: dict[str, Any]) -> dict[str, Any]:
@@ -161,13 +175,12 @@ def activity_remove(
 ) -> HttpResponse:
     the_plan = _editable_plan(membership, plan)
     item = selectors.activity_get(membership=membership, plan=the_plan, activity_uuid=activity)
-    try:
+
+    def remove() -> str:
         services.plan_activity_remove(actor=membership, activity=item, request=request)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, f"Removed “{item.name}”.")
-    return _back(membership, the_plan)
+        return f"Removed “{item.name}”."
+
+    return _remove_and_back(request, membership, the_plan, remove)
 
 
 @require("plan.update_own_activity")
@@ -398,16 +411,13 @@ def outcome_remove(
 ) -> HttpResponse:
     the_plan = _editable_plan(membership, plan)
     item = selectors.outcome_get(membership=membership, plan=the_plan, outcome_uuid=outcome)
-    try:
+
+    def remove() -> str:
         indicators = services.plan_outcome_remove(actor=membership, outcome=item, request=request)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        extra = (
-            f" and its {indicators} indicator{'s' if indicators != 1 else ''}" if indicators else ""
-        )
-        messages.success(request, f"Removed the outcome “{item.name}”{extra}.")
-    return _back(membership, the_plan)
+        extra = f" and its {indicators} indicator{'s' if indicators != 1 else ''}"
+        return f"Removed the outcome “{item.name}”{extra if indicators else ''}."
+
+    return _remove_and_back(request, membership, the_plan, remove)
 
 
 @require("plan.edit")
@@ -417,13 +427,12 @@ def indicator_remove(
 ) -> HttpResponse:
     the_plan = _editable_plan(membership, plan)
     item = selectors.indicator_get(membership=membership, plan=the_plan, indicator_uuid=indicator)
-    try:
+
+    def remove() -> str:
         services.plan_indicator_remove(actor=membership, indicator=item, request=request)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, f"Removed the indicator “{item.name}”.")
-    return _back(membership, the_plan)
+        return f"Removed the indicator “{item.name}”."
+
+    return _remove_and_back(request, membership, the_plan, remove)
 
 
 @require("plan.edit")

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -148,18 +147,13 @@ def plan_strategies(request: HttpRequest, membership: Membership, plan: Any) -> 
         request.POST or None, version=the_plan.framework_version, initial={"strategies": chosen}
     )
     if request.method == "POST" and form.is_valid():
-        picked = list(form.cleaned_data["strategies"])
-        unticked = the_plan.strategies.exclude(strategy__in=picked).select_related("strategy")
         try:
-            with transaction.atomic():  # every change, or none
-                for strategy in picked:
-                    services.plan_strategy_add(
-                        actor=membership, plan=the_plan, strategy=strategy, request=request
-                    )
-                for plan_strategy in unticked:
-                    services.plan_strategy_remove(
-                        actor=membership, plan_strategy=plan_strategy, request=request
-                    )
+            services.plan_strategies_set(
+                actor=membership,
+                plan=the_plan,
+                strategies=list(form.cleaned_data["strategies"]),
+                request=request,
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
