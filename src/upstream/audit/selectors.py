@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from upstream.accounts.models import Membership
 from upstream.accounts.policy import check
-from upstream.audit.models import AuditEvent
+from upstream.audit.models import AuditChainHead, AuditEvent
 
 
 def audit_events_for(
@@ -18,9 +18,16 @@ def audit_events_for(
     action: str | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
+    purpose: str = "audit.view",
 ) -> QuerySet[AuditEvent]:
-    """Events of the membership's organization, newest first, filtered."""
-    check(membership, "audit.view")
+    """Events of the membership's organization, newest first, filtered.
+
+    ``purpose`` is the policy action the read serves: ``audit.view`` to read the log on the page,
+    ``audit.export`` to download it.
+    """
+    if purpose not in ("audit.view", "audit.export"):
+        raise ValueError(f"not a purpose for reading the audit log: {purpose!r}")
+    check(membership, purpose)
     events = AuditEvent.objects.filter(organization_id=membership.organization_id).select_related(
         "actor"
     )
@@ -33,3 +40,17 @@ def audit_events_for(
     if date_to:
         events = events.filter(created_at__date__lte=date_to)
     return events.order_by("-seq")
+
+
+def audit_chain_heads() -> list[tuple[str, int, str]]:
+    """Each chain's head for operators (no membership: the command line is the operator's):
+    the organization's UUID (``instance`` for the instance chain), last sequence and hash."""
+    heads = AuditChainHead.objects.select_related("organization").order_by("organization_id")
+    return [
+        (str(head.organization.uuid) if head.organization else "instance", head.seq, head.hash)
+        for head in heads
+    ]
+
+
+def audit_hash_exists(event_hash: str) -> bool:
+    return AuditEvent.objects.filter(hash=event_hash).exists()
