@@ -4,6 +4,7 @@ in every chain and names the organization and the event."""
 from __future__ import annotations
 
 import io
+import itertools
 from typing import Any
 
 import pytest
@@ -57,7 +58,7 @@ def test_each_organization_numbers_and_links_its_own_events(chains: dict[str, An
         assert len(chain) >= 4
         assert [event.seq for event in chain] == list(range(1, len(chain) + 1))
         assert chain[0].prev_hash == GENESIS_HASH
-        for previous, event in zip(chain, chain[1:], strict=False):
+        for previous, event in itertools.pairwise(chain):
             assert event.prev_hash == previous.hash
         head = (
             AuditChainHead.objects.get(organization=organization)
