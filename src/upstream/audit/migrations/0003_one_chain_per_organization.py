@@ -48,6 +48,8 @@ FIELDS = (
 )
 BATCH = 1000
 
+# ALTER TABLE refuses to run while deferred foreign-key checks are pending: run them first.
+PG_CHECK_NOW = "SET CONSTRAINTS ALL IMMEDIATE"
 PG_TRIGGER_OFF = "ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_append_only"
 PG_TRIGGER_ON = "ALTER TABLE audit_auditevent ENABLE TRIGGER audit_auditevent_append_only"
 
@@ -102,6 +104,7 @@ def _rechain(apps: Any, schema_editor: Any, *, per_organization: bool) -> None:
         return
     postgresql = schema_editor.connection.vendor == "postgresql"
     if postgresql:
+        schema_editor.execute(PG_CHECK_NOW)
         schema_editor.execute(PG_TRIGGER_OFF)
 
     # 1. the existing chain(s) must be intact
@@ -166,6 +169,7 @@ def _rechain(apps: Any, schema_editor: Any, *, per_organization: bool) -> None:
         Head(organization_id=key, seq=seq, hash=last) for key, (seq, last) in heads.items()
     )
     if postgresql:
+        schema_editor.execute(PG_CHECK_NOW)
         schema_editor.execute(PG_TRIGGER_ON)
 
 
