@@ -225,3 +225,18 @@ def test_postgresql_locks_only_the_written_chain_until_commit(
     assert chain_lock_key(outsider_org.pk) not in held
     assert chain_lock_key(None) not in held
     assert chain_lock_key(owner_org.pk) not in _advisory_locks_held()
+
+
+def test_sign_in_events_write_chains_in_organization_id_order(
+    owner_org: Any, outsider_org: Any
+) -> None:
+    """Two transactions that lock the same chains in opposite orders could wait on each other."""
+    from tests.conftest import make_member
+    from upstream.accounts import services
+
+    first, second = sorted([owner_org, outsider_org], key=lambda org: org.pk)
+    person = make_member(second, "viewer").user  # joins the later organization first
+    services.membership_create(actor=None, user=person, organization=first, role="viewer")
+    services.auth_event_record(action="auth.reauthenticated", user=person, request=None)
+    written = AuditEvent.objects.filter(action="auth.reauthenticated").order_by("id")
+    assert [event.organization_id for event in written] == [first.pk, second.pk]

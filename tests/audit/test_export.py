@@ -136,3 +136,17 @@ def test_the_export_keeps_its_query_count_flat(
         audit_record(action="personal.viewed", actor=member.user, organization=owner_org)
     with django_assert_max_num_queries(20):
         assert signed_in_admin.get(_url(owner_org)).status_code == 200
+
+
+def test_the_export_read_itself_refuses_a_member_below_admin(
+    owner_org: Any, members_by_role: dict[str, Any]
+) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from upstream.audit.selectors import audit_events_for
+
+    assert audit_events_for(membership=members_by_role["admin"], purpose="audit.export").exists()
+    with pytest.raises(PermissionDenied):
+        audit_events_for(membership=members_by_role["coordinator"], purpose="audit.export")
+    with pytest.raises(ValueError, match="not a purpose"):
+        audit_events_for(membership=members_by_role["admin"], purpose="plan.view")
