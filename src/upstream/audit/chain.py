@@ -173,3 +173,17 @@ def _verify_one(
             "",
         )
     return None, checked, expected_prev
+
+
+def chain_heads() -> list[tuple[str, int, str]]:
+    """Each chain's head, for the operator to keep outside the database: the organization's UUID
+    (``instance`` for the instance chain), the last sequence and its hash."""
+    heads = AuditChainHead.objects.select_related("organization").order_by("organization_id")
+    return [
+        (str(head.organization.uuid) if head.organization else "instance", head.seq, head.hash)
+        for head in heads
+    ]
+
+
+def hash_in_any_chain(event_hash: str) -> bool:
+    return AuditEvent.objects.filter(hash=event_hash).exists()

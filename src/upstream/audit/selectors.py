@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from upstream.accounts.models import Membership
 from upstream.accounts.policy import check
-from upstream.audit.models import AuditChainHead, AuditEvent
+from upstream.audit.models import AuditEvent
 
 
 def audit_events_for(
@@ -40,17 +40,3 @@ def audit_events_for(
     if date_to:
         events = events.filter(created_at__date__lte=date_to)
     return events.order_by("-seq")
-
-
-def audit_chain_heads() -> list[tuple[str, int, str]]:
-    """Each chain's head for operators (no membership: the command line is the operator's):
-    the organization's UUID (``instance`` for the instance chain), last sequence and hash."""
-    heads = AuditChainHead.objects.select_related("organization").order_by("organization_id")
-    return [
-        (str(head.organization.uuid) if head.organization else "instance", head.seq, head.hash)
-        for head in heads
-    ]
-
-
-def audit_hash_exists(event_hash: str) -> bool:
-    return AuditEvent.objects.filter(hash=event_hash).exists()

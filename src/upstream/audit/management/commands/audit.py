@@ -4,8 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from upstream.audit.chain import verify_chain
-from upstream.audit.selectors import audit_chain_heads, audit_hash_exists
+from upstream.audit.chain import chain_heads, hash_in_any_chain, verify_chain
 
 
 class Command(BaseCommand):
@@ -31,14 +30,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "heads":
-            for organization, seq, head in audit_chain_heads():
+            for organization, seq, head in chain_heads():
                 self.stdout.write(f"{organization}\t{seq}\t{head}")
             return
         result = verify_chain()
         if result.failure is not None:
             raise CommandError(f"audit chain broken: {result.failure.describe()}")
         for expect in options.get("expect_head") or []:
-            if not audit_hash_exists(expect):
+            if not hash_in_any_chain(expect):
                 raise CommandError(f"the recorded head {expect} is no longer in any chain.")
         self.stdout.write(
             self.style.SUCCESS(
