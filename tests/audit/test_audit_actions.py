@@ -10,7 +10,12 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from tests.conftest import REPO_ROOT
+from upstream.accounts.audit_actions import ACTIONS as accounts
 from upstream.audit import actions
+from upstream.audit.audit_actions import ACTIONS as audit
+from upstream.community import audit_actions
+from upstream.community.audit_actions import ACTIONS as community
+from upstream.planning.audit_actions import ACTIONS as planning
 
 SRC = REPO_ROOT / "src" / "upstream"
 
@@ -45,11 +50,6 @@ def test_the_scan_would_catch_a_write_from_a_view() -> None:
 
 def test_every_app_declares_its_own_actions() -> None:
     collected = actions.collect()
-    from upstream.accounts.audit_actions import ACTIONS as accounts
-    from upstream.audit.audit_actions import ACTIONS as audit
-    from upstream.community.audit_actions import ACTIONS as community
-    from upstream.planning.audit_actions import ACTIONS as planning
-
     assert collected == {**accounts, **audit, **community, **planning}
     assert all(
         action.startswith(("auth.", "org.", "member.", "apikey.", "coalition."))
@@ -74,9 +74,7 @@ def test_every_action_written_in_the_code_is_declared() -> None:
 
 
 def test_an_action_declared_by_two_apps_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    from upstream.community import audit_actions as community
-
-    monkeypatch.setitem(community.ACTIONS, "plan.created", "Plan created (again)")
+    monkeypatch.setitem(audit_actions.ACTIONS, "plan.created", "Plan created (again)")
     with pytest.raises(ImproperlyConfigured, match=r"plan\.created"):
         actions.collect()
 

@@ -12,6 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
+from tests.conftest import make_member
+from upstream.accounts import services
 from upstream.audit.chain import verify_chain
 from upstream.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
 from upstream.audit.services import audit_record, chain_lock_key
@@ -231,9 +233,6 @@ def test_sign_in_events_write_chains_in_organization_id_order(
     owner_org: Any, outsider_org: Any
 ) -> None:
     """Two transactions that lock the same chains in opposite orders could wait on each other."""
-    from tests.conftest import make_member
-    from upstream.accounts import services
-
     first, second = sorted([owner_org, outsider_org], key=lambda org: org.pk)
     person = make_member(second, "viewer").user  # joins the later organization first
     services.membership_create(actor=None, user=person, organization=first, role="viewer")

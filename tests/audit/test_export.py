@@ -7,10 +7,12 @@ import io
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from tests.conftest import sign_in_as
 from upstream.audit.models import AuditEvent
+from upstream.audit.selectors import audit_events_for
 from upstream.audit.services import audit_record
 
 pytestmark = pytest.mark.django_db
@@ -141,10 +143,6 @@ def test_the_export_keeps_its_query_count_flat(
 def test_the_export_read_itself_refuses_a_member_below_admin(
     owner_org: Any, members_by_role: dict[str, Any]
 ) -> None:
-    from django.core.exceptions import PermissionDenied
-
-    from upstream.audit.selectors import audit_events_for
-
     assert audit_events_for(membership=members_by_role["admin"], purpose="audit.export").exists()
     with pytest.raises(PermissionDenied):
         audit_events_for(membership=members_by_role["coordinator"], purpose="audit.export")
