@@ -6,6 +6,7 @@ from upstream.core import views as core_views
 urlpatterns = [
     path("", include("upstream.framework.urls", namespace="framework")),
     path("", include("upstream.accounts.urls", namespace="accounts")),
+    path("", include("upstream.audit.urls", namespace="audit")),
     path("community/", include("upstream.community.urls", namespace="community")),
     path("", include("upstream.planning.urls", namespace="planning")),
     path("healthz", core_views.health, name="health"),

@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
+from django.urls import reverse
 
-from tests.conftest import sign_in_as
+from tests.conftest import REPO_ROOT, sign_in_as
 from upstream.audit.chain import verify_chain
 from upstream.audit.models import GENESIS_HASH, AuditEvent
 from upstream.audit.services import audit_record
@@ -143,3 +144,18 @@ def test_a_coordinator_cannot_read_the_audit_log(
 ) -> None:
     sign_in_as(client, members_by_role["coordinator"].user)
     assert client.get(f"/orgs/{owner_org.uuid}/audit/").status_code == 403
+
+
+def test_the_audit_pages_belong_to_the_audit_app_at_the_same_address(owner_org: Any) -> None:
+    assert reverse("audit:log", args=[owner_org.uuid]) == f"/orgs/{owner_org.uuid}/audit/"
+    # accounts sits below the audit pages: it may write events, never import the pages
+    accounts = REPO_ROOT / "src" / "upstream" / "accounts"
+    importers = [
+        str(path.relative_to(accounts))
+        for path in accounts.rglob("*.py")
+        if "upstream.audit.views" in path.read_text()
+        or "upstream.audit.forms" in path.read_text()
+        or "upstream.audit.selectors" in path.read_text()
+        or "upstream.audit import views" in path.read_text()
+    ]
+    assert importers == []

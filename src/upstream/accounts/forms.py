@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 
 from upstream.accounts.models import ApiKey, Organization, state_fips_validator
 from upstream.accounts.policy import GRANTABLE, Role
-from upstream.audit.actions import ACTIONS
 from upstream.core.vocabularies import SECTORS
 
 _CLASSES = {
@@ -250,20 +249,3 @@ class CoalitionInviteForm(UswdsForm):
                 *[(str(org.uuid), org.name) for org in organizations],
             ],
         )
-
-
-class AuditFilterForm(UswdsForm):
-    person = forms.ChoiceField(label="Person", required=False)
-    action = forms.ChoiceField(
-        label="Action", required=False, choices=[("", "Any action"), *ACTIONS.items()]
-    )
-    date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._set_choices("person", [("", "Anyone"), *people])

@@ -39,6 +39,7 @@ SUDO_ACTIONS = frozenset(
         "member.reset_two_factor",
         "apikey.manage",
         "personal.export",
+        "audit.export",
     }
 )
 
@@ -70,6 +71,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "member.unlock": frozenset({_A}),
     "member.reset_two_factor": frozenset({_A}),
     "audit.view": frozenset({_A}),
+    "audit.export": frozenset({_A}),
     "apikey.manage": frozenset({_A}),
     "coalition.view": ALL_ROLES,
     "coalition.manage": frozenset({_A, _C}),
@@ -95,6 +97,7 @@ ACTION_LABELS: dict[str, str] = {
     "member.unlock": "Unlock a locked-out member",
     "member.reset_two_factor": "Reset the two-factor sign-in of a member who lost it",
     "audit.view": "Read the audit log",
+    "audit.export": "Download the audit log as CSV",
     "apikey.manage": "Create and revoke API keys",
     "coalition.view": "See coalitions the organization belongs to",
     "coalition.manage": "Create coalitions, invite organizations, accept, leave",

@@ -749,3 +749,43 @@ def coalition_leave(
             details={"organization": actor.organization.name},
             request=request,
         )
+
+
+# Sign-in events -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def auth_event_record(
+    *,
+    action: str,
+    user: User | None,
+    request: HttpRequest | None,
+    actor: User | None = None,
+    label: str = "",
+) -> None:
+    """Record a sign-in event (signing in or out, one-time codes, confirming one's identity,
+    lockout) about ``user`` in the chain of every organization they belong to, or in the
+    instance chain when they belong to none or no account is known.
+
+    Chains are written in organization id order, so two of these never wait on each other.
+    """
+    organizations: list[Organization | None] = (
+        [
+            membership.organization
+            for membership in Membership.active.filter(user=user)
+            .select_related("organization")
+            .order_by("organization_id")
+        ]
+        if user is not None
+        else []
+    )
+    for organization in organizations or [None]:
+        audit_record(
+            action=action,
+            actor=actor,
+            actor_label=label,
+            organization=organization,
+            target=user,
+            target_label=label,
+            request=request,
+        )

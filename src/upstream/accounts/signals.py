@@ -9,9 +9,9 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from upstream.accounts import services
 from upstream.accounts.lockout import username_from_credentials
-from upstream.accounts.models import Membership, Organization, User
-from upstream.audit.services import audit_record
+from upstream.accounts.models import User
 
 
 def _audit_for_user(
@@ -22,21 +22,7 @@ def _audit_for_user(
     request: HttpRequest | None,
     actor: User | None = None,
 ) -> None:
-    orgs: list[Organization | None] = (
-        [m.organization for m in Membership.active.filter(user=user).select_related("organization")]
-        if user is not None
-        else []
-    )
-    for org in orgs or [None]:
-        audit_record(
-            action=action,
-            actor=actor,
-            actor_label=label,
-            organization=org,
-            target=user,
-            target_label=label,
-            request=request,
-        )
+    services.auth_event_record(action=action, user=user, actor=actor, label=label, request=request)
 
 
 @receiver(user_logged_in)

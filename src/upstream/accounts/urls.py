@@ -1,7 +1,6 @@
 from django.urls import include, path
 
 from upstream.accounts.views import auth, coalitions, org
-from upstream.audit import views as audit_views
 
 app_name = "accounts"
 
@@ -39,7 +38,6 @@ org_patterns = [
         coalitions.coalition_answer,
         name="coalition_answer",
     ),
-    path("audit/", audit_views.audit_log, name="audit"),
 ]
 
 urlpatterns = [

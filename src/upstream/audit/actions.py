@@ -1,57 +1,73 @@
-"""Every audit action, with a label for filters. Later features add theirs here."""
+"""The audit actions of every installed app, collected from each app's ``audit_actions.py``.
+
+Each app declares the actions it writes, with the label the audit log shows, in a module-level
+``ACTIONS: dict[str, str]`` of its own ``audit_actions.py``; nothing here names an app. Actions are
+``<area>.<what happened>`` and belong to exactly one app.
+"""
 
 from __future__ import annotations
 
-ACTIONS: dict[str, str] = {
-    "auth.sign_in": "Signed in",
-    "auth.sign_in_failed": "Failed sign-in",
-    "auth.sign_out": "Signed out",
-    "auth.locked_out": "Locked out after failed sign-ins",
-    "auth.unlocked": "Lockout cleared",
-    "auth.two_factor_reset": "Two-factor sign-in reset",
-    "auth.password_reset_requested": "Password reset requested",
-    "auth.password_reset": "Password reset",
-    "auth.reauthenticated": "Confirmed identity (sudo mode)",
-    "auth.two_factor_enrolled": "Two-factor sign-in set up",
-    "auth.two_factor_failed": "Wrong one-time code",
-    "auth.recovery_code_used": "Recovery code used",
-    "org.created": "Organization created",
-    "org.updated": "Organization details changed",
-    "member.invited": "Person invited",
-    "member.invitation_revoked": "Invitation revoked",
-    "member.joined": "Invitation accepted",
-    "member.added": "Member added by an operator",
-    "member.role_changed": "Role changed",
-    "member.removed": "Member removed",
-    "apikey.created": "API key created",
-    "apikey.revoked": "API key revoked",
-    "coalition.created": "Coalition created",
-    "coalition.invited": "Organization invited to a coalition",
-    "coalition.joined": "Organization joined a coalition",
-    "coalition.declined": "Coalition invitation declined",
-    "coalition.left": "Organization left a coalition",
-    "personal.created": "Personal record created",
-    "personal.viewed": "Personal record viewed",
-    "personal.updated": "Personal record updated",
-    "personal.deleted": "Personal record deleted",
-    "personal.exported": "Personal records exported",
-    "plan.created": "Plan created",
-    "plan.updated": "Plan details changed",
-    "plan.strategy_added": "Strategy added to a plan",
-    "plan.strategy_removed": "Strategy removed from a plan",
-    "plan.activity_added": "Plan activity added",
-    "plan.activity_updated": "Plan activity changed",
-    "plan.activity_status": "Plan activity status changed",
-    "plan.activity_removed": "Plan activity removed",
-    "plan.outcome_added": "Plan outcome added",
-    "plan.outcome_updated": "Plan outcome changed",
-    "plan.outcome_removed": "Plan outcome removed",
-    "plan.indicator_added": "Indicator added",
-    "plan.indicator_updated": "Indicator changed",
-    "plan.indicator_removed": "Indicator removed",
-    "plan.principle_rated": "Principle self-assessed",
-    "plan.published": "Plan version published",
-    "index.defined": "Custom vulnerability index defined and computed",
-    "plan.draft_started": "New plan draft started",
-    "plan.exported": "Plan downloaded",
-}
+from collections.abc import Iterator, Mapping
+from importlib import import_module
+
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import module_has_submodule
+
+MODULE = "audit_actions"
+
+
+def collect() -> dict[str, str]:
+    """Every declared action and its label; an action declared by two apps is an error."""
+    collected: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    for config in apps.get_app_configs():
+        if not module_has_submodule(config.module, MODULE):
+            continue
+        declared = getattr(import_module(f"{config.name}.{MODULE}"), "ACTIONS", None)
+        if not isinstance(declared, dict):
+            raise ImproperlyConfigured(
+                f"{config.name}.{MODULE} must define ACTIONS: dict[str, str]"
+            )
+        for action, label in declared.items():
+            if action in owner:
+                raise ImproperlyConfigured(
+                    f"audit action {action!r} is declared by both {owner[action]} and {config.name}"
+                )
+            owner[action] = config.name
+            collected[action] = label
+    return collected
+
+
+class _Registry(Mapping[str, str]):
+    """``ACTIONS`` as a mapping, collected the first time it is read (after apps are ready)."""
+
+    def __init__(self) -> None:
+        self._actions: dict[str, str] | None = None
+
+    def _all(self) -> dict[str, str]:
+        if self._actions is None:
+            self._actions = collect()
+        return self._actions
+
+    def __getitem__(self, action: str) -> str:
+        return self._all()[action]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+ACTIONS: Mapping[str, str] = _Registry()
+
+
+def action_label(action: str) -> str:
+    """What the audit log calls an action (the action itself when no app declares it)."""
+    return ACTIONS.get(action, action)
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """Every action for a filter, in label order."""
+    return sorted(ACTIONS.items(), key=lambda item: item[1].lower())

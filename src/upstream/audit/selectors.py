@@ -18,9 +18,16 @@ def audit_events_for(
     action: str | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
+    purpose: str = "audit.view",
 ) -> QuerySet[AuditEvent]:
-    """Events of the membership's organization, newest first, filtered."""
-    check(membership, "audit.view")
+    """Events of the membership's organization, newest first, filtered.
+
+    ``purpose`` is the policy action the read serves: ``audit.view`` to read the log on the page,
+    ``audit.export`` to download it.
+    """
+    if purpose not in ("audit.view", "audit.export"):
+        raise ValueError(f"not a purpose for reading the audit log: {purpose!r}")
+    check(membership, purpose)
     events = AuditEvent.objects.filter(organization_id=membership.organization_id).select_related(
         "actor"
     )

@@ -102,7 +102,7 @@ def plan_history(*, membership: Membership, plan: Plan) -> list[AuditEvent]:
     # only to the owning organization's administrators.
     if not (may(membership, "audit.view") and membership.organization_id == plan.organization_id):
         events = events.exclude(action="plan.exported")
-    return list(events.select_related("actor").order_by("-seq")[:500])
+    return list(events.select_related("actor").order_by("-created_at", "-id")[:500])
 
 
 def can_edit(*, membership: Membership, plan: Plan) -> bool:

@@ -29,7 +29,6 @@ from upstream.accounts.two_factor import (
     two_factor_required,
     verify_code,
 )
-from upstream.audit.services import audit_record
 from upstream.core.access import public
 
 ENROLL_SESSION_KEY = "upstream_totp_enroll"
@@ -255,14 +254,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             device.save(update_fields=["confirmed"])
             codes = new_recovery_codes(user)
             otp_login(request, device)
-            for membership in selectors.memberships_for(user=user):
-                audit_record(
-                    action="auth.two_factor_enrolled",
-                    actor=user,
-                    organization=membership.organization,
-                    target=user,
-                    request=request,
-                )
+            services.auth_event_record(
+                action="auth.two_factor_enrolled", user=user, actor=user, request=request
+            )
             request.session.pop(ENROLL_SESSION_KEY, None)
             request.session[RECOVERY_SESSION_KEY] = codes
             return redirect("accounts:recovery_codes")
@@ -302,23 +296,13 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             if recovery:
-                for membership in selectors.memberships_for(user=user):
-                    audit_record(
-                        action="auth.recovery_code_used",
-                        actor=user,
-                        organization=membership.organization,
-                        target=user,
-                        request=request,
-                    )
+                services.auth_event_record(
+                    action="auth.recovery_code_used", user=user, actor=user, request=request
+                )
             return redirect(_safe_next(request, _home()))
-        for membership in selectors.memberships_for(user=user):
-            audit_record(
-                action="auth.two_factor_failed",
-                actor=user,
-                organization=membership.organization,
-                target=user,
-                request=request,
-            )
+        services.auth_event_record(
+            action="auth.two_factor_failed", user=user, actor=user, request=request
+        )
         form.add_error("code", "That code is not right, or was already used.")
     return render(
         request,
@@ -342,14 +326,9 @@ def confirm_identity(request: HttpRequest) -> HttpResponse:
             form.add_error("code", "That code is not right, or was already used.")
         else:
             sudo_start(request)
-            for membership in selectors.memberships_for(user=user):
-                audit_record(
-                    action="auth.reauthenticated",
-                    actor=user,
-                    organization=membership.organization,
-                    target=user,
-                    request=request,
-                )
+            services.auth_event_record(
+                action="auth.reauthenticated", user=user, actor=user, request=request
+            )
             return redirect(_safe_next(request, _home()))
     return render(
         request,

@@ -1,0 +1,38 @@
+"""The audit log's filter form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from upstream.accounts.forms import UswdsForm
+from upstream.audit.actions import action_choices
+
+
+class AuditFilterForm(UswdsForm):
+    person = forms.ChoiceField(label="Person", required=False)
+    action = forms.ChoiceField(label="Action", required=False)
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_choices("person", [("", "Anyone"), *people])
+        self._set_choices("action", [("", "Any action"), *action_choices()])
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters, by selector argument (none when the form does not validate)."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "actor_uuid": data.get("person") or None,
+            "action": data.get("action") or None,
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+        }
