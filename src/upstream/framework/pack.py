@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 
-from upstream.core.problems import DataError, JsonPath, Problem
+from upstream.core.problems import DataError, JsonPath, Problem, shown
 from upstream.core.readers import document_limit, read_text, yaml_compose, yaml_text
 from upstream.core.vocabularies import SECTORS
 
@@ -160,6 +160,8 @@ def _schema_problems(pack: Pack) -> Iterator[Problem]:
     for error in errors:
         path: JsonPath = tuple(error.absolute_path)
         message = error.message
+        if isinstance(error.instance, str) and len(error.instance) > 60:
+            message = message.replace(repr(error.instance), shown(error.instance))
         if error.validator == "additionalProperties":
             message = f"unknown field: {error.message.split('(')[-1].rstrip(')')}"
         yield PackProblem(pack.file, pack.line_of(path), path, message)
