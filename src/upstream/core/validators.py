@@ -147,3 +147,43 @@ Name = Annotated[str, _pydantic(name=True)]
 StateFips = Annotated[str, _pydantic_digits(2, STATE_FIPS_MESSAGE)]
 CountyFips = Annotated[str, _pydantic_digits(5, COUNTY_FIPS_MESSAGE, blank=True)]
 """Five ASCII digits, or empty for none."""
+
+
+# --- models ------------------------------------------------------------------------------------
+
+
+def text_field_errors(instance: Any) -> dict[str, list[str]]:
+    """Every text rule the ``instance``'s fields break, by field (for ``Model.clean``).
+
+    A ``TextField`` is multi-line; a ``CharField`` is one line, and a name or title also refuses
+    direction controls; ``state_fips`` and ``county_fips`` are ASCII digits. Kept out of the
+    field definitions so that the rules can change without a migration.
+    """
+    from django.db import models
+
+    errors: dict[str, list[str]] = {}
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname, None)
+        if not isinstance(value, str) or not value:
+            continue
+        if field.name == "state_fips" and not (len(value) == 2 and is_ascii_digits(value)):
+            errors[field.name] = [STATE_FIPS_MESSAGE]
+            continue
+        if field.name == "county_fips" and not (len(value) == 5 and is_ascii_digits(value)):
+            errors[field.name] = [COUNTY_FIPS_MESSAGE]
+            continue
+        if isinstance(field, models.TextField):
+            message = text_problem(value, multiline=True)
+        elif isinstance(field, models.CharField) and field.name != "password":
+            message = text_problem(value, name=field.name in NAME_FIELDS)
+        else:
+            continue
+        if message:
+            errors[field.name] = [message]
+    return errors
+
+
+def validate_text_fields(instance: Any) -> None:
+    """Raise the :func:`text_field_errors` of ``instance`` as one ``ValidationError``."""
+    if errors := text_field_errors(instance):
+        raise ValidationError(errors)
