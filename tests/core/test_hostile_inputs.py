@@ -349,3 +349,38 @@ def test_geography_loading_turns_every_hostile_file_into_problems(
     modules = _node_modules(tmp_path, TOPO_CASES[case])
     path = modules / GEOGRAPHY_SETS["us-2023"].package / GEOGRAPHY_SETS["us-2023"].file
     _assert_refused(lambda: geography_set_load(key="us-2023", node_modules=modules), path)
+
+
+# --- the readers themselves --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [("a: &x 1\nb: *x\n", 1), ("a: 1\nb: [1, 2]\nc: &y {k: 1}\n", 3), ("- 1\n- *z\n", 2)],
+)
+def test_yaml_anchors_and_aliases_are_refused_at_their_line(text: str, line: int) -> None:
+    from upstream.core.readers import yaml_load
+
+    with pytest.raises(DataError) as caught:
+        yaml_load(text, file="spec.yaml")
+    (problem,) = caught.value.problems
+    assert problem.line == line
+    assert "anchors and aliases" in problem.message
+
+
+def test_yaml_dates_stay_text_and_unknown_tags_are_refused() -> None:
+    from upstream.core.readers import yaml_load
+
+    assert yaml_load("date: 2024-02-13\n") == {"date": "2024-02-13"}
+    with pytest.raises(DataError, match="could not determine a constructor"):
+        yaml_load("data: !!binary aGVsbG8=\n")
+
+
+def test_json_refuses_nan_and_deep_nesting() -> None:
+    from upstream.core.readers import MAX_DEPTH, json_load
+
+    assert json_load('{"a": [1, 2.5, null]}') == {"a": [1, 2.5, None]}
+    with pytest.raises(DataError, match="NaN is not a number JSON allows"):
+        json_load('{"a": NaN}')
+    with pytest.raises(DataError, match="nested more than"):
+        json_load("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1))

@@ -131,3 +131,66 @@ def test_xlsx_export_of_text_stored_before_the_rules_answers_with_it_cleaned(
     assert "County plan" in values
     cell = book["Activities"]["B2"]
     assert (cell.value, cell.data_type) == (formula, "s")
+
+
+def test_plan_service_refuses_a_title_with_control_characters(coordinator: Any, hhs: Any) -> None:
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+
+    from upstream.planning import services
+
+    with pytest.raises(ValidationError) as caught:
+        services.plan_create(
+            actor=coordinator,
+            title="Plan\x00",
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2027, 1, 1),
+            state_fips="٣٩",
+            framework_version=hhs,
+        )
+    assert set(caught.value.message_dict) == {"title", "state_fips"}
+    assert Plan.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("schema", "field", "value"),
+    [
+        ("PlanIn", "title", "a\x00"),
+        ("PlanIn", "state_fips", "²³"),
+        ("PlanIn", "county_fips", "٣٩٠٤٩"),
+        ("PlanPatch", "title", "\u202ea"),
+        ("PlanPatch", "state_fips", "٣٩"),
+        ("PlanPatch", "county_fips", "３９０４９"),
+        ("ActivityIn", "name", "a\nb"),
+        ("ActivityIn", "description", "a\x00"),
+        ("ActivityIn", "population", "a\x1b"),
+        ("ActivityPatch", "name", "\u2066a"),
+        ("ActivityPatch", "description", "a\x07"),
+        ("ActivityPatch", "population", "a\x00"),
+        ("OutcomeIn", "name", "a\x00"),
+        ("OutcomeIn", "description", "a\x00"),
+        ("OutcomePatch", "name", "\u202da"),
+        ("OutcomePatch", "description", "a\x00"),
+        ("IndicatorIn", "name", "a\x00"),
+        ("IndicatorIn", "definition", "a\x00"),
+        ("IndicatorIn", "unit", "a\tb"),
+        ("IndicatorIn", "data_source", "a\x00"),
+        ("IndicatorPatch", "name", "\u202ba"),
+        ("IndicatorPatch", "definition", "a\x00"),
+        ("IndicatorPatch", "unit", "a\x00"),
+        ("IndicatorPatch", "data_source", "a\nb"),
+        ("PrincipleIn", "evidence", "a\x00"),
+    ],
+)
+def test_every_text_and_code_field_of_the_plans_api_schemas_is_checked(
+    schema: str, field: str, value: str
+) -> None:
+    from pydantic import ValidationError as PydanticError
+
+    from upstream.planning import api
+
+    with pytest.raises(PydanticError) as caught:
+        getattr(api, schema).model_validate({field: value})
+    assert any(error["loc"] == (field,) for error in caught.value.errors())
+    assert any(error["type"] == "value_error" for error in caught.value.errors())

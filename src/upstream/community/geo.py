@@ -7,7 +7,6 @@ on import, never assumed to join.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,10 +73,10 @@ def _states() -> dict[str, str]:
 
 def _package_version(folder: Path) -> str:
     try:
-        meta = json.loads((folder / "package.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        meta = read_json(folder / "package.json")
+    except CommunityDataError:
         return "unknown version"
-    return str(meta.get("version", "unknown version"))
+    return str(meta.get("version", "unknown version")) if isinstance(meta, dict) else "unknown"
 
 
 def _read_topojson(path: Path) -> dict[str, Any]:

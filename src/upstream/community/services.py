@@ -161,6 +161,11 @@ def _validate_spec(spec: Any) -> tuple[list[Problem], dict[str, IndicatorDefinit
         problems.append(Problem("name must be text of 1 to 200 characters"))
     elif "name" in spec and (wrong := text_problem(spec["name"], name=True)):
         problems.append(Problem(f"name: {wrong}"))
+    description = spec.get("description", "")
+    if not isinstance(description, str):
+        problems.append(Problem("description must be text"))
+    elif wrong := text_problem(description, multiline=True):
+        problems.append(Problem(f"description: {wrong}"))
     if "year" in spec and not isinstance(spec["year"], int):
         problems.append(Problem(f"year {spec['year']!r} must be a whole number"))
     if not _one_of(spec.get("ranking", "national"), RANKINGS):
@@ -189,6 +194,9 @@ def _validate_spec(spec: Any) -> tuple[list[Problem], dict[str, IndicatorDefinit
         ):
             problems.append(Problem(f"{where}: needs a key and a list of variables"))
             continue
+        theme_name = theme.get("name", "")
+        if not isinstance(theme_name, str) or (wrong := text_problem(theme_name, name=True)):
+            problems.append(Problem(f"{where}: name: {wrong or 'must be text'}"))
         if theme["key"] in theme_keys:
             problems.append(Problem(f"{where}: theme key {theme['key']!r} is used twice"))
         theme_keys.append(theme["key"])

@@ -15,7 +15,7 @@ from upstream.community.geo import GEOGRAPHY_SETS, geography_set_load
 from upstream.community.imports import import_long_csv_file, import_svi_csv
 from upstream.community.models import GeographySet
 from upstream.community.problems import CommunityDataError
-from upstream.core.readers import read_yaml
+from upstream.core.readers import read_yaml, table_limit
 
 DOWNLOAD_TIMEOUT = 60
 
@@ -175,7 +175,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Downloading {url} ...")
             try:
                 with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:  # noqa: S310
-                    target.write_bytes(response.read())
+                    data = response.read(table_limit() + 1)
+                if len(data) > table_limit():
+                    raise CommandError(f"{url} is larger than {table_limit():,} bytes")
+                target.write_bytes(data)
             except (urllib.error.URLError, TimeoutError, OSError) as exc:
                 raise CommandError(
                     f"cannot download the SVI {year} file from {url} ({exc}). This machine may "
