@@ -368,6 +368,14 @@ def test_yaml_anchors_and_aliases_are_refused_at_their_line(text: str, line: int
     assert "anchors and aliases" in problem.message
 
 
+def test_yaml_nested_deeper_than_the_bound_is_refused() -> None:
+    from upstream.core.readers import MAX_DEPTH, yaml_load
+
+    assert yaml_load("[" * MAX_DEPTH + "]" * MAX_DEPTH) is not None
+    with pytest.raises(DataError, match=f"nested more than {MAX_DEPTH} levels deep"):
+        yaml_load("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1))
+
+
 def test_yaml_dates_stay_text_and_unknown_tags_are_refused() -> None:
     from upstream.core.readers import yaml_load
 
