@@ -47,3 +47,15 @@ def test_the_index_form_shows_the_problem_and_saves_nothing(
     assert response.status_code == 422
     assert "direction controls" in response.content.decode()
     assert not IndexDefinition.objects.exists()
+
+
+@pytest.mark.parametrize("state", ["٤٢", "²³", "4", "42\n"])
+def test_the_community_api_refuses_a_state_filter_in_other_digits(
+    client: Client, us2023: GeographySet, state: str
+) -> None:
+    from urllib.parse import quote
+
+    for path in ("geographies", "observations?indicator=pov&", "indices/tvi/results"):
+        joiner = "" if path.endswith("&") else "?"
+        response = client.get(f"/api/v1/community/{path}{joiner}state={quote(state)}")
+        assert response.status_code == 422, (path, response.content)
