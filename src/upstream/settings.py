@@ -321,6 +321,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPSTREAM_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# Largest file an importer reads: YAML and JSON documents (packs, index definitions, boundary
+# files), and CSV tables (the national SVI tract file is about 150 MB).
+MAX_DOCUMENT_BYTES = env_int("UPSTREAM_MAX_DOCUMENT_BYTES", 16 * 1024 * 1024)
+MAX_TABLE_BYTES = env_int("UPSTREAM_MAX_TABLE_BYTES", 512 * 1024 * 1024)
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from upstream.core.readers import yaml_text
 from upstream.framework.models import FrameworkVersion
 from upstream.framework.services import framework_load_file
 
@@ -32,7 +33,7 @@ def write_pack(tmp_path: Path) -> Callable[..., Path]:
             data = yaml.safe_load(MINIMAL.read_text(encoding="utf-8"))
             if edit is not None:
                 edit(data)
-            text = yaml.safe_dump(data, sort_keys=False)
+            text = yaml_text(data)
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
         return path

@@ -21,6 +21,7 @@ from ninja.throttling import AuthRateThrottle
 from upstream.accounts import policy, selectors, services
 from upstream.accounts.models import ApiKey, Membership
 from upstream.accounts.two_factor import two_factor_state
+from upstream.core.validators import Line, Name
 
 
 class Principal:
@@ -192,10 +193,10 @@ class MemberOut(Schema):
 
 
 class OrganizationPatch(Schema):
-    name: str | None = None
-    contact_email: str | None = None
-    contact_phone: str | None = None
-    website: str | None = None
+    name: Name | None = None
+    contact_email: Line | None = None
+    contact_phone: Line | None = None
+    website: Line | None = None
 
 
 @router.get("/organizations", response=list[MyOrganizationOut], openapi_extra=rule("org.view"))

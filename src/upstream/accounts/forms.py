@@ -9,8 +9,9 @@ from django import forms
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import ValidationError
 
-from upstream.accounts.models import ApiKey, Organization, state_fips_validator
+from upstream.accounts.models import ApiKey, Organization
 from upstream.accounts.policy import GRANTABLE, Role
+from upstream.core.validators import apply_text_rules, is_ascii_digits, validate_state_fips
 from upstream.core.vocabularies import SECTORS
 
 _CLASSES = {
@@ -27,6 +28,7 @@ class UswdsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        apply_text_rules(self)  # no control characters; names refuse direction controls
         self._describe()
 
     def full_clean(self) -> None:
@@ -189,7 +191,7 @@ class OrganizationForm(UswdsForm):
     )
     county_fips = forms.RegexField(
         label="County FIPS code",
-        regex=r"^\d{5}$",
+        regex=r"\A[0-9]{5}\Z",
         required=False,
         help_text="Five digits, for example 39049 for Franklin County, Ohio.",
         error_messages={"invalid": "A county FIPS code is five digits."},
@@ -218,7 +220,7 @@ class CoalitionForm(UswdsForm):
     state_fips = forms.CharField(
         label="State FIPS code",
         max_length=2,
-        validators=[state_fips_validator],
+        validators=[validate_state_fips],
         help_text="Two digits, for example 39 for Ohio.",
     )
     county_fips = forms.CharField(
@@ -231,7 +233,7 @@ class CoalitionForm(UswdsForm):
     def clean_county_fips(self) -> list[str]:
         raw = self.cleaned_data.get("county_fips") or ""
         codes = [code.strip() for code in raw.split(",") if code.strip()]
-        bad = [code for code in codes if not (len(code) == 5 and code.isdigit())]
+        bad = [code for code in codes if not (len(code) == 5 and is_ascii_digits(code))]
         if bad:
             raise ValidationError("Each county FIPS code is five digits.")
         return codes

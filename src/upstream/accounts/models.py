@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from upstream.accounts.policy import Role
+from upstream.core.validators import validate_text_fields
 from upstream.core.vocabularies import SECTORS
 
 SECTOR_CHOICES = list(SECTORS.items())
@@ -52,6 +53,9 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        validate_text_fields(self)  # ASCII digits for codes; no control characters in text
 
     @property
     def sector_labels(self) -> list[str]:
@@ -208,6 +212,9 @@ class Coalition(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        validate_text_fields(self)
 
 
 class CoalitionMembership(models.Model):

@@ -13,6 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from upstream.community import selectors
 from upstream.community.models import Geography, IndexResult, Observation
+from upstream.core.validators import StateFips
 
 router = Router(tags=["community"])
 
@@ -150,20 +151,20 @@ class ProfileOut(Schema):
 class GeographyFilter(Schema):
     set: str | None = Field(None, description="Geography set key (default: the newest).")
     kind: Kind | None = None
-    state: str | None = Field(None, description="2-digit state FIPS.")
+    state: StateFips | None = Field(None, description="2-digit state FIPS.")
 
 
 class ObservationFilter(Schema):
     indicator: str
     year: int | None = None
     set: str | None = None
-    state: str | None = Field(None, description="2-digit state FIPS.")
+    state: StateFips | None = Field(None, description="2-digit state FIPS.")
     fips: str | None = None
 
 
 class ResultFilter(Schema):
     scope: Scope = "national"
-    state: str | None = Field(None, description="2-digit state FIPS.")
+    state: StateFips | None = Field(None, description="2-digit state FIPS.")
 
 
 @router.get("/geography-sets", response=list[GeographySetOut])

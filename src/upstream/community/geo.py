@@ -7,7 +7,6 @@ on import, never assumed to join.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,9 @@ from django.db import transaction
 
 from upstream.community.models import Geography, GeographySet
 from upstream.community.problems import CommunityDataError, Problem
+from upstream.core.problems import shown
+from upstream.core.readers import read_json
+from upstream.core.validators import is_ascii_digits, text_problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,19 +73,20 @@ def _states() -> dict[str, str]:
 
 def _package_version(folder: Path) -> str:
     try:
-        meta = json.loads((folder / "package.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        meta = read_json(folder / "package.json")
+    except CommunityDataError:
         return "unknown version"
-    return str(meta.get("version", "unknown version"))
+    return str(meta.get("version", "unknown version")) if isinstance(meta, dict) else "unknown"
 
 
 def _read_topojson(path: Path) -> dict[str, Any]:
-    try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
+    if not path.is_file():
         raise CommunityDataError(
-            [Problem(f"cannot read {path}: {exc} (run `npm ci`)")], source="load-geographies"
-        ) from exc
+            [Problem(f"cannot read {path}: no such file (run `npm ci`)")], source="load-geographies"
+        )
+    data = read_json(path)  # bounded, UTF-8, valid JSON, or a DataError
+    if not isinstance(data, dict):
+        raise CommunityDataError([Problem("not a TopoJSON topology", file=str(path), line=1)])
     return data
 
 
@@ -124,12 +127,28 @@ def geography_set_load(
     Geography.objects.bulk_create(new_states)
     parents = dict(gs.geographies.filter(kind="state").values_list("fips", "id"))
     new_counties = []
-    geometries = topology.get("objects", {}).get("counties", {}).get("geometries", [])
+    objects = topology.get("objects")
+    counties = objects.get("counties") if isinstance(objects, dict) else None
+    geometries = counties.get("geometries") if isinstance(counties, dict) else None
+    if not isinstance(geometries, list):
+        geometries = []
+        problems.append(Problem("no list of county geometries at objects.counties.geometries"))
     for position, geometry in enumerate(geometries, start=1):
+        if not isinstance(geometry, dict):
+            problems.append(Problem("a county geometry is not an object", position))
+            continue
         fips = str(geometry.get("id", ""))
-        name = str((geometry.get("properties") or {}).get("name", ""))
-        if len(fips) != 5 or not fips.isdigit():
-            problems.append(Problem(f"county id {fips!r} is not a 5-digit FIPS code", position))
+        properties = geometry.get("properties")
+        name = str(properties.get("name", "") if isinstance(properties, dict) else "")
+        if text_problem(name, name=True):
+            problems.append(
+                Problem(f"county name {shown(name)} holds control characters", position)
+            )
+            continue
+        if len(fips) != 5 or not is_ascii_digits(fips):
+            problems.append(
+                Problem(f"county id {shown(fips)} is not a 5-digit FIPS code", position)
+            )
             continue
         if fips[:2] not in parents:
             continue  # a territory: not among the 50 states and DC

@@ -4,7 +4,9 @@
 * :func:`import_svi_csv`: a CDC/ATSDR SVI county or tract CSV (read by ``svi.read_svi_csv``).
 
 Every problem is collected with its 1-based data row number (the CSV line is row + 1), and on any
-problem nothing is written: the caller gets a :class:`CommunityDataError` listing them all.
+problem nothing is written: the caller gets a :class:`~upstream.core.problems.DataError` listing
+them all. Files are read through :mod:`upstream.core.readers` (bounded in size, UTF-8 only, no
+control characters); numbers, years and codes must be written in ASCII digits.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from django.db import transaction
 from upstream.community.models import Geography, GeographySet, IndicatorDefinition, Observation
 from upstream.community.problems import CommunityDataError, Problem
 from upstream.community.svi import ACS_SENTINELS, SVI_THEMES, SviFileError, read_svi_csv
+from upstream.core.problems import shown
+from upstream.core.readers import read_text, table_limit
+from upstream.core.validators import CONTROL_CHARACTERS, is_ascii_digits
 
 LONG_COLUMNS = ("fips", "indicator", "year", "value")
 FIPS_LENGTHS = {2: 2, 4: 5, 5: 5, 10: 11, 11: 11}  # unpadded 4/10 digits are CDC's habit
@@ -103,7 +108,7 @@ def _geography_set(key: str | None) -> GeographySet:
 def normalise_fips(raw: str) -> str | None:
     """A 2-, 5- or 11-digit FIPS code (unpadded 4- and 10-digit codes are padded), or None."""
     code = raw.strip()
-    if not code.isdigit() or len(code) not in FIPS_LENGTHS:
+    if not is_ascii_digits(code) or len(code) not in FIPS_LENGTHS:
         return None
     return code.zfill(FIPS_LENGTHS[len(code)])
 
@@ -115,12 +120,19 @@ def _not_in_set(fips: str, gs: GeographySet, extra: str = "") -> str:
     )
 
 
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+
+
 def _number(raw: str) -> float | None:
-    try:
-        value = float(raw)
-    except ValueError:
+    """A finite number written in ASCII (``float`` alone would take "٣" and "1_000")."""
+    if not _NUMBER.fullmatch(raw):
         return None
+    value = float(raw)
     return value if math.isfinite(value) else None
+
+
+def _year(raw: str) -> int | None:
+    return int(raw) if is_ascii_digits(raw) and len(raw) == 4 else None
 
 
 # ---------------------------------------------------------------------------
@@ -142,38 +154,66 @@ def parse_long_csv(text: str) -> tuple[list[LongRow], list[Problem]]:
     """Parse the long CSV; every malformed cell is a problem with its row number."""
     problems: list[Problem] = []
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as exc:
+        return [], [Problem(f"the header line cannot be read as CSV: {exc}")]
+    header = [(h or "").strip().lower() for h in fieldnames]
     missing = [c for c in LONG_COLUMNS if c not in header]
     if missing:
         found = ", ".join(header) or "nothing"
+        if len(found) > 80 or not found.isprintable():
+            found = shown(found, 80)
         return [], [Problem(f"missing required columns: {', '.join(missing)} (found: {found})")]
     reader.fieldnames = header
     rows: list[LongRow] = []
-    for number, record in enumerate(reader, start=1):
+    number = 0
+    records = iter(reader)
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            # the csv module cannot go on after this (a cell over its size limit, say)
+            _add(
+                problems,
+                Problem(f"cannot be read as CSV: {exc}; nothing after it was read", number + 1),
+            )
+            break
+        number += 1
         cells = {k: (v or "").strip() for k, v in record.items() if isinstance(k, str)}
         if None in record:
             _add(problems, Problem("more cells than columns", number))
         before = len(problems)
+        for column, cell in cells.items():
+            if CONTROL_CHARACTERS.search(cell):
+                _add(problems, Problem("a control character is not allowed", number, column))
+        if len(problems) > before:
+            continue
         fips = normalise_fips(cells.get("fips", ""))
         if fips is None:
             _add(
                 problems,
                 Problem(
-                    f"malformed FIPS {cells.get('fips', '')!r} (2, 5 or 11 digits)", number, "fips"
+                    f"malformed FIPS {shown(cells.get('fips', ''))} (2, 5 or 11 digits)",
+                    number,
+                    "fips",
                 ),
             )
         indicator = cells.get("indicator", "")
         if not indicator:
             _add(problems, Problem("empty indicator", number, "indicator"))
         year_text = cells.get("year", "")
-        year = int(year_text) if year_text.isdigit() else None
+        year = _year(year_text)
         if year is None or not 1900 <= year <= 2100:
-            _add(problems, Problem(f"year {year_text!r} is not a year", number, "year"))
+            message = f"year {shown(year_text)} is not a year"
+            _add(problems, Problem(message, number, "year"))
         value = _number(cells.get("value", ""))
         if value is None:
             _add(
                 problems,
-                Problem(f"value {cells.get('value', '')!r} is not a number", number, "value"),
+                Problem(f"value {shown(cells.get('value', ''))} is not a number", number, "value"),
             )
         elif value in ACS_SENTINELS:
             _add(
@@ -187,7 +227,7 @@ def parse_long_csv(text: str) -> tuple[list[LongRow], list[Problem]]:
         moe_text = cells.get("moe", "")
         moe = _number(moe_text) if moe_text else None
         if moe_text and moe is None:
-            _add(problems, Problem(f"moe {moe_text!r} is not a number", number, "moe"))
+            _add(problems, Problem(f"moe {shown(moe_text)} is not a number", number, "moe"))
         if moe is not None and moe in ACS_SENTINELS:
             moe = None  # ACS "no sampling error" and similar codes
         if len(problems) == before and fips and year is not None and value is not None:
@@ -214,7 +254,7 @@ def validate_long_rows(
             _add(
                 problems,
                 Problem(
-                    f"unknown indicator {r.indicator!r} (define it first with "
+                    f"unknown indicator {shown(r.indicator)} (define it first with "
                     "`upstream community indicator add`)",
                     r.row,
                     "indicator",
@@ -301,13 +341,23 @@ def import_long_csv(
     )
 
 
+def import_long_csv_file(
+    *, path: Path, geography_set: str | None = None, replace: bool = False
+) -> ImportResult:
+    """:func:`import_long_csv` of a file: at most ``MAX_TABLE_BYTES``, UTF-8 text."""
+    text = read_text(path, limit=table_limit(), file=str(path))
+    return import_long_csv(
+        text=text, geography_set=geography_set, replace=replace, source=str(path)
+    )
+
+
 # ---------------------------------------------------------------------------
 # CDC SVI CSV
 # ---------------------------------------------------------------------------
 
 
 def svi_year_from_name(path: Path) -> int | None:
-    match = re.search(r"(?:SVI[_ -]?)?((?:19|20)\d{2})", path.name, re.IGNORECASE)
+    match = re.search(r"(?:SVI[_ -]?)?((?:19|20)[0-9]{2})", path.name, re.IGNORECASE)
     return int(match.group(1)) if match else None
 
 
@@ -374,6 +424,11 @@ def import_svi_csv(
     year = year or svi_year_from_name(path)
     if year is None:
         problems.append(Problem("cannot tell the SVI release year from the file name; give --year"))
+    try:
+        # bounded and strictly decoded here; svi.read_svi_csv then parses the same bytes
+        read_text(path, limit=table_limit(), file=str(path))
+    except CommunityDataError as exc:
+        raise CommunityDataError(problems + exc.problems, source=str(path)) from None
     try:
         frame = read_svi_csv(path)
     except SviFileError as exc:

@@ -35,6 +35,8 @@ from upstream.community.svi import (
     OutputNames,
     compute_index,
 )
+from upstream.core.problems import shown
+from upstream.core.validators import text_problem
 
 ENGINE = "upstream.community.svi (CDC/ATSDR SVI method, Polars)"
 DIRECTIONS = {key for key, _ in DIRECTION_CHOICES}
@@ -85,6 +87,13 @@ def indicator_define(
         problems.append(Problem(f"key {key!r} must be letters, digits, '-' or '_'"))
     if not name or len(name) > 200:
         problems.append(Problem("name is required, at most 200 characters"))
+    elif wrong := text_problem(name, name=True):
+        problems.append(Problem(f"name: {wrong}"))
+    for label, text in (("unit", unit), ("theme", theme), ("source", source)):
+        if wrong := text_problem(text):
+            problems.append(Problem(f"{label}: {wrong}"))
+    if wrong := text_problem(description, multiline=True):
+        problems.append(Problem(f"description: {wrong}"))
     if problems:
         raise CommunityDataError(problems)
     indicator, _ = IndicatorDefinition.objects.update_or_create(
@@ -134,6 +143,10 @@ def svi_spec(*, year: int, geography_set: str, key: str | None = None) -> dict[s
     }
 
 
+def _one_of(value: Any, choices: set[str]) -> bool:
+    return isinstance(value, str) and value in choices
+
+
 def _validate_spec(spec: Any) -> tuple[list[Problem], dict[str, IndicatorDefinition]]:
     problems: list[Problem] = []
     if not isinstance(spec, dict):
@@ -146,17 +159,24 @@ def _validate_spec(spec: Any) -> tuple[list[Problem], dict[str, IndicatorDefinit
         problems.append(Problem(f"key {key!r} must be letters, digits, '-' or '_'"))
     if "name" in spec and not (isinstance(spec["name"], str) and 0 < len(spec["name"]) <= 200):
         problems.append(Problem("name must be text of 1 to 200 characters"))
+    elif "name" in spec and (wrong := text_problem(spec["name"], name=True)):
+        problems.append(Problem(f"name: {wrong}"))
+    description = spec.get("description", "")
+    if not isinstance(description, str):
+        problems.append(Problem("description must be text"))
+    elif wrong := text_problem(description, multiline=True):
+        problems.append(Problem(f"description: {wrong}"))
     if "year" in spec and not isinstance(spec["year"], int):
         problems.append(Problem(f"year {spec['year']!r} must be a whole number"))
-    if spec.get("ranking", "national") not in RANKINGS:
+    if not _one_of(spec.get("ranking", "national"), RANKINGS):
         problems.append(Problem("ranking must be 'national' or 'state'"))
-    if spec.get("kind", "county") not in ("county", "tract"):
+    if not _one_of(spec.get("kind", "county"), {"county", "tract"}):
         problems.append(Problem("kind must be 'county' or 'tract'"))
-    if (
-        "geography_set" in spec
-        and not GeographySet.objects.filter(key=spec["geography_set"]).exists()
+    if "geography_set" in spec and not (
+        isinstance(spec["geography_set"], str)
+        and GeographySet.objects.filter(key=spec["geography_set"]).exists()
     ):
-        problems.append(Problem(f"geography set {spec['geography_set']!r} is not loaded"))
+        problems.append(Problem(f"geography set {shown(spec['geography_set'])} is not loaded"))
     themes = spec.get("themes")
     wanted: list[str] = []
     if "themes" in spec and (not isinstance(themes, list) or not themes):
@@ -165,15 +185,24 @@ def _validate_spec(spec: Any) -> tuple[list[Problem], dict[str, IndicatorDefinit
     theme_keys: list[str] = []
     for t_index, theme in enumerate(themes or [], start=1):
         where = f"theme {t_index}"
-        if not isinstance(theme, dict) or not theme.get("key") or not theme.get("variables"):
+        if (
+            not isinstance(theme, dict)
+            or not isinstance(theme.get("key"), str)
+            or not theme["key"]
+            or not isinstance(theme.get("variables"), list)
+            or not theme["variables"]
+        ):
             problems.append(Problem(f"{where}: needs a key and a list of variables"))
             continue
+        theme_name = theme.get("name", "")
+        if not isinstance(theme_name, str) or (wrong := text_problem(theme_name, name=True)):
+            problems.append(Problem(f"{where}: name: {wrong or 'must be text'}"))
         if theme["key"] in theme_keys:
             problems.append(Problem(f"{where}: theme key {theme['key']!r} is used twice"))
         theme_keys.append(theme["key"])
         for v_index, variable in enumerate(theme["variables"], start=1):
             vwhere = f"{where} ({theme['key']}), variable {v_index}"
-            if not isinstance(variable, dict) or not variable.get("indicator"):
+            if not isinstance(variable, dict) or not isinstance(variable.get("indicator"), str):
                 problems.append(Problem(f"{vwhere}: needs an indicator"))
                 continue
             weight = variable.get("weight", 1)
@@ -186,12 +215,14 @@ def _validate_spec(spec: Any) -> tuple[list[Problem], dict[str, IndicatorDefinit
                 problems.append(Problem(f"{vwhere}: weight must be a positive number"))
             elif weight > MAX_INDEX_WEIGHT:
                 problems.append(Problem(f"{vwhere}: weight must be at most {MAX_INDEX_WEIGHT:g}"))
-            if variable.get("direction", "higher") not in DIRECTIONS:
+            if not _one_of(variable.get("direction", "higher"), DIRECTIONS):
                 problems.append(Problem(f"{vwhere}: direction must be 'higher' or 'lower'"))
             wanted.append(str(variable["indicator"]))
-    if spec.get("population"):
-        wanted.append(str(spec["population"]))
-    dupes = sorted({k for k in wanted if wanted.count(k) > 1} - {spec.get("population")})
+    if spec.get("population") and not isinstance(spec["population"], str):
+        problems.append(Problem("population must be the key of an indicator"))
+    elif spec.get("population"):
+        wanted.append(spec["population"])
+    dupes = sorted({k for k in wanted if wanted.count(k) > 1} - {str(spec.get("population"))})
     if dupes:
         problems.append(Problem("indicators used more than once: " + ", ".join(dupes)))
     indicators = {i.key: i for i in IndicatorDefinition.objects.filter(key__in=wanted)}

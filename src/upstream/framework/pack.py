@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -19,36 +19,20 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 
+from upstream.core.problems import DataError, JsonPath, Problem, shown
+from upstream.core.readers import document_limit, read_text, yaml_compose, yaml_text
 from upstream.core.vocabularies import SECTORS
 
 SCHEMA_PATH = Path(__file__).with_name("pack.schema.json")
 PACK_FORMAT = "upstream-framework-pack/1"
 
-JsonPath = tuple[str | int, ...]
+PackError = DataError
+"""The name framework code has always used for :class:`~upstream.core.problems.DataError`."""
 
 
-@dataclass(frozen=True)
-class PackProblem:
-    file: str
-    line: int | None
-    path: JsonPath
-    message: str
-
-    @property
-    def location(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {format_path(self.path)}"
-
-    def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
-
-
-class PackError(Exception):
-    """A pack that cannot be used, with every problem found."""
-
-    def __init__(self, problems: Sequence[PackProblem]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+def PackProblem(file: str, line: int | None, path: JsonPath, message: str) -> Problem:
+    """A problem at ``path`` (and ``line``) of the pack ``file``."""
+    return Problem(message, file=file, line=line, path=path)
 
 
 @dataclass
@@ -79,15 +63,6 @@ class Pack:
         return self.lines.get((), None)
 
 
-def format_path(path: JsonPath) -> str:
-    if not path:
-        return "(top)"
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 def content_hash(data: dict[str, Any]) -> str:
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -97,11 +72,8 @@ def content_hash(data: dict[str, Any]) -> str:
 
 
 def _scalar(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
-    value = loader.construct_object(node, deep=True)
-    # Dates are kept as ISO strings: the schema checks their format, and the document stays JSON.
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
+    # Only JSON's types are built (dates stay text: the schema checks their format).
+    return loader.construct_object(node, deep=True)
 
 
 def _build(
@@ -109,7 +81,7 @@ def _build(
     node: yaml.Node,
     path: JsonPath,
     lines: dict[JsonPath, int],
-    problems: list[PackProblem],
+    problems: list[Problem],
     file: str,
 ) -> Any:
     lines[path] = node.start_mark.line + 1
@@ -145,27 +117,21 @@ def _build(
 
 
 def parse_text(text: str, *, file: str) -> Pack:
-    """Parse pack YAML. Raises PackError for invalid YAML or duplicate keys."""
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        message = f"invalid YAML: {exc.problem or exc.context or exc}"
-        raise PackError([PackProblem(file, line, (), message)]) from None
-    except yaml.YAMLError as exc:
-        raise PackError([PackProblem(file, None, (), f"invalid YAML: {exc}")]) from None
-    finally:
-        loader.dispose()
+    """Parse pack YAML. Raises PackError for invalid YAML, aliases or duplicate keys."""
+    node, loader = yaml_compose(text, file=file)
     if node is None:
         raise PackError([PackProblem(file, 1, (), "the file is empty")])
     lines: dict[JsonPath, int] = {}
-    problems: list[PackProblem] = []
+    problems: list[Problem] = []
     try:
         data = _build(loader, node, (), lines, problems, file)
     except yaml.YAMLError as exc:
-        raise PackError([PackProblem(file, None, (), f"invalid YAML: {exc}")]) from None
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        message = getattr(exc, "problem", None) or exc
+        raise PackError([PackProblem(file, line, (), f"invalid YAML: {message}")]) from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise PackError([PackProblem(file, None, (), f"invalid YAML value: {exc}")]) from None
     if problems:
         raise PackError(problems)
     if not isinstance(data, dict):
@@ -174,12 +140,8 @@ def parse_text(text: str, *, file: str) -> Pack:
 
 
 def parse_file(path: Path) -> Pack:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise PackError([PackProblem(str(path), None, (), f"not UTF-8 text: {exc}")]) from None
-    except OSError as exc:
-        raise PackError([PackProblem(str(path), None, (), f"cannot read: {exc}")]) from None
+    """Parse the pack at ``path``: at most ``MAX_DOCUMENT_BYTES``, UTF-8 text."""
+    text = read_text(path, limit=document_limit(), file=str(path))
     return parse_text(text, file=str(path))
 
 
@@ -192,12 +154,14 @@ def schema() -> dict[str, Any]:
     return loaded
 
 
-def _schema_problems(pack: Pack) -> Iterator[PackProblem]:
+def _schema_problems(pack: Pack) -> Iterator[Problem]:
     validator = Draft202012Validator(schema(), format_checker=FormatChecker())
     errors = sorted(validator.iter_errors(pack.data), key=lambda e: list(map(str, e.path)))
     for error in errors:
         path: JsonPath = tuple(error.absolute_path)
         message = error.message
+        if isinstance(error.instance, str) and len(error.instance) > 60:
+            message = message.replace(repr(error.instance), shown(error.instance))
         if error.validator == "additionalProperties":
             message = f"unknown field: {error.message.split('(')[-1].rstrip(')')}"
         yield PackProblem(pack.file, pack.line_of(path), path, message)
@@ -214,7 +178,7 @@ def _items(data: dict[str, Any], kind: str) -> list[tuple[int, dict[str, Any]]]:
     return [(i, item) for i, item in enumerate(values) if isinstance(item, dict)]
 
 
-def _reference_problems(pack: Pack) -> Iterator[PackProblem]:
+def _reference_problems(pack: Pack) -> Iterator[Problem]:
     data = pack.data
     keys: dict[str, set[str]] = {}
     for kind in (*_COLLECTIONS, *_OPTIONAL_COLLECTIONS):
@@ -235,11 +199,11 @@ def _reference_problems(pack: Pack) -> Iterator[PackProblem]:
                 seen[key] = index
         keys[kind] = set(seen)
 
-    def check(path: JsonPath, value: Any, kind: str, noun: str) -> Iterator[PackProblem]:
+    def check(path: JsonPath, value: Any, kind: str, noun: str) -> Iterator[Problem]:
         if isinstance(value, str) and value not in keys[kind]:
             yield PackProblem(pack.file, pack.line_of(path), path, f"unknown {noun} {value!r}")
 
-    def check_list(path: JsonPath, values: Any, kind: str, noun: str) -> Iterator[PackProblem]:
+    def check_list(path: JsonPath, values: Any, kind: str, noun: str) -> Iterator[Problem]:
         if isinstance(values, list):
             for i, value in enumerate(values):
                 yield from check((*path, i), value, kind, noun)
@@ -278,7 +242,7 @@ def _reference_problems(pack: Pack) -> Iterator[PackProblem]:
         )
 
 
-def validate(pack: Pack) -> list[PackProblem]:
+def validate(pack: Pack) -> list[Problem]:
     """Every problem with the pack; an empty list means it can be loaded."""
     problems = list(_schema_problems(pack))
     problems.extend(_reference_problems(pack))
@@ -299,8 +263,7 @@ def pack_text(document: dict[str, Any], fmt: str) -> tuple[str, str]:
     if fmt == "json":
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n", "application/json"
     if fmt == "yaml":
-        text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
-        return text, "application/yaml"
+        return yaml_text(document), "application/yaml"
     raise ValueError(f"unknown pack format {fmt!r}")
 
 

@@ -24,6 +24,7 @@ from ninja.errors import HttpError
 from ninja.throttling import AuthRateThrottle
 
 from upstream.accounts.api import API_RATE, AUTH, Principal, guarded
+from upstream.core.validators import CountyFips, Line, MultilineText, Name, StateFips
 from upstream.framework.models import (
     Activity,
     FrameworkVersion,
@@ -156,13 +157,13 @@ class PlanOut(Schema):
 
 
 class PlanIn(Schema):
-    title: str = Field(..., max_length=200)
+    title: Name = Field(..., max_length=200)
     framework: str = "hhs-2024"
     framework_version: str
     period_start: dt.date
     period_end: dt.date
-    state_fips: str = Field(..., max_length=2)
-    county_fips: str = Field("", max_length=5)
+    state_fips: StateFips = Field(..., max_length=2)
+    county_fips: CountyFips = Field("", max_length=5)
     populations: list[str] = []
     coalition: uuid.UUID | None = None
     strategies: list[str] = []
@@ -171,11 +172,11 @@ class PlanIn(Schema):
 class ActivityIn(Schema):
     strategy: str
     framework_activity: str | None = None
-    name: str | None = Field(None, max_length=200)
-    description: str = Field("", max_length=20000)
+    name: Name | None = Field(None, max_length=200)
+    description: MultilineText = Field("", max_length=20000)
     level: str | None = None
     tier: str | None = None
-    population: str = Field("", max_length=40)
+    population: Line = Field("", max_length=40)
     lead_organization: uuid.UUID | None = None
     partners: list[uuid.UUID] = []
     start: dt.date | None = None
@@ -190,18 +191,18 @@ class StatusIn(Schema):
 
 
 class OutcomeIn(Schema):
-    name: str | None = Field(None, max_length=200)
+    name: Name | None = Field(None, max_length=200)
     horizon: str | None = None
     framework_outcome: str | None = None
-    description: str = Field("", max_length=20000)
+    description: MultilineText = Field("", max_length=20000)
     activities: list[uuid.UUID] = []
 
 
 class IndicatorIn(Schema):
-    name: str = Field(..., max_length=200)
-    definition: str = Field("", max_length=20000)
-    unit: str = Field("", max_length=60)
-    data_source: str = Field("", max_length=200)
+    name: Name = Field(..., max_length=200)
+    definition: MultilineText = Field("", max_length=20000)
+    unit: Line = Field("", max_length=60)
+    data_source: Line = Field("", max_length=200)
     baseline_value: Decimal | None = Field(None, max_digits=14, decimal_places=3)
     baseline_date: dt.date | None = None
     target_value: Decimal | None = Field(None, max_digits=14, decimal_places=3)
@@ -212,7 +213,7 @@ class IndicatorIn(Schema):
 
 class PrincipleIn(Schema):
     rating: str
-    evidence: str = Field("", max_length=20000)
+    evidence: MultilineText = Field("", max_length=20000)
     practices: list[str] = []
     revision: int | None = None
 
@@ -697,21 +698,21 @@ def plan_versions_diff(
 
 class PlanPatch(Schema):
     revision: int
-    title: str | None = Field(None, max_length=200)
+    title: Name | None = Field(None, max_length=200)
     period_start: dt.date | None = None
     period_end: dt.date | None = None
-    state_fips: str | None = Field(None, max_length=2)
-    county_fips: str | None = Field(None, max_length=5)
+    state_fips: StateFips | None = Field(None, max_length=2)
+    county_fips: CountyFips | None = Field(None, max_length=5)
     populations: list[str] | None = None
 
 
 class ActivityPatch(Schema):
     revision: int
-    name: str | None = Field(None, max_length=200)
-    description: str | None = Field(None, max_length=20000)
+    name: Name | None = Field(None, max_length=200)
+    description: MultilineText | None = Field(None, max_length=20000)
     level: str | None = None
     tier: str | None = None
-    population: str | None = Field(None, max_length=40)
+    population: Line | None = Field(None, max_length=40)
     lead_organization: uuid.UUID | None = None
     partners: list[uuid.UUID] | None = None
     start: dt.date | None = None
@@ -722,18 +723,18 @@ class ActivityPatch(Schema):
 
 class OutcomePatch(Schema):
     revision: int
-    name: str | None = Field(None, max_length=200)
-    description: str | None = Field(None, max_length=20000)
+    name: Name | None = Field(None, max_length=200)
+    description: MultilineText | None = Field(None, max_length=20000)
     horizon: str | None = None
     activities: list[uuid.UUID] | None = None
 
 
 class IndicatorPatch(Schema):
     revision: int
-    name: str | None = Field(None, max_length=200)
-    definition: str | None = Field(None, max_length=20000)
-    unit: str | None = Field(None, max_length=60)
-    data_source: str | None = Field(None, max_length=200)
+    name: Name | None = Field(None, max_length=200)
+    definition: MultilineText | None = Field(None, max_length=20000)
+    unit: Line | None = Field(None, max_length=60)
+    data_source: Line | None = Field(None, max_length=200)
     baseline_value: Decimal | None = Field(None, max_digits=14, decimal_places=3)
     baseline_date: dt.date | None = None
     target_value: Decimal | None = Field(None, max_digits=14, decimal_places=3)

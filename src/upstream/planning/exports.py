@@ -10,6 +10,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from upstream.core.validators import xlsx_safe
 from upstream.planning.document import plan_document
 from upstream.planning.gaps import gap_analysis
 from upstream.planning.models import Plan
@@ -76,7 +77,10 @@ def plan_xlsx(plan: Plan) -> bytes:
             cell.font = bold
             cell.fill = fill
         for row in rows:
-            ws.append(row)
+            ws.append([xlsx_safe(v) if isinstance(v, str) else v for v in row])
+            for cell in ws[ws.max_row]:  # text from users is text, never a formula
+                if cell.data_type == "f":
+                    cell.data_type = "s"
         ws.freeze_panes = "A2"
         for i, name in enumerate(header, start=1):
             ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(

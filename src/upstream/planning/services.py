@@ -21,6 +21,7 @@ from django.utils import timezone
 from upstream.accounts.models import Coalition, CoalitionMembership, Membership, Organization
 from upstream.accounts.policy import check, may
 from upstream.audit.services import audit_record
+from upstream.core.validators import is_ascii_digits, text_problem
 from upstream.framework.models import (
     Activity,
     FrameworkVersion,
@@ -144,11 +145,15 @@ def _plan_fields(
 ) -> None:
     if not title.strip():
         errors.setdefault("title", []).append("Give the plan a title.")
+    elif wrong := text_problem(title, name=True):
+        errors.setdefault("title", []).append(wrong)
     _period(errors, period_start, period_end, "period_end")
-    if not (len(state_fips) == 2 and state_fips.isdigit()):
+    if not (len(state_fips) == 2 and is_ascii_digits(state_fips)):
         errors.setdefault("state_fips", []).append("A state FIPS code is two digits, e.g. 39.")
     if county_fips and not (
-        len(county_fips) == 5 and county_fips.isdigit() and county_fips.startswith(state_fips)
+        len(county_fips) == 5
+        and is_ascii_digits(county_fips)
+        and county_fips.startswith(state_fips)
     ):
         errors.setdefault("county_fips", []).append(
             "A county FIPS code is five digits and starts with the state code, e.g. 39049."

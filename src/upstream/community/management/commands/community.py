@@ -6,16 +6,16 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from upstream.community import selectors, services
 from upstream.community.geo import GEOGRAPHY_SETS, geography_set_load
-from upstream.community.imports import import_long_csv, import_svi_csv
+from upstream.community.imports import import_long_csv_file, import_svi_csv
 from upstream.community.models import GeographySet
 from upstream.community.problems import CommunityDataError
+from upstream.core.readers import read_yaml, table_limit
 
 DOWNLOAD_TIMEOUT = 60
 
@@ -134,16 +134,10 @@ class Command(BaseCommand):
     # -- imports ---------------------------------------------------------------------------
 
     def _import_csv(self, options: dict[str, Any]) -> None:
-        path = Path(options["file"])
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"cannot read {path}: {exc}") from exc
-        result = import_long_csv(
-            text=text,
+        result = import_long_csv_file(
+            path=Path(options["file"]),
             geography_set=options["geography_set"],
             replace=options["replace"],
-            source=str(path),
         )
         self.stdout.write(result.message)
 
@@ -181,7 +175,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Downloading {url} ...")
             try:
                 with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:  # noqa: S310
-                    target.write_bytes(response.read())
+                    data = response.read(table_limit() + 1)
+                if len(data) > table_limit():
+                    raise CommandError(f"{url} is larger than {table_limit():,} bytes")
+                target.write_bytes(data)
             except (urllib.error.URLError, TimeoutError, OSError) as exc:
                 raise CommandError(
                     f"cannot download the SVI {year} file from {url} ({exc}). This machine may "
@@ -215,11 +212,7 @@ class Command(BaseCommand):
                 )
             self.stdout.write(services.index_compute(index=found).message)
             return
-        spec_path = Path(options["spec"])
-        try:
-            spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise CommandError(f"cannot read {spec_path}: {exc}") from exc
+        spec = read_yaml(Path(options["spec"]))  # bounded; no aliases; problems as DataError
         with transaction.atomic():  # define and compute together, or neither
             index = services.index_define(spec=spec, replace=options["replace"])
             computed = None if options["no_compute"] else services.index_compute(index=index)
