@@ -16,13 +16,16 @@ from upstream.accounts.models import Membership
 from upstream.framework.models import Activity
 from upstream.planning import forms, selectors, services
 from upstream.planning.models import Plan, PrincipleRating
+from upstream.planning.policy import plan_access
 from upstream.planning.views.plans import _errors, _form_errors, plan_context, status_url_maker
 from upstream.planning.vocabularies import practices_of
 
 
 def _editable_plan(membership: Membership, plan_uuid: Any) -> Plan:
+    """A plan whose versions the membership may change (403 for a coalition partner's plan; a
+    published version opens, and saving answers why it cannot change)."""
     plan = selectors.plan_get(membership=membership, plan_uuid=plan_uuid)
-    if plan.organization_id != membership.organization_id:
+    if not plan_access(membership=membership, plan=plan).manage:
         raise PermissionDenied("plan.edit")
     return plan
 
@@ -215,7 +218,7 @@ def activity_status(
             "revision": item.revision,
             "status": item.status,
             "status_label": item.get_status_display(),
-            "can_update": selectors.can_update_status(membership=membership, activity=item),
+            "can_update": plan_access(membership=membership, plan=the_plan).update_status(item),
             "status_url": status_url_maker(membership, the_plan)(str(item.uuid)),
         }
         return render(

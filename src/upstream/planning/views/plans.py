@@ -23,6 +23,7 @@ from upstream.planning import forms, selectors, services
 from upstream.planning.document import plan_diff, plan_document
 from upstream.planning.gaps import gap_analysis
 from upstream.planning.models import Plan
+from upstream.planning.policy import PlanAccess, plan_access
 
 
 def _errors(exc: ValidationError) -> str:
@@ -37,15 +38,16 @@ def _form_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def plan_context(membership: Membership, plan: Plan, **extra: Any) -> dict[str, Any]:
+def plan_context(
+    membership: Membership, plan: Plan, access: PlanAccess | None = None, **extra: Any
+) -> dict[str, Any]:
+    """What every plan page renders from; templates read ``access`` (``planning.policy``) to
+    decide which actions to offer."""
     return {
         "membership": membership,
         "org": membership.organization,
         "plan": plan,
-        "can_edit": selectors.can_edit(membership=membership, plan=plan),
-        "can_publish": may(membership, "plan.publish")
-        and plan.organization_id == membership.organization_id,
-        "can_export": may(membership, "plan.export"),
+        "access": access or plan_access(membership=membership, plan=plan),
         **extra,
     }
 
@@ -190,10 +192,7 @@ def plan_detail(request: HttpRequest, membership: Membership, plan: Any) -> Http
     for outcome in document["outcomes"]:
         outcome["activity_names"] = [names.get(key, "") for key in outcome["activities"]]
     # decided once, not per activity: a large plan has hundreds of rows
-    editable = not the_plan.is_published
-    edits_all = editable and selectors.can_edit(membership=membership, plan=the_plan)
-    edits_own = editable and may(membership, "plan.update_own_activity")
-    own = str(membership.organization.uuid)
+    access = plan_access(membership=membership, plan=the_plan)
     status_url = status_url_maker(membership, the_plan)
     activity_url = item_url_maker("planning:activity_edit", membership, the_plan)
     for strategy in document["strategies"]:
@@ -201,7 +200,7 @@ def plan_detail(request: HttpRequest, membership: Membership, plan: Any) -> Http
             activity["outcome_names"] = [
                 o["name"] for o in outcomes_by_activity.get(activity["key"], [])
             ]
-            activity["can_update"] = edits_all or (edits_own and activity["lead"]["uuid"] == own)
+            activity["can_update"] = access.update_status_led_by(activity["lead"]["uuid"])
             activity["status_url"] = status_url(activity["uuid"])
             activity["edit_url"] = activity_url(activity["uuid"])
     outcome_url = item_url_maker("planning:outcome_edit", membership, the_plan)
@@ -218,6 +217,7 @@ def plan_detail(request: HttpRequest, membership: Membership, plan: Any) -> Http
         plan_context(
             membership,
             the_plan,
+            access,
             doc=document,
             versions=selectors.plan_versions(membership=membership, plan=the_plan),
             area=area_for_geography(
