@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -50,6 +50,16 @@ def plan_context(
         "access": access or plan_access(membership=membership, plan=plan),
         **extra,
     }
+
+
+def owned_plan(membership: Membership, plan_uuid: Any, *, publish: bool = False) -> Plan:
+    """A plan whose versions the membership's organization may change (403 for a coalition
+    partner's plan); a published version still opens, and saving says why it cannot change."""
+    plan = selectors.plan_get(membership=membership, plan_uuid=plan_uuid)
+    access = plan_access(membership=membership, plan=plan)
+    if not (access.sign_off if publish else access.manage):
+        raise PermissionDenied("plan.publish" if publish else "plan.edit")
+    return plan
 
 
 @require("plan.view")
@@ -113,7 +123,7 @@ def plan_create(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require("plan.edit")
 def plan_edit(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
     """The plan's details; the coalition and framework version are fixed once it exists."""
-    the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
+    the_plan = owned_plan(membership, plan)
     form = forms.PlanDetailsForm(
         request.POST or None,
         initial={
@@ -143,7 +153,7 @@ def plan_edit(request: HttpRequest, membership: Membership, plan: Any) -> HttpRe
 
 @require("plan.edit")
 def plan_strategies(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
-    the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
+    the_plan = owned_plan(membership, plan)
     chosen = list(the_plan.strategies.values_list("strategy_id", flat=True))
     form = forms.StrategiesForm(
         request.POST or None, version=the_plan.framework_version, initial={"strategies": chosen}
@@ -300,7 +310,7 @@ def plan_history(request: HttpRequest, membership: Membership, plan: Any) -> Htt
 
 @require("plan.publish")
 def plan_publish(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
-    the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
+    the_plan = owned_plan(membership, plan, publish=True)
     if request.method == "POST":
         try:
             revision = int(request.POST.get("revision", ""))
