@@ -21,7 +21,13 @@ from upstream.accounts.models import (
     Invitation,
     Membership,
 )
-from upstream.accounts.object_policy import coalition_access, member_access
+from upstream.accounts.object_policy import (
+    apikey_revocable,
+    coalition_access,
+    coalition_invitation_answerable,
+    invitation_revocable,
+    member_access,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +148,42 @@ def test_only_the_invited_organization_answers_an_invitation(
         .exclude(coalition=coalition)
         .exists()
     )
+
+
+def test_the_object_rules_compose_the_role_table(
+    members_by_role: dict[str, Any], coalition: Any, member: Any
+) -> None:
+    """Within its own organization a role gets no more than the table gives it."""
+    coordinator, viewer, staff = (members_by_role[r] for r in ("coordinator", "viewer", "staff"))
+    screener = members_by_role["screener"]
+    as_admin = member_access(membership=member, member=screener)
+    assert (as_admin.change_role, as_admin.remove, as_admin.unlock, as_admin.reset_two_factor) == (
+        True,
+        True,
+        True,
+        True,
+    )
+    as_coordinator = member_access(membership=coordinator, member=screener)
+    assert not (
+        as_coordinator.change_role
+        or as_coordinator.remove
+        or as_coordinator.unlock
+        or as_coordinator.reset_two_factor
+    )
+    invitation, _ = services.invitation_create(actor=member, email="y@example.org", role="viewer")
+    key, _ = services.apikey_create(actor=member, name="k", scope="read")
+    assert invitation_revocable(membership=coordinator, invitation=invitation)
+    assert not invitation_revocable(membership=viewer, invitation=invitation)
+    assert apikey_revocable(membership=member, key=key)
+    assert not apikey_revocable(membership=coordinator, key=key)
+    lead_staff = coalition_access(membership=staff, coalition=coalition)
+    assert lead_staff.lead and not (lead_staff.invite or lead_staff.leave)
+    assert coalition_access(membership=coordinator, coalition=coalition).invite
+    third = services.organization_create(
+        actor=None, name="Third Org", sectors=["housing"], state_fips="39"
+    )
+    third_admin = make_member(third, "admin")
+    third_viewer = make_member(third, "viewer")
+    asked = services.coalition_invite(actor=member, coalition=coalition, organization=third)
+    assert coalition_invitation_answerable(membership=third_admin, invitation=asked)
+    assert not coalition_invitation_answerable(membership=third_viewer, invitation=asked)

@@ -15,7 +15,7 @@ from django.test import Client
 from tests.conftest import make_member, sign_in_as
 from tests.planning.conftest import add_from_framework
 from upstream.audit.models import AuditEvent
-from upstream.planning import services
+from upstream.planning import selectors, services
 from upstream.planning.models import Indicator, Plan, PlanActivity, PlanOutcome, PrincipleRating
 from upstream.planning.policy import plan_access
 
@@ -331,6 +331,7 @@ def test_partner_cannot_publish_the_leads_plan_or_start_a_draft(
         _json(api, "post", _api(partner_org, plan, "/publish"), {"revision": plan.revision})
     )
     sign_in_as(client, partner_coordinator.user)
+    assert_forbidden(client.get(_page(partner_org, plan, "publish/")))
     assert_forbidden(client.post(_page(partner_org, plan, "publish/"), {"revision": plan.revision}))
     assert not Plan.objects.get(pk=plan.pk).is_published
     services.plan_publish(actor=coordinator, plan=plan, revision=plan.revision)
@@ -448,6 +449,8 @@ def test_an_organization_that_left_the_coalition_no_longer_changes_what_it_leads
         )
     with pytest.raises(PermissionDenied):
         services.plan_export_record(actor=partner_coordinator, plan=worked["plan"], format="pdf")
+    with pytest.raises(PermissionDenied):
+        selectors.plan_history(membership=partner_coordinator, plan=worked["plan"])
 
 
 def test_a_plan_for_a_coalition_the_organization_is_not_in_is_refused(
@@ -518,3 +521,32 @@ def test_what_each_partner_role_may_do_with_the_leads_plan(
     assert got == expected
     assert not access.update_status(worked["ours"])
     assert not (access.new_draft or access.see_downloads)
+
+
+def test_publishing_needs_the_publish_action_not_only_edit(
+    worked: dict[str, Any], owner_org: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The object rule composes the role table: a role that may edit but not publish (none does
+    today) gets no publish or new-draft answer."""
+    from upstream.accounts.policy import PERMISSIONS, Role
+
+    monkeypatch.setitem(PERMISSIONS, "plan.edit", PERMISSIONS["plan.edit"] | {Role.STAFF})
+    staff = make_member(owner_org, "staff")
+    access = plan_access(membership=staff, plan=worked["plan"])
+    assert access.edit
+    assert not access.publish
+    with pytest.raises(PermissionDenied):
+        services.plan_publish(actor=staff, plan=worked["plan"], revision=worked["plan"].revision)
+
+
+def test_downloading_needs_the_export_action_not_only_view(
+    worked: dict[str, Any], partner_org: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from upstream.accounts.policy import PERMISSIONS, Role
+
+    monkeypatch.setitem(PERMISSIONS, "plan.export", PERMISSIONS["plan.export"] - {Role.VIEWER})
+    viewer = make_member(partner_org, "viewer")
+    access = plan_access(membership=viewer, plan=worked["plan"])
+    assert access.view and not access.export
+    with pytest.raises(PermissionDenied):
+        services.plan_export_record(actor=viewer, plan=worked["plan"], format="pdf")

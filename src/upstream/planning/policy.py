@@ -153,7 +153,7 @@ def plan_access(*, membership: Membership, plan: Plan) -> PlanAccess:
         and coalitions_of(membership=membership).filter(pk=plan.coalition_id).exists()
     )
     view = visible and may(membership, "plan.view")
-    manage = view and owner and may(membership, "plan.edit")
+    manage = owner and may(membership, "plan.edit")
     return PlanAccess(
         organization_id=membership.organization_id,
         organization_uuid=str(membership.organization.uuid),
@@ -164,5 +164,5 @@ def plan_access(*, membership: Membership, plan: Plan) -> PlanAccess:
         led_status=view and may(membership, "plan.update_own_activity"),
         export=view and may(membership, "plan.export"),
         published=plan.is_published,
-        see_downloads=view and owner and may(membership, "audit.view"),
+        see_downloads=owner and may(membership, "audit.view"),
     )
