@@ -151,7 +151,7 @@ def test_only_the_invited_organization_answers_an_invitation(
 
 
 def test_the_object_rules_compose_the_role_table(
-    members_by_role: dict[str, Any], coalition: Any, member: Any
+    members_by_role: dict[str, Any], coalition: Any, member: Any, outsider: Any, outsider_org: Any
 ) -> None:
     """Within its own organization a role gets no more than the table gives it."""
     coordinator, viewer, staff = (members_by_role[r] for r in ("coordinator", "viewer", "staff"))
@@ -178,6 +178,9 @@ def test_the_object_rules_compose_the_role_table(
     assert not apikey_revocable(membership=coordinator, key=key)
     lead_staff = coalition_access(membership=staff, coalition=coalition)
     assert lead_staff.lead and not (lead_staff.invite or lead_staff.leave)
+    member_staff = make_member(outsider_org, "staff")
+    assert not coalition_access(membership=member_staff, coalition=coalition).leave
+    assert coalition_access(membership=outsider, coalition=coalition).leave
     assert coalition_access(membership=coordinator, coalition=coalition).invite
     third = services.organization_create(
         actor=None, name="Third Org", sectors=["housing"], state_fips="39"

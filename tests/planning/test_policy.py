@@ -488,9 +488,10 @@ def test_a_published_version_offers_a_new_draft_and_nothing_else(
     with pytest.raises(ValidationError):
         services.plan_publish(actor=coordinator, plan=plan, revision=plan.revision)
     draft = services.plan_new_draft(actor=coordinator, plan=plan)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Only a published version"):
         services.plan_new_draft(actor=coordinator, plan=draft)
-    assert plan_access(membership=coordinator, plan=draft).edit
+    on_draft = plan_access(membership=coordinator, plan=draft)
+    assert on_draft.edit and on_draft.publish and not on_draft.new_draft
 
 
 @pytest.mark.parametrize(
@@ -550,3 +551,26 @@ def test_downloading_needs_the_export_action_not_only_view(
     assert access.view and not access.export
     with pytest.raises(PermissionDenied):
         services.plan_export_record(actor=viewer, plan=worked["plan"], format="pdf")
+
+
+def test_an_organizations_own_plan_outside_any_coalition_is_its_alone(
+    client: Any, coordinator: Any, hhs: Any, partner_org: Any, coalition: Any
+) -> None:
+    import datetime as dt
+
+    own = services.plan_create(
+        actor=coordinator,
+        title="Our own plan",
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+        state_fips="39",
+        framework_version=hhs,
+    )
+    org = coordinator.organization
+    assert plan_access(membership=coordinator, plan=own).edit
+    api = api_client(coordinator.user)
+    assert api.get(_api(org, own)).json()["title"] == "Our own plan"
+    partner = make_member(partner_org, "coordinator")
+    assert not plan_access(membership=partner, plan=own).view
+    sign_in_as(client, partner.user)
+    assert client.get(_page(partner_org, own)).status_code == 404

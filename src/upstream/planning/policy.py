@@ -87,10 +87,6 @@ class PlanAccess:
     def new_draft(self) -> bool:
         return self.sign_off and self.published
 
-    @property
-    def history(self) -> bool:
-        return self.view
-
     def update_status(self, activity: PlanActivity) -> bool:
         """May change the status of ``activity`` (an activity of this plan)."""
         return self._status(led_by_own=self._leads(activity))
