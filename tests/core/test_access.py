@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.conftest import OWNER_CANARY, OWNER_EMAIL_DOMAIN, sign_in_as
+from tests.conftest import OWNER_CANARY, OWNER_EMAIL_DOMAIN, make_member, sign_in_as
 from upstream.core.access import PUBLIC, RULE_PREFIX, AccessMiddleware, access_rule
 
 
@@ -62,7 +62,22 @@ def test_health_check_answers_without_revealing_anything(client: Any) -> None:
 _PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 
 
+def _route_values(route: str, values: dict[str, str]) -> dict[str, str]:
+    """The owner's real object for each parameter of ``route``; names that mean different objects
+    on different routes are resolved by the route."""
+    values = dict(values)
+    if "coalition-invitations/" in route:
+        values["invitation"] = values["coalition_invitation"]
+    if "principles/{key}" in route:
+        values["key"] = values["principle"]
+    if "strategies/{key}" in route:
+        values["key"] = values["strategy"]
+    return values
+
+
 def _fill(route: str, values: dict[str, str]) -> str:
+    values = _route_values(route, values)
+
     def sub(match: re.Match[str]) -> str:
         name, conv = match.group("name"), match.group("conv") or "str"
         if name in values:
@@ -83,7 +98,14 @@ def _page_routes() -> list[tuple[str, str, Any]]:
 
 @pytest.fixture
 def owner_values(owner_org: Any, members_by_role: dict[str, Any]) -> dict[str, str]:
+    """Real objects of the owner organization, one for every kind of uuid a route takes: the
+    walks below reach them, so a route that forgot to scope its lookup would be caught."""
+    import datetime as dt
+
+    from tests.framework.conftest import MINIMAL
     from upstream.accounts import services
+    from upstream.framework.services import framework_load_file
+    from upstream.planning import services as plans
 
     admin = members_by_role["admin"]
     invitation, _ = services.invitation_create(
@@ -91,13 +113,89 @@ def owner_values(owner_org: Any, members_by_role: dict[str, Any]) -> dict[str, s
     )
     key, _ = services.apikey_create(actor=admin, name="walk", scope="read")
     coalition = services.coalition_create(actor=admin, name="Walk Coalition", state_fips="39")
+    other_lead = services.organization_create(
+        actor=None, name="Inviting Lead", sectors=["housing"], state_fips="39"
+    )
+    other_admin = make_member(other_lead, "admin")
+    other_coalition = services.coalition_create(
+        actor=other_admin, name="Other Coalition", state_fips="39"
+    )
+    coalition_invitation = services.coalition_invite(
+        actor=other_admin, coalition=other_coalition, organization=owner_org
+    )
+    version = framework_load_file(path=MINIMAL).version
+    strategy = version.strategies.get(key="teach-skills")
+    plan = plans.plan_create(
+        actor=admin,
+        title=f"{OWNER_CANARY} plan",
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+        state_fips="39",
+        framework_version=version,
+        coalition=coalition,
+        strategies=[strategy],
+    )
+    framework_activity = version.activities.get(key="school-lessons")
+    activity = plans.plan_activity_add(
+        actor=admin,
+        plan=plan,
+        strategy=strategy,
+        framework_activity=framework_activity,
+        name=framework_activity.name,
+        level=framework_activity.level,
+        tier=framework_activity.tier,
+        lead_organization=owner_org,
+    )
+    outcome = plans.plan_outcome_add(
+        actor=admin,
+        plan=plan,
+        name=f"{OWNER_CANARY} outcome",
+        horizon="short",
+        activities=[activity],
+    )
+    indicator = plans.indicator_add(
+        actor=admin, plan=plan, outcome=outcome, name=f"{OWNER_CANARY} indicator"
+    )
+    principle = version.principles.get(key="equity")
+    plans.principle_rate(actor=admin, plan=plan, principle=principle, rating="emerging")
     return {
         "org": str(owner_org.uuid),
         "member": str(members_by_role["viewer"].uuid),
         "invitation": str(invitation.uuid),
+        "coalition_invitation": str(coalition_invitation.uuid),
         "key": str(key.uuid),
         "coalition": str(coalition.uuid),
+        "plan": str(plan.uuid),
+        "against": str(plan.uuid),
+        "activity": str(activity.uuid),
+        "outcome": str(outcome.uuid),
+        "indicator": str(indicator.uuid),
+        "principle": principle.key,
+        "strategy": strategy.key,
     }
+
+
+def _params(route: str) -> set[str]:
+    return {m.group("name") for m in _PARAM.finditer(route)} | set(re.findall(r"\{(\w+)\}", route))
+
+
+def test_every_object_a_guarded_route_takes_is_a_real_one_in_the_walk(
+    owner_values: dict[str, str],
+) -> None:
+    """Each uuid of a non-public page or API route is filled with a real object of the owner
+    organization, never a random one: a new kind of object must be added to ``owner_values``."""
+    missing = []
+    for route, rule, _ in _page_routes():
+        if rule == PUBLIC:
+            continue
+        values = _route_values(route, owner_values)
+        missing += [(route, p) for p in _params(route) if p not in values]
+    for path, _method, public in _api_operations():
+        if public:
+            continue
+        values = _route_values(path, owner_values)
+        missing += [(path, p) for p in _params(path) if p not in values]
+    assert missing == []
 
 
 def _canaries(members_by_role: dict[str, Any]) -> list[str]:
@@ -185,6 +283,7 @@ def test_only_public_reference_data_is_public_in_the_api() -> None:
 
 
 def _api_url(path: str, values: dict[str, str]) -> str:
+    values = _route_values(path, values)
     return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), str(uuid.uuid4())), path)
 
 
@@ -265,3 +364,107 @@ def test_api_docs_health_and_framework_api_stay_public(client: Any) -> None:
     assert client.get("/api/v1/openapi.json").status_code == 200
     assert client.get("/healthz").status_code == 200
     assert client.get("/api/v1/framework/frameworks").status_code == 200
+
+
+def _object_routes() -> list[tuple[str, str]]:
+    """(route, rule) of every organization page that also names an object of the organization."""
+    return [
+        (route, rule)
+        for route, rule, _ in _page_routes()
+        if rule.startswith(RULE_PREFIX) and _params(route) - {"org"}
+    ]
+
+
+@pytest.mark.django_db
+def test_second_organization_with_its_own_uuid_reaches_no_owner_object_from_any_page(
+    client: Any, owner_values: dict[str, str], outsider: Any, members_by_role: dict[str, Any]
+) -> None:
+    """A member of another organization puts its own organization in the URL (where its role
+    passes every rule) and the owner's object uuids: every page answers 404 (405 for a GET of a
+    POST-only address) and shows nothing of the owner's."""
+    mine = {**owner_values, "org": str(outsider.organization.uuid)}
+    routes = _object_routes()
+    assert len(routes) >= 25
+    for route, _rule in routes:
+        url = _fill(route, mine)
+        for method in ("get", "post"):
+            sign_in_as(client, outsider.user, sudo=True)
+            response = getattr(client, method)(url)
+            expected = (404, 405) if method == "get" else (404,)
+            assert response.status_code in expected, (method, url, response.status_code)
+            body = response.content.decode(errors="replace")
+            for canary in _canaries(members_by_role):
+                assert canary not in body, (method, url)
+
+
+def _components() -> dict[str, Any]:
+    from upstream.api import api
+
+    return dict(api.get_openapi_schema()["components"]["schemas"])
+
+
+def _example(schema: dict[str, Any], components: dict[str, Any], values: dict[str, str]) -> Any:
+    """The smallest value that passes ``schema``'s validation, so the request reaches its route."""
+    if "$ref" in schema:
+        return _example(components[schema["$ref"].rsplit("/", 1)[-1]], components, values)
+    if "anyOf" in schema:
+        return _example(schema["anyOf"][0], components, values)
+    kind = schema.get("type")
+    if kind == "object":
+        props = schema.get("properties", {})
+        return {
+            name: _example(props[name], components, values) for name in schema.get("required", [])
+        }
+    if kind == "array":
+        return []
+    if kind in ("integer", "number"):
+        return 1
+    if kind == "boolean":
+        return False
+    formats = {"date": "2026-01-01", "uuid": values["plan"], "date-time": "2026-01-01T00:00:00Z"}
+    return formats.get(schema.get("format", ""), "x")
+
+
+@pytest.mark.django_db
+def test_second_organization_with_its_own_uuid_reaches_no_owner_object_in_the_api(
+    owner_values: dict[str, str], outsider: Any, members_by_role: dict[str, Any]
+) -> None:
+    """The same through the API, with a valid body for each operation (so that the route itself
+    runs, not only the input validation) and the CSRF token a browser would send."""
+    from django.conf import settings
+    from django.test import Client
+
+    from upstream.api import api
+
+    client = Client(enforce_csrf_checks=True)
+    sign_in_as(client, outsider.user)
+    client.get("/orgs/", follow=True)
+    headers = {"X-CSRFToken": client.cookies[settings.CSRF_COOKIE_NAME].value}
+    mine = {**owner_values, "org": str(outsider.organization.uuid)}
+    components = _components()
+    checked = 0
+    for path, methods in api.get_openapi_schema()["paths"].items():
+        if "{org}" not in path or not set(re.findall(r"\{(\w+)\}", path)) - {"org"}:
+            continue
+        for method, operation in methods.items():
+            query = {
+                p["name"]: mine[p["name"]]
+                for p in operation.get("parameters", [])
+                if p["in"] == "query" and p.get("required")
+            }
+            url = _api_url(path, mine) + ("?" + "&".join(f"{k}={v}" for k, v in query.items()))
+            content = operation.get("requestBody", {}).get("content", {})
+            body = (
+                _example(content["application/json"]["schema"], components, mine)
+                if "application/json" in content
+                else {}
+            )
+            response = getattr(client, method)(
+                url, body, content_type="application/json", headers=headers
+            )
+            assert response.status_code == 404, (method, path, response.status_code)
+            assert response.json()["error"]["code"] == "not_found"
+            for canary in _canaries(members_by_role):
+                assert canary not in response.content.decode(), (method, path)
+            checked += 1
+    assert checked >= 15

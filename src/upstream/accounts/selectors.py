@@ -20,6 +20,7 @@ from upstream.accounts.models import (
     Organization,
     User,
 )
+from upstream.accounts.object_policy import coalition_access
 from upstream.accounts.policy import check
 from upstream.core.vocabularies import SECTORS
 
@@ -242,7 +243,7 @@ def organizations_to_invite(
     """Organizations the lead may invite: every other organization not already a member.
     Only names are shown (organizations are listed publicly in coalition directories)."""
     check(membership, "coalition.manage")
-    if coalition.lead_organization_id != membership.organization_id:
+    if not coalition_access(membership=membership, coalition=coalition).invite:
         return Organization.objects.none()
     return Organization.objects.exclude(
         coalition_memberships__coalition=coalition, coalition_memberships__left_at__isnull=True

@@ -36,6 +36,13 @@ from upstream.accounts.models import (
     Organization,
     User,
 )
+from upstream.accounts.object_policy import (
+    apikey_revocable,
+    coalition_access,
+    coalition_invitation_answerable,
+    invitation_revocable,
+    member_access,
+)
 from upstream.accounts.policy import Role, check, may_grant
 from upstream.audit.services import audit_record
 
@@ -280,7 +287,7 @@ def invitation_revoke(
     *, actor: Membership, invitation: Invitation, request: HttpRequest | None = None
 ) -> None:
     check(actor, "member.invite")
-    if invitation.organization_id != actor.organization_id:
+    if not invitation_revocable(membership=actor, invitation=invitation):
         raise PermissionDenied("not this organization's invitation")
     if invitation.revoked_at or invitation.accepted_at:
         return
@@ -377,7 +384,7 @@ def membership_change_role(
     *, actor: Membership, member: Membership, role: str, request: HttpRequest | None = None
 ) -> Membership:
     check(actor, "member.change_role")
-    if member.organization_id != actor.organization_id or not member.is_active:
+    if not member_access(membership=actor, member=member).change_role:
         raise PermissionDenied("not a member of this organization")
     if role not in Role.values or not may_grant(actor, role):
         raise PermissionDenied("You cannot give that role.")
@@ -408,7 +415,7 @@ def membership_remove(
     """End a membership. Its holder loses access to the organization on their next request,
     and every API key made through the membership stops working at once."""
     check(actor, "member.remove")
-    if member.organization_id != actor.organization_id or not member.is_active:
+    if not member_access(membership=actor, member=member).remove:
         raise PermissionDenied("not a member of this organization")
     member = Membership.objects.select_for_update().get(pk=member.pk)
     if member.role == Role.ADMIN and _other_admins(member) == 0:
@@ -435,7 +442,7 @@ def lockout_clear(*, actor: Membership, member: Membership, request: HttpRequest
     from upstream.accounts.lockout import clear_lockout
 
     check(actor, "member.unlock")
-    if member.organization_id != actor.organization_id or not member.is_active:
+    if not member_access(membership=actor, member=member).unlock:
         raise PermissionDenied("not a member of this organization")
     cleared = clear_lockout(member.user.email)
     audit_record(
@@ -467,10 +474,13 @@ def two_factor_reset(
     user = User.objects.select_for_update().get(pk=member.user_id)
     if actor is not None:
         check(actor, "member.reset_two_factor")
-        if member.organization_id != actor.organization_id or not member.is_active:
+        access = member_access(membership=actor, member=member)
+        if not access.reset_two_factor:
+            if access.is_self:
+                raise ValidationError(
+                    "Ask another administrator to reset your own two-factor sign-in."
+                )
             raise PermissionDenied("not a member of this organization")
-        if member.user_id == actor.user_id:
-            raise ValidationError("Ask another administrator to reset your own two-factor sign-in.")
         if Membership.active.filter(user_id=member.user_id).exclude(pk=member.pk).exists():
             raise ValidationError(
                 "This person also belongs to other organizations, so their two-factor sign-in "
@@ -603,7 +613,7 @@ def apikey_create(
 @transaction.atomic
 def apikey_revoke(*, actor: Membership, key: ApiKey, request: HttpRequest | None = None) -> None:
     check(actor, "apikey.manage")
-    if key.organization_id != actor.organization_id:
+    if not apikey_revocable(membership=actor, key=key):
         raise PermissionDenied("not this organization's key")
     if key.revoked_at:
         return
@@ -664,7 +674,7 @@ def coalition_invite(
     request: HttpRequest | None = None,
 ) -> CoalitionInvitation:
     check(actor, "coalition.manage")
-    if coalition.lead_organization_id != actor.organization_id:
+    if not coalition_access(membership=actor, coalition=coalition).invite:
         raise PermissionDenied("only the lead organization invites")
     if CoalitionMembership.objects.filter(
         coalition=coalition, organization=organization, left_at__isnull=True
@@ -699,7 +709,7 @@ def coalition_invitation_answer(
 ) -> None:
     check(actor, "coalition.manage")
     invitation = CoalitionInvitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.organization_id != actor.organization_id:
+    if not coalition_invitation_answerable(membership=actor, invitation=invitation):
         raise PermissionDenied("not this organization's invitation")
     if not invitation.is_open:
         raise ValidationError("This invitation has expired or was already answered.")
@@ -732,7 +742,7 @@ def coalition_leave(
     *, actor: Membership, coalition: Coalition, request: HttpRequest | None = None
 ) -> None:
     check(actor, "coalition.manage")
-    if coalition.lead_organization_id == actor.organization_id:
+    if not coalition_access(membership=actor, coalition=coalition).leave:
         raise ValidationError("The lead organization cannot leave its own coalition.")
     updated = CoalitionMembership.objects.filter(
         coalition=coalition, organization_id=actor.organization_id, left_at__isnull=True

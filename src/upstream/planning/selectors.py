@@ -1,5 +1,6 @@
-"""Reads of plans. Each takes a membership and returns only what its organization may see:
-its own plans and the plans of coalitions it belongs to. Anything else is a 404."""
+"""Reads of plans. Each takes a membership and returns only what its organization may see
+(``planning.policy``): its own plans and the plans of coalitions it belongs to. Anything else is
+a 404."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from upstream.accounts.models import CoalitionMembership, Membership, Organization
-from upstream.accounts.policy import check, may
+from upstream.accounts.models import Membership, Organization
+from upstream.accounts.policy import check
 from upstream.audit.models import AuditEvent
 from upstream.planning.models import Indicator, Plan, PlanActivity, PlanOutcome
+from upstream.planning.policy import plan_access, plans_visible
 
 
 def _as_uuid(value: Any) -> uuid.UUID:
@@ -24,20 +26,11 @@ def _as_uuid(value: Any) -> uuid.UUID:
         raise Http404 from None
 
 
-def _coalition_ids(membership: Membership) -> QuerySet[CoalitionMembership, int]:
-    return CoalitionMembership.objects.filter(
-        organization_id=membership.organization_id, left_at__isnull=True
-    ).values_list("coalition_id", flat=True)
-
-
 def plans_for(*, membership: Membership) -> QuerySet[Plan]:
     """Every version of every plan the membership may read."""
     check(membership, "plan.view")
     return (
-        Plan.objects.filter(
-            Q(organization_id=membership.organization_id)
-            | Q(coalition_id__in=_coalition_ids(membership))
-        )
+        Plan.objects.filter(plans_visible(membership=membership))
         .select_related("organization", "coalition", "framework_version__framework")
         .order_by("title", "series", "-version")
     )
@@ -95,30 +88,12 @@ def partner_choices(*, plan: Plan) -> QuerySet[Organization]:
 
 def plan_history(*, membership: Membership, plan: Plan) -> list[AuditEvent]:
     """Audit events about any version of the plan, newest first."""
-    check(membership, "plan.view")
+    access = plan_access(membership=membership, plan=plan)
+    access.require_view()
     uuids = [str(u) for u in Plan.objects.filter(series=plan.series).values_list("uuid", flat=True)]
     events = AuditEvent.objects.filter(Q(target_id__in=uuids) | Q(details__plan__in=uuids))
     # Changes are the plan's shared history; who downloaded it is audit-log business, shown
     # only to the owning organization's administrators.
-    if not (may(membership, "audit.view") and membership.organization_id == plan.organization_id):
+    if not access.see_downloads:
         events = events.exclude(action="plan.exported")
     return list(events.select_related("actor").order_by("-created_at", "-id")[:500])
-
-
-def can_edit(*, membership: Membership, plan: Plan) -> bool:
-    return (
-        may(membership, "plan.edit")
-        and plan.organization_id == membership.organization_id
-        and not plan.is_published
-    )
-
-
-def can_update_status(*, membership: Membership, activity: PlanActivity) -> bool:
-    if activity.plan.is_published:
-        return False
-    if can_edit(membership=membership, plan=activity.plan):
-        return True
-    return (
-        may(membership, "plan.update_own_activity")
-        and activity.lead_organization_id == membership.organization_id
-    )

@@ -12,14 +12,14 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
 from upstream.accounts.models import Coalition, CoalitionMembership, Membership, Organization
-from upstream.accounts.policy import check, may
+from upstream.accounts.policy import check
 from upstream.audit.services import audit_record
 from upstream.core.validators import is_ascii_digits, text_problem
 from upstream.framework.models import (
@@ -40,6 +40,7 @@ from upstream.planning.models import (
     PlanStrategy,
     PrincipleRating,
 )
+from upstream.planning.policy import coalition_plan_allowed, plan_access
 from upstream.planning.vocabularies import (
     ACTIVITY_STATUSES,
     DIRECTIONS,
@@ -84,13 +85,7 @@ def _audit(
 
 
 def _editable(actor: Membership, plan: Plan) -> None:
-    check(actor, "plan.edit")
-    if plan.organization_id != actor.organization_id:
-        raise PermissionDenied("plan.edit")
-    if plan.is_published:
-        raise ValidationError(
-            "This version is published and cannot be changed. Start a new draft to make changes."
-        )
+    plan_access(membership=actor, plan=plan).require_edit()
 
 
 def _period(errors: dict[str, list[str]], start: Any, end: Any, field: str = "end") -> None:
@@ -191,12 +186,7 @@ def plan_create(
         county_fips=county_fips,
         populations=populations,
     )
-    if (
-        coalition is not None
-        and not CoalitionMembership.objects.filter(
-            coalition=coalition, organization_id=actor.organization_id, left_at__isnull=True
-        ).exists()
-    ):
+    if coalition is not None and not coalition_plan_allowed(membership=actor, coalition=coalition):
         errors.setdefault("coalition", []).append("Your organization is not in that coalition.")
     strategies = list(strategies)
     for strategy in strategies:
@@ -541,20 +531,10 @@ def plan_activity_set_status(
     revision: int,
     request: HttpRequest | None = None,
 ) -> PlanActivity:
-    """Coordinators change any activity's status; staff only that of activities their
-    organization leads."""
+    """The owner's coordinators change any activity's status; staff, and the organization
+    leading the activity, only that of the activities their organization leads."""
     plan = activity.plan
-    owner_editor = may(actor, "plan.edit") and plan.organization_id == actor.organization_id
-    lead = (
-        may(actor, "plan.update_own_activity")
-        and activity.lead_organization_id == actor.organization_id
-    )
-    if not (owner_editor or lead):
-        raise PermissionDenied("plan.update_own_activity")
-    if plan.is_published:
-        raise ValidationError(
-            "This version is published and cannot be changed. Start a new draft to make changes."
-        )
+    plan_access(membership=actor, plan=plan).require_update_status(activity)
     if status not in ACTIVITY_STATUSES:
         raise ValidationError({"status": ["Choose a status from the list."]})
     previous = activity.status
@@ -904,8 +884,7 @@ def plan_publish(
     *, actor: Membership, plan: Plan, revision: int, request: HttpRequest | None = None
 ) -> Plan:
     """Freeze this version: store its whole document and refuse any later change."""
-    check(actor, "plan.publish")
-    _editable(actor, plan)
+    plan_access(membership=actor, plan=plan).require_publish()
     document = plan_document(plan)
     document["status"] = Plan.Status.PUBLISHED
     now = timezone.now()
@@ -935,11 +914,7 @@ def plan_publish(
 @transaction.atomic
 def plan_new_draft(*, actor: Membership, plan: Plan, request: HttpRequest | None = None) -> Plan:
     """A new draft version that starts from the published ``plan``; items keep their keys."""
-    check(actor, "plan.edit")
-    if plan.organization_id != actor.organization_id:
-        raise PermissionDenied("plan.edit")
-    if not plan.is_published:
-        raise ValidationError("Only a published version can start a new draft.")
+    plan_access(membership=actor, plan=plan).require_new_draft()
     if Plan.objects.filter(series=plan.series, status=Plan.Status.DRAFT).exists():
         raise ValidationError("This plan already has a draft: edit that one.")
     latest = Plan.objects.filter(series=plan.series).order_by("-version").first()
@@ -1050,7 +1025,7 @@ def plan_export_record(
     *, actor: Membership, plan: Plan, format: str, request: HttpRequest | None = None
 ) -> None:
     """Record that someone downloaded the plan."""
-    check(actor, "plan.export")
+    plan_access(membership=actor, plan=plan).require_export()
     with transaction.atomic():
         _audit(
             actor=actor,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from upstream.accounts import forms, policy, selectors, services
 from upstream.accounts.decorators import require
 from upstream.accounts.models import Membership, Organization
+from upstream.accounts.object_policy import coalition_access
 
 
 @require("coalition.view")
@@ -50,10 +51,9 @@ def coalition_list(request: HttpRequest, membership: Membership) -> HttpResponse
 @require("coalition.view")
 def coalition_detail(request: HttpRequest, membership: Membership, coalition: str) -> HttpResponse:
     item = selectors.coalition_get(membership=membership, coalition_uuid=coalition)
-    is_lead = item.lead_organization_id == membership.organization_id
-    can_manage = policy.may(membership, "coalition.manage")
+    access = coalition_access(membership=membership, coalition=item)
     invite_form = None
-    if can_manage and is_lead:
+    if access.invite:
         invite_form = forms.CoalitionInviteForm(
             organizations=list(
                 selectors.organizations_to_invite(membership=membership, coalition=item)
@@ -65,8 +65,7 @@ def coalition_detail(request: HttpRequest, membership: Membership, coalition: st
         {
             "org": membership.organization,
             "coalition": item,
-            "is_lead": is_lead,
-            "can_manage": can_manage,
+            "access": access,
             "by_sector": selectors.coalition_members_by_sector(
                 membership=membership, coalition=item
             ),

@@ -13,6 +13,7 @@ from upstream.accounts import forms, policy, selectors, services
 from upstream.accounts.decorators import require
 from upstream.accounts.lockout import locked_emails
 from upstream.accounts.models import Membership
+from upstream.accounts.object_policy import member_access
 from upstream.accounts.two_factor import has_totp, sudo_active
 
 
@@ -87,6 +88,7 @@ def members(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require("member.view")
 def member_detail(request: HttpRequest, membership: Membership, member: str) -> HttpResponse:
     person = selectors.member_get(membership=membership, member_uuid=member)
+    access = member_access(membership=membership, member=person)
     return render(
         request,
         "accounts/member_detail.html",
@@ -98,11 +100,10 @@ def member_detail(request: HttpRequest, membership: Membership, member: str) -> 
             "role_form": forms.RoleForm(
                 initial={"role": person.role}, grantor_role=membership.role
             ),
-            "can_change": policy.may(membership, "member.change_role"),
-            "can_remove": policy.may(membership, "member.remove"),
-            "can_unlock": policy.may(membership, "member.unlock"),
-            "can_reset_two_factor": policy.may(membership, "member.reset_two_factor")
-            and person.user_id != membership.user_id,
+            "can_change": access.change_role,
+            "can_remove": access.remove,
+            "can_unlock": access.unlock,
+            "can_reset_two_factor": access.reset_two_factor,
             "has_two_factor": has_totp(person.user),
             "sudo": sudo_active(request),
         },

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -16,15 +16,15 @@ from upstream.accounts.models import Membership
 from upstream.framework.models import Activity
 from upstream.planning import forms, selectors, services
 from upstream.planning.models import Plan, PrincipleRating
-from upstream.planning.views.plans import _errors, _form_errors, plan_context, status_url_maker
+from upstream.planning.policy import plan_access
+from upstream.planning.views.plans import (
+    _errors,
+    _form_errors,
+    owned_plan,
+    plan_context,
+    status_url_maker,
+)
 from upstream.planning.vocabularies import practices_of
-
-
-def _editable_plan(membership: Membership, plan_uuid: Any) -> Plan:
-    plan = selectors.plan_get(membership=membership, plan_uuid=plan_uuid)
-    if plan.organization_id != membership.organization_id:
-        raise PermissionDenied("plan.edit")
-    return plan
 
 
 def _back(membership: Membership, plan: Plan) -> HttpResponse:
@@ -65,7 +65,7 @@ def _activity_values(data: dict[str, Any]) -> dict[str, Any]:
 
 @require("plan.edit")
 def activity_add(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
-    the_plan = _editable_plan(membership, plan)
+    the_plan = owned_plan(membership, plan)
     version = the_plan.framework_version
     initial: dict[str, Any] = {
         "status": "planned",
@@ -136,7 +136,7 @@ def activity_add(request: HttpRequest, membership: Membership, plan: Any) -> Htt
 def activity_edit(
     request: HttpRequest, membership: Membership, plan: Any, activity: Any
 ) -> HttpResponse:
-    the_plan = _editable_plan(membership, plan)
+    the_plan = owned_plan(membership, plan)
     item = selectors.activity_get(membership=membership, plan=the_plan, activity_uuid=activity)
     form = forms.ActivityForm(
         request.POST or None,
@@ -173,7 +173,7 @@ def activity_edit(
 def activity_remove(
     request: HttpRequest, membership: Membership, plan: Any, activity: Any
 ) -> HttpResponse:
-    the_plan = _editable_plan(membership, plan)
+    the_plan = owned_plan(membership, plan)
     item = selectors.activity_get(membership=membership, plan=the_plan, activity_uuid=activity)
 
     def remove() -> str:
@@ -215,7 +215,7 @@ def activity_status(
             "revision": item.revision,
             "status": item.status,
             "status_label": item.get_status_display(),
-            "can_update": selectors.can_update_status(membership=membership, activity=item),
+            "can_update": plan_access(membership=membership, plan=the_plan).update_status(item),
             "status_url": status_url_maker(membership, the_plan)(str(item.uuid)),
         }
         return render(
@@ -238,7 +238,7 @@ def activity_status(
 
 @require("plan.edit")
 def outcome_add(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
-    the_plan = _editable_plan(membership, plan)
+    the_plan = owned_plan(membership, plan)
     form = forms.OutcomeForm(request.POST or None, activities=the_plan.activities.all())
     framework_outcomes = list(
         the_plan.framework_version.outcomes.filter(
@@ -286,7 +286,7 @@ def outcome_add(request: HttpRequest, membership: Membership, plan: Any) -> Http
 def outcome_edit(
     request: HttpRequest, membership: Membership, plan: Any, outcome: Any
 ) -> HttpResponse:
-    the_plan = _editable_plan(membership, plan)
+    the_plan = owned_plan(membership, plan)
     item = selectors.outcome_get(membership=membership, plan=the_plan, outcome_uuid=outcome)
     form = forms.OutcomeForm(
         request.POST or None,
@@ -341,7 +341,7 @@ _INDICATOR_FIELDS = (
 def indicator_add(
     request: HttpRequest, membership: Membership, plan: Any, outcome: Any
 ) -> HttpResponse:
-    the_plan = _editable_plan(membership, plan)
+    the_plan = owned_plan(membership, plan)
     item = selectors.outcome_get(membership=membership, plan=the_plan, outcome_uuid=outcome)
     form = forms.IndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -371,7 +371,7 @@ def indicator_add(
 def indicator_edit(
     request: HttpRequest, membership: Membership, plan: Any, indicator: Any
 ) -> HttpResponse:
-    the_plan = _editable_plan(membership, plan)
+    the_plan = owned_plan(membership, plan)
     item = selectors.indicator_get(membership=membership, plan=the_plan, indicator_uuid=indicator)
     form = forms.IndicatorForm(
         request.POST or None,
@@ -409,7 +409,7 @@ def indicator_edit(
 def outcome_remove(
     request: HttpRequest, membership: Membership, plan: Any, outcome: Any
 ) -> HttpResponse:
-    the_plan = _editable_plan(membership, plan)
+    the_plan = owned_plan(membership, plan)
     item = selectors.outcome_get(membership=membership, plan=the_plan, outcome_uuid=outcome)
 
     def remove() -> str:
@@ -425,7 +425,7 @@ def outcome_remove(
 def indicator_remove(
     request: HttpRequest, membership: Membership, plan: Any, indicator: Any
 ) -> HttpResponse:
-    the_plan = _editable_plan(membership, plan)
+    the_plan = owned_plan(membership, plan)
     item = selectors.indicator_get(membership=membership, plan=the_plan, indicator_uuid=indicator)
 
     def remove() -> str:
@@ -438,7 +438,7 @@ def indicator_remove(
 @require("plan.edit")
 def principles(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
     """The five principles, one form each: a rating, evidence and the practices checklist."""
-    the_plan = _editable_plan(membership, plan)
+    the_plan = owned_plan(membership, plan)
     ratings = {r.principle_id: r for r in PrincipleRating.objects.filter(plan=the_plan)}
     submitted = request.POST.get("principle") if request.method == "POST" else None
     rows = []

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from upstream.planning import forms, selectors, services
 from upstream.planning.document import plan_diff, plan_document
 from upstream.planning.gaps import gap_analysis
 from upstream.planning.models import Plan
+from upstream.planning.policy import PlanAccess, plan_access
 
 
 def _errors(exc: ValidationError) -> str:
@@ -37,17 +38,28 @@ def _form_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def plan_context(membership: Membership, plan: Plan, **extra: Any) -> dict[str, Any]:
+def plan_context(
+    membership: Membership, plan: Plan, access: PlanAccess | None = None, **extra: Any
+) -> dict[str, Any]:
+    """What every plan page renders from; templates read ``access`` (``planning.policy``) to
+    decide which actions to offer."""
     return {
         "membership": membership,
         "org": membership.organization,
         "plan": plan,
-        "can_edit": selectors.can_edit(membership=membership, plan=plan),
-        "can_publish": may(membership, "plan.publish")
-        and plan.organization_id == membership.organization_id,
-        "can_export": may(membership, "plan.export"),
+        "access": access or plan_access(membership=membership, plan=plan),
         **extra,
     }
+
+
+def owned_plan(membership: Membership, plan_uuid: Any, *, publish: bool = False) -> Plan:
+    """A plan whose versions the membership's organization may change (403 for a coalition
+    partner's plan); a published version still opens, and saving says why it cannot change."""
+    plan = selectors.plan_get(membership=membership, plan_uuid=plan_uuid)
+    access = plan_access(membership=membership, plan=plan)
+    if not (access.sign_off if publish else access.manage):
+        raise PermissionDenied("plan.publish" if publish else "plan.edit")
+    return plan
 
 
 @require("plan.view")
@@ -111,7 +123,7 @@ def plan_create(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require("plan.edit")
 def plan_edit(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
     """The plan's details; the coalition and framework version are fixed once it exists."""
-    the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
+    the_plan = owned_plan(membership, plan)
     form = forms.PlanDetailsForm(
         request.POST or None,
         initial={
@@ -141,7 +153,7 @@ def plan_edit(request: HttpRequest, membership: Membership, plan: Any) -> HttpRe
 
 @require("plan.edit")
 def plan_strategies(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
-    the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
+    the_plan = owned_plan(membership, plan)
     chosen = list(the_plan.strategies.values_list("strategy_id", flat=True))
     form = forms.StrategiesForm(
         request.POST or None, version=the_plan.framework_version, initial={"strategies": chosen}
@@ -190,10 +202,7 @@ def plan_detail(request: HttpRequest, membership: Membership, plan: Any) -> Http
     for outcome in document["outcomes"]:
         outcome["activity_names"] = [names.get(key, "") for key in outcome["activities"]]
     # decided once, not per activity: a large plan has hundreds of rows
-    editable = not the_plan.is_published
-    edits_all = editable and selectors.can_edit(membership=membership, plan=the_plan)
-    edits_own = editable and may(membership, "plan.update_own_activity")
-    own = str(membership.organization.uuid)
+    access = plan_access(membership=membership, plan=the_plan)
     status_url = status_url_maker(membership, the_plan)
     activity_url = item_url_maker("planning:activity_edit", membership, the_plan)
     for strategy in document["strategies"]:
@@ -201,7 +210,7 @@ def plan_detail(request: HttpRequest, membership: Membership, plan: Any) -> Http
             activity["outcome_names"] = [
                 o["name"] for o in outcomes_by_activity.get(activity["key"], [])
             ]
-            activity["can_update"] = edits_all or (edits_own and activity["lead"]["uuid"] == own)
+            activity["can_update"] = access.update_status_led_by(activity["lead"]["uuid"])
             activity["status_url"] = status_url(activity["uuid"])
             activity["edit_url"] = activity_url(activity["uuid"])
     outcome_url = item_url_maker("planning:outcome_edit", membership, the_plan)
@@ -218,6 +227,7 @@ def plan_detail(request: HttpRequest, membership: Membership, plan: Any) -> Http
         plan_context(
             membership,
             the_plan,
+            access,
             doc=document,
             versions=selectors.plan_versions(membership=membership, plan=the_plan),
             area=area_for_geography(
@@ -300,7 +310,7 @@ def plan_history(request: HttpRequest, membership: Membership, plan: Any) -> Htt
 
 @require("plan.publish")
 def plan_publish(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
-    the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
+    the_plan = owned_plan(membership, plan, publish=True)
     if request.method == "POST":
         try:
             revision = int(request.POST.get("revision", ""))
