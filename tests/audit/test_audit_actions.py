@@ -66,6 +66,8 @@ def test_every_action_written_in_the_code_is_declared() -> None:
     for path in SRC.rglob("*.py"):
         if "migrations" in path.parts:
             continue
+        if not (path.name in ("services.py", "signals.py") or "services" in path.parts):
+            continue  # audit writes live in services and signals only (tested below)
         text = path.read_text()
         written |= set(re.findall(r'\baction="([a-z]+\.[a-z_]+)"', text))
         written |= set(re.findall(r'(?:_audit_for_user\(\s*|\belse )"([a-z]+\.[a-z_]+)"', text))
