@@ -25,6 +25,7 @@ from ninja.utils import check_csrf
 from upstream.accounts import policy, selectors, services
 from upstream.accounts.models import ApiKey, Membership
 from upstream.accounts.two_factor import two_factor_state
+from upstream.core.api import PatchSchema
 
 
 class Principal:
@@ -238,7 +239,7 @@ class MemberOut(Schema):
     since: dt.datetime
 
 
-class OrganizationPatch(Schema):
+class OrganizationPatch(PatchSchema):
     name: str | None = None
     contact_email: str | None = None
     contact_phone: str | None = None
@@ -259,7 +260,7 @@ def organization_detail(request: HttpRequest, org: uuid.UUID) -> Any:
 @router.patch("/organizations/{org}", response=OrganizationOut, **guarded("org.edit"))
 def organization_patch(request: HttpRequest, org: uuid.UUID, payload: OrganizationPatch) -> Any:
     membership = caller(request).membership(org, "org.edit")
-    changes = payload.model_dump(exclude_none=True)
+    changes = payload.model_dump(exclude_unset=True)
     return services.organization_update(actor=membership, request=request, **changes)
 
 
