@@ -177,7 +177,7 @@ _DESCRIPTIONS = {
     400: "The request body is not a valid JSON object.",
     401: "No valid API key or signed-in session.",
     403: "The caller's role, key scope or organization may not do this (or the CSRF check failed).",
-    404: "No such item, or not one the caller may see.",
+    404: "No such item (in the path or named by a parameter), or not one the caller may see.",
     409: "The item changed since the revision you read, or the plan version is published.",
     413: "The request body is larger than the API accepts.",
     415: "The request body is not JSON.",
@@ -197,8 +197,8 @@ def _checked(parameter: dict[str, Any]) -> bool:
 def _operation_errors(path: str, operation: dict[str, Any]) -> set[int]:
     parameters = operation.get("parameters", [])
     statuses = {422} if any(_checked(p) for p in parameters) else set()
-    if re.search(r"{[^}]+}", path):
-        statuses.add(404)
+    if parameters or re.search(r"{[^}]+}", path):
+        statuses.add(404)  # a path item, or an item a query names (a geography set), unknown
     if operation.get("security"):
         statuses |= {401, 403, 429}
     if "requestBody" in operation:
