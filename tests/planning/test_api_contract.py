@@ -334,8 +334,8 @@ def test_every_integer_parameter_and_field_refuses_out_of_range_values(
                     content_type="application/json",
                     headers=_key(world),
                 )
-                assert 400 <= response.status_code < 500, (method, path, name)
-                _assert_error_shape(response, (method, path, name))
+                assert response.status_code == 422, (method, path, name)
+                assert name in _assert_error_shape(response, (method, path, name))["fields"]
                 tried += 1
     assert tried >= 10
     assert _counts() == before

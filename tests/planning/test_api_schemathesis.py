@@ -10,6 +10,7 @@ operation keeps it quick and repeatable.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -50,6 +51,23 @@ def _real_values(path: str, found: dict[str, Any]) -> dict[str, str]:
     return values
 
 
+@pytest.fixture
+def in_test_transaction() -> Iterator[None]:
+    """Serve WSGI requests inside the test's transaction, as Django's test client does: the end
+    of a request must not close the connection that holds it."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("in_test_transaction")
 def test_every_api_answer_conforms_to_the_published_schema(request: pytest.FixtureRequest) -> None:
     from django.core.wsgi import get_wsgi_application
 
