@@ -446,3 +446,44 @@ def test_every_operation_documents_its_error_statuses() -> None:
             if int(status) >= 400:
                 ref = response["content"]["application/json"]["schema"]["$ref"]
                 assert ref.endswith("/ApiError"), (method, path, status)
+
+
+# --- the one mapping from exceptions to answers ------------------------------------------------
+
+
+def _answer(exc: Exception) -> tuple[int, dict[str, Any]]:
+    from django.test import RequestFactory
+
+    from upstream.api import api
+
+    response = api.on_exception(RequestFactory().get("/api/v1/"), exc)
+    assert response["Content-Type"].startswith("application/json")
+    body = json.loads(response.content)
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}
+    return response.status_code, body["error"]
+
+
+def test_importer_data_errors_answer_422_with_every_problem() -> None:
+    from upstream.community.problems import CommunityDataError, Problem
+
+    status, error = _answer(
+        CommunityDataError([Problem("year is not a number", row=3, column="year")], source="x")
+    )
+    assert status == 422 and error["code"] == "invalid_data"
+    assert error["fields"]["__all__"] == ["row 3, column year: year is not a number"]
+
+
+def test_service_exceptions_map_to_their_statuses() -> None:
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from upstream.planning.models import PublishedPlanError
+    from upstream.planning.services import StaleEdit
+
+    assert _answer(ValidationError({"title": ["Too long."]})) == (
+        422,
+        {"code": "invalid", "message": "Too long.", "fields": {"title": ["Too long."]}},
+    )
+    assert _answer(StaleEdit("activity"))[0] == 409
+    assert _answer(PublishedPlanError("frozen"))[0] == 409
+    status, error = _answer(PermissionDenied("plan.update_own_activity"))
+    assert status == 403 and "plan.update_own_activity" in error["message"]
