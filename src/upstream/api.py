@@ -221,8 +221,10 @@ def document_errors(schema: dict[str, Any]) -> None:
                 continue
             responses = operation.setdefault("responses", {})
             for status in sorted(_operation_errors(path, operation)):
+                if status in responses or str(status) in responses:
+                    continue
                 responses.setdefault(
-                    str(status),
+                    status,
                     {
                         "description": _DESCRIPTIONS[status],
                         "content": {"application/json": {"schema": _ERROR_REF}},
