@@ -19,7 +19,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 from ninja.parser import Parser
-from pydantic import ValidationInfo, field_validator
+from pydantic import GetJsonSchemaHandler, ValidationInfo, field_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 API_PREFIX = "/api/"
 # JSON bodies are small (the longest text field is 20,000 characters); refuse more before reading.
@@ -114,6 +116,25 @@ class PatchSchema(Schema):
         if value is None and info.field_name not in cls.nullable:
             raise ValueError("This field cannot be null: leave it out to keep its value.")
         return value
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """Publish null only for the fields that accept it."""
+        schema = handler.resolve_ref_schema(handler(core_schema))
+        for name, prop in schema.get("properties", {}).items():
+            options = prop.get("anyOf")
+            if name in cls.nullable or not options:
+                continue
+            kept = [option for option in options if option.get("type") != "null"]
+            prop.pop("default", None)
+            if len(kept) == 1:
+                del prop["anyOf"]
+                prop.update(kept[0])
+            else:
+                prop["anyOf"] = kept
+        return schema
 
 
 # What an error status means, for the answers Django and the server give without a route.
