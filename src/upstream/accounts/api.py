@@ -1,8 +1,10 @@
 """Accounts API: the caller's organizations, an organization's details and members.
 
-Authentication is a browser session (with the CSRF token on unsafe methods) or an API key sent as
-``Authorization: Bearer upk_...``. A key belongs to one organization and acts with its creator's
-role; read-only keys can only read. Another organization's uuid answers 404.
+Authentication is an API key sent as ``Authorization: Bearer upk_...`` (or ``X-API-Key``), or a
+browser session. ``principal_for`` is the one place that decides which: session requests must send
+the CSRF token on unsafe methods; key requests without a session cookie need none. A key belongs to
+one organization and acts with its creator's role; read-only keys can only read. Another
+organization's uuid answers 404.
 """
 
 from __future__ import annotations
@@ -11,16 +13,19 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
+from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 from ninja.throttling import AuthRateThrottle
+from ninja.utils import check_csrf
 
 from upstream.accounts import policy, selectors, services
 from upstream.accounts.models import ApiKey, Membership
 from upstream.accounts.two_factor import two_factor_state
+from upstream.core.api import PatchSchema
 from upstream.core.validators import Line, Name
 
 
@@ -62,37 +67,68 @@ class Principal:
         return list(selectors.memberships_for(user=self.user))
 
 
-class _Session(SessionAuth):
-    """A signed-in person who has passed two-factor sign-in where it is required."""
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Principal | None:
-        user: Any = request.user
-        if not user.is_authenticated or two_factor_state(request) != "ok":
-            return None
-        return Principal(user=user)
+CSRF_REFUSED = (
+    "CSRF check failed: a request signed in with the session cookie must send the X-CSRFToken "
+    "header. Scripts should authenticate with an API key instead."
+)
 
 
-class _Bearer(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Principal | None:
-        key = selectors.apikey_for_secret(secret=token)
+def _presented_key(request: HttpRequest) -> str | None:
+    """The API key secret the request presents (``Authorization: Bearer`` or ``X-API-Key``)."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    header = request.headers.get("X-API-Key", "").strip()
+    return header or None
+
+
+def _require_csrf(request: HttpRequest) -> None:
+    """Django's CSRF rule for unsafe methods (safe methods pass)."""
+    if check_csrf(request) is not None:
+        raise HttpError(403, CSRF_REFUSED)
+
+
+def _resolve(request: HttpRequest) -> Principal | None:
+    secret = _presented_key(request)
+    if secret is not None:
+        # A key that does not match never falls back to the session: the caller meant the key.
+        key = selectors.apikey_for_secret(secret=secret)
         if key is None:
             return None
+        # A key proves the request is not forged by another site, since a browser cannot add the
+        # header cross-site; a session cookie sent with it still brings the CSRF rule back.
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            _require_csrf(request)
         now = timezone.now()
         if key.last_used_at is None or now - key.last_used_at > dt.timedelta(minutes=1):
             ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
         return Principal(user=key.membership.user, key=key)
+    user: Any = request.user
+    if not user.is_authenticated or two_factor_state(request) != "ok":
+        return None
+    _require_csrf(request)
+    return Principal(user=user)
 
 
-class _Header(APIKeyHeader):
-    param_name = "X-API-Key"
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Principal | None:
-        return _Bearer().authenticate(request, key or "")
+_PRINCIPAL_ATTR = "_upstream_principal"
 
 
-session_auth = _Session()
-api_key_auth = [_Bearer(), _Header()]
-AUTH: list[Any] = [session_auth, *api_key_auth]
+def principal_for(request: HttpRequest) -> Principal | None:
+    """The one way every API route learns who is calling: an API key if the request presents
+    one, else the signed-in session (two-factor passed). Session requests are held to the CSRF
+    rule on unsafe methods; key requests without a session cookie are not. None if neither."""
+    if not hasattr(request, _PRINCIPAL_ATTR):
+        setattr(request, _PRINCIPAL_ATTR, _resolve(request))
+    found: Principal | None = getattr(request, _PRINCIPAL_ATTR)
+    return found
+
+
+def caller(request: HttpRequest) -> Principal:
+    """The authenticated principal of a route's request (set by the router's ``auth``)."""
+    principal = getattr(request, "auth", None)
+    if not isinstance(principal, Principal):
+        raise HttpError(401, "Authentication required.")
+    return principal
 
 
 def _check_rule(request: HttpRequest, principal: Principal | None, action: str) -> Principal | None:
@@ -109,31 +145,53 @@ def _check_rule(request: HttpRequest, principal: Principal | None, action: str) 
     return principal
 
 
-class _RuledSession(_Session):
-    def __init__(self, action: str) -> None:
+# The three ways to authenticate, as the OpenAPI document lists them. Each resolves the caller
+# the same way (``principal_for``); with ``action`` it also checks the policy rule before the
+# request body is parsed.
+
+
+class ApiKeyBearer(HttpBearer):
+    def __init__(self, action: str | None = None) -> None:
         super().__init__()
         self.action = action
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> Principal | None:
-        return _check_rule(request, super().authenticate(request, key), self.action)
-
-
-class _RuledBearer(_Bearer):
-    def __init__(self, action: str) -> None:
-        super().__init__()
-        self.action = action
+    def __call__(self, request: HttpRequest) -> Principal | None:
+        return self.authenticate(request, "")
 
     def authenticate(self, request: HttpRequest, token: str) -> Principal | None:
-        return _check_rule(request, super().authenticate(request, token), self.action)
+        principal = principal_for(request)
+        return principal if self.action is None else _check_rule(request, principal, self.action)
 
 
-class _RuledHeader(_Header):
-    def __init__(self, action: str) -> None:
+class ApiKeyHeader(APIKeyHeader):
+    param_name = "X-API-Key"
+
+    def __init__(self, action: str | None = None) -> None:
         super().__init__()
         self.action = action
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Principal | None:
-        return _check_rule(request, super().authenticate(request, key), self.action)
+        principal = principal_for(request)
+        return principal if self.action is None else _check_rule(request, principal, self.action)
+
+
+class SessionCookie(APIKeyCookie):
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __init__(self, action: str | None = None) -> None:
+        super().__init__(csrf=False)  # principal_for applies the CSRF rule
+        self.action = action
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Principal | None:
+        principal = principal_for(request)
+        return principal if self.action is None else _check_rule(request, principal, self.action)
+
+
+def _auth(action: str | None = None) -> list[Any]:
+    return [ApiKeyBearer(action), ApiKeyHeader(action), SessionCookie(action)]
+
+
+AUTH: list[Any] = _auth()
 
 
 def guarded(action: str) -> dict[str, Any]:
@@ -142,10 +200,7 @@ def guarded(action: str) -> dict[str, Any]:
 
     Use as ``@router.post("/{org}/...", response=..., **guarded("plan.edit"))``.
     """
-    return {
-        "auth": [_RuledSession(action), _RuledBearer(action), _RuledHeader(action)],
-        "openapi_extra": rule(action),
-    }
+    return {"auth": _auth(action), "openapi_extra": rule(action)}
 
 
 # Per key or person, per server process (Django's default cache): a brake on runaway clients.
@@ -159,13 +214,6 @@ def rule(action: str) -> dict[str, Any]:
     if action not in policy.PERMISSIONS:
         raise KeyError(action)
     return {"x-upstream-action": action}
-
-
-def _principal(request: HttpRequest) -> Principal:
-    principal = getattr(request, "auth", None)
-    if not isinstance(principal, Principal):
-        raise HttpError(401, "Authentication required.")
-    return principal
 
 
 class OrganizationOut(Schema):
@@ -192,7 +240,7 @@ class MemberOut(Schema):
     since: dt.datetime
 
 
-class OrganizationPatch(Schema):
+class OrganizationPatch(PatchSchema):
     name: Name | None = None
     contact_email: Line | None = None
     contact_phone: Line | None = None
@@ -202,33 +250,24 @@ class OrganizationPatch(Schema):
 @router.get("/organizations", response=list[MyOrganizationOut], openapi_extra=rule("org.view"))
 def my_organizations(request: HttpRequest) -> list[dict[str, Any]]:
     """Organizations the caller belongs to (for a key: its own organization)."""
-    return [
-        {"organization": m.organization, "role": m.role} for m in _principal(request).memberships()
-    ]
+    return [{"organization": m.organization, "role": m.role} for m in caller(request).memberships()]
 
 
-@router.get("/organizations/{org}", response=OrganizationOut, openapi_extra=rule("org.view"))
+@router.get("/organizations/{org}", response=OrganizationOut, **guarded("org.view"))
 def organization_detail(request: HttpRequest, org: uuid.UUID) -> Any:
-    return _principal(request).membership(org, "org.view").organization
+    return caller(request).membership(org, "org.view").organization
 
 
-@router.patch("/organizations/{org}", response=OrganizationOut, openapi_extra=rule("org.edit"))
+@router.patch("/organizations/{org}", response=OrganizationOut, **guarded("org.edit"))
 def organization_patch(request: HttpRequest, org: uuid.UUID, payload: OrganizationPatch) -> Any:
-    membership = _principal(request).membership(org, "org.edit")
-    changes = payload.model_dump(exclude_none=True)
-    from django.core.exceptions import ValidationError
-
-    try:
-        return services.organization_update(actor=membership, request=request, **changes)
-    except ValidationError as exc:
-        raise HttpError(422, " ".join(exc.messages)) from None
+    membership = caller(request).membership(org, "org.edit")
+    changes = payload.model_dump(exclude_unset=True)
+    return services.organization_update(actor=membership, request=request, **changes)
 
 
-@router.get(
-    "/organizations/{org}/members", response=list[MemberOut], openapi_extra=rule("member.view")
-)
+@router.get("/organizations/{org}/members", response=list[MemberOut], **guarded("member.view"))
 def organization_members(request: HttpRequest, org: uuid.UUID) -> list[dict[str, Any]]:
-    membership = _principal(request).membership(org, "member.view")
+    membership = caller(request).membership(org, "member.view")
     return [
         {
             "uuid": m.uuid,

@@ -9,10 +9,11 @@ from typing import Any, Literal
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from upstream.community import selectors
 from upstream.community.models import Geography, IndexResult, Observation
+from upstream.core.api import Pages, Year
 from upstream.core.validators import StateFips
 
 router = Router(tags=["community"])
@@ -37,7 +38,7 @@ class GeographyOut(Schema):
     parent: str | None = Field(None, alias="parent.fips")
 
 
-class IndicatorOut(Schema):
+class CommunityIndicatorOut(Schema):
     key: str
     name: str
     unit: str
@@ -156,7 +157,7 @@ class GeographyFilter(Schema):
 
 class ObservationFilter(Schema):
     indicator: str
-    year: int | None = None
+    year: Year | None = None
     set: str | None = None
     state: StateFips | None = Field(None, description="2-digit state FIPS.")
     fips: str | None = None
@@ -173,7 +174,7 @@ def list_geography_sets(request: HttpRequest) -> Any:
 
 
 @router.get("/geographies", response=list[GeographyOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_geographies(request: HttpRequest, filters: Query[GeographyFilter]) -> QuerySet[Geography]:
     gs = selectors.geography_set_get(filters.set)
     if gs is None:
@@ -186,13 +187,13 @@ def list_geographies(request: HttpRequest, filters: Query[GeographyFilter]) -> Q
     return qs
 
 
-@router.get("/indicators", response=list[IndicatorOut])
+@router.get("/indicators", response=list[CommunityIndicatorOut])
 def list_indicators(request: HttpRequest) -> Any:
     return selectors.indicators()
 
 
 @router.get("/observations", response=list[ObservationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_observations(
     request: HttpRequest, filters: Query[ObservationFilter]
 ) -> QuerySet[Observation]:
@@ -221,7 +222,7 @@ def get_index(request: HttpRequest, key: str) -> Any:
 
 
 @router.get("/indices/{key}/results", response=list[IndexResultOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_index_results(
     request: HttpRequest, key: str, filters: Query[ResultFilter]
 ) -> QuerySet[IndexResult]:

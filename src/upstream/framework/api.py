@@ -9,8 +9,9 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from upstream.core.api import Pages
 from upstream.framework import search as fw_search
 from upstream.framework import selectors
 from upstream.framework.diff import diff_documents
@@ -183,7 +184,7 @@ class FieldChangeOut(Schema):
     new: Any
 
 
-class ChangeOut(Schema):
+class FrameworkChangeOut(Schema):
     collection: str
     key: str
     change: Literal["added", "removed", "changed"]
@@ -241,7 +242,7 @@ def get_framework(request: HttpRequest, framework: str) -> Any:
     return found
 
 
-@router.get("/frameworks/{framework}/diff", response=list[ChangeOut])
+@router.get("/frameworks/{framework}/diff", response=list[FrameworkChangeOut])
 def diff_versions(request: HttpRequest, framework: str, params: Query[DiffParams]) -> Any:
     """What changed from one loaded version (``from``) to another (``to``)."""
     before = selectors.version_get(framework=framework, version=params.old)
@@ -307,7 +308,7 @@ def get_strategy(request: HttpRequest, framework: str, version: str, key: str) -
 
 
 @router.get(V + "/activities", response=list[ActivityOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_activities(
     request: HttpRequest, framework: str, version: str, filters: Query[ActivityFilter]
 ) -> Any:
@@ -323,7 +324,7 @@ def get_activity(request: HttpRequest, framework: str, version: str, key: str) -
 
 
 @router.get(V + "/outcomes", response=list[OutcomeOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_outcomes(
     request: HttpRequest, framework: str, version: str, filters: Query[OutcomeFilter]
 ) -> Any:
@@ -337,7 +338,7 @@ def get_outcome(request: HttpRequest, framework: str, version: str, key: str) ->
 
 
 @router.get(V + "/factors", response=list[FactorOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_factors(
     request: HttpRequest, framework: str, version: str, filters: Query[FactorFilter]
 ) -> Any:

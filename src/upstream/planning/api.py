@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.throttling import AuthRateThrottle
 
-from upstream.accounts.api import API_RATE, AUTH, Principal, guarded
+from upstream.accounts.api import API_RATE, AUTH, caller, guarded
+from upstream.core.api import PatchSchema, Revision
 from upstream.core.validators import CountyFips, Line, MultilineText, Name, StateFips
 from upstream.framework.models import (
     Activity,
@@ -37,19 +36,10 @@ from upstream.framework.models import (
 from upstream.planning import selectors, services
 from upstream.planning.document import plan_diff, plan_document
 from upstream.planning.gaps import gap_analysis
-from upstream.planning.models import Plan
+from upstream.planning.models import Indicator, Plan, PlanActivity, PlanOutcome
+from upstream.planning.vocabularies import PRIORITY_POPULATIONS
 
 router = Router(tags=["plans"], auth=AUTH, throttle=[AuthRateThrottle(API_RATE)])
-
-
-class ErrorDetail(Schema):
-    code: str
-    message: str
-    fields: dict[str, list[str]]
-
-
-class ErrorOut(Schema):
-    error: ErrorDetail
 
 
 class OrgOut(Schema):
@@ -70,7 +60,7 @@ class PlanSummaryOut(Schema):
     framework_version: str
 
 
-class ActivityOut(Schema):
+class PlanActivityOut(Schema):
     uuid: str
     key: str
     revision: int
@@ -88,14 +78,14 @@ class ActivityOut(Schema):
     budget: str | None
 
 
-class StrategyOut(Schema):
+class PlanStrategyOut(Schema):
     key: str
     name: str
     number: int | None
-    activities: list[ActivityOut]
+    activities: list[PlanActivityOut]
 
 
-class IndicatorOut(Schema):
+class PlanIndicatorOut(Schema):
     uuid: str
     revision: int
     name: str
@@ -110,7 +100,7 @@ class IndicatorOut(Schema):
     frequency: str
 
 
-class OutcomeOut(Schema):
+class PlanOutcomeOut(Schema):
     uuid: str
     revision: int
     name: str
@@ -119,15 +109,16 @@ class OutcomeOut(Schema):
     framework_outcome: str | None
     horizon: str
     activities: list[str]
-    indicators: list[IndicatorOut]
+    indicators: list[PlanIndicatorOut]
 
 
-class PrincipleOut(Schema):
+class PlanPrincipleOut(Schema):
     key: str
     name: str
     rating: str
     evidence: str
     practices: list[str]
+    revision: int
 
 
 class PopulationOut(Schema):
@@ -135,7 +126,9 @@ class PopulationOut(Schema):
     label: str
 
 
-class PlanOut(Schema):
+class PlanDetailsOut(Schema):
+    """A plan's own fields, without its logic model (what plan writes answer)."""
+
     uuid: str
     series: str
     title: str
@@ -150,9 +143,14 @@ class PlanOut(Schema):
     status: str
     version: int
     revision: int
-    strategies: list[StrategyOut]
-    outcomes: list[OutcomeOut]
-    principles: list[PrincipleOut]
+
+
+class PlanOut(PlanDetailsOut):
+    """The whole plan: its fields and its logic model."""
+
+    strategies: list[PlanStrategyOut]
+    outcomes: list[PlanOutcomeOut]
+    principles: list[PlanPrincipleOut]
     partners: list[OrgOut]
 
 
@@ -187,7 +185,7 @@ class ActivityIn(Schema):
 
 class StatusIn(Schema):
     status: str
-    revision: int
+    revision: Revision
 
 
 class OutcomeIn(Schema):
@@ -215,24 +213,18 @@ class PrincipleIn(Schema):
     rating: str
     evidence: MultilineText = Field("", max_length=20000)
     practices: list[str] = []
-    revision: int | None = None
+    revision: Revision | None = None
 
 
 class PublishIn(Schema):
-    revision: int
+    revision: Revision
 
 
-class ChangeOut(Schema):
+class PlanChangeOut(Schema):
     kind: str
     change: str
     name: str
     fields: dict[str, list[Any]] = {}
-
-
-class StatusOut(Schema):
-    uuid: str
-    status: str
-    revision: int
 
 
 class HeatRowOut(Schema):
@@ -273,45 +265,125 @@ class GapReportOut(Schema):
     summary: list[GapOut]
 
 
-def _principal(request: HttpRequest) -> Principal:
-    principal = getattr(request, "auth", None)
-    if not isinstance(principal, Principal):
-        raise HttpError(401, "Authentication required.")
-    return principal
-
-
-def _error(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "fields": fields or {}}}
-
-
-def _deleted(remove: Callable[[], object]) -> Status[Any]:
-    """204 once ``remove`` ran, or the 422 of the refusal (nothing changed)."""
-    try:
-        remove()
-    except ValidationError as exc:
-        return _invalid(exc)
-    return Status(204, None)
-
-
-def _invalid(exc: ValidationError) -> Status[dict[str, Any]]:
-    if isinstance(exc, services.StaleEdit):
-        return Status(409, _error("conflict", " ".join(exc.messages)))
-    fields = exc.message_dict if hasattr(exc, "error_dict") else {}
-    return Status(422, _error("invalid", " ".join(exc.messages), fields))
-
-
 def _plan(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, action: str) -> tuple[Any, Plan]:
-    membership = _principal(request).membership(org, action)
+    membership = caller(request).membership(org, action)
     return membership, selectors.plan_get(membership=membership, plan_uuid=plan)
 
 
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+# What a write answers: the item it changed, read back on its own (not the whole plan document).
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def _day(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _org(org: Any) -> dict[str, Any]:
+    return {"uuid": str(org.uuid), "name": org.name, "sectors": list(org.sectors)}
+
+
+def _plan_details(plan: Plan) -> dict[str, Any]:
+    plan = Plan.objects.select_related("organization", "coalition", "framework_version").get(
+        pk=plan.pk
+    )
+    return {
+        "uuid": str(plan.uuid),
+        "series": str(plan.series),
+        "title": plan.title,
+        "organization": _org(plan.organization),
+        "coalition": (
+            {"uuid": str(plan.coalition.uuid), "name": plan.coalition.name}
+            if plan.coalition
+            else None
+        ),
+        "period_start": _day(plan.period_start),
+        "period_end": _day(plan.period_end),
+        "state_fips": plan.state_fips,
+        "county_fips": plan.county_fips,
+        "populations": [
+            {"key": key, "label": PRIORITY_POPULATIONS.get(key, key)} for key in plan.populations
+        ],
+        "framework_version": plan.framework_version.label,
+        "status": plan.status,
+        "version": plan.version,
+        "revision": plan.revision,
+    }
+
+
+def _activity_item(activity: PlanActivity) -> dict[str, Any]:
+    a = (
+        PlanActivity.objects.select_related(
+            "framework_activity", "level", "tier", "lead_organization"
+        )
+        .prefetch_related("partners")
+        .get(pk=activity.pk)
+    )
+    return {
+        "uuid": str(a.uuid),
+        "key": str(a.key),
+        "revision": a.revision,
+        "name": a.name,
+        "description": a.description,
+        "framework_activity": a.framework_activity.key if a.framework_activity else None,
+        "level": a.level.key,
+        "tier": a.tier.key,
+        "population": a.population,
+        "lead": _org(a.lead_organization),
+        "partners": sorted((_org(p) for p in a.partners.all()), key=lambda o: o["name"]),
+        "start": _day(a.start),
+        "end": _day(a.end),
+        "status": a.status,
+        "budget": _decimal(a.budget),
+    }
+
+
+def _indicator_item(i: Indicator) -> dict[str, Any]:
+    return {
+        "uuid": str(i.uuid),
+        "revision": i.revision,
+        "name": i.name,
+        "definition": i.definition,
+        "unit": i.unit,
+        "data_source": i.data_source,
+        "baseline_value": _decimal(i.baseline_value),
+        "baseline_date": _day(i.baseline_date),
+        "target_value": _decimal(i.target_value),
+        "target_date": _day(i.target_date),
+        "direction": i.direction,
+        "frequency": i.frequency,
+    }
+
+
+def _outcome_item(outcome: PlanOutcome) -> dict[str, Any]:
+    o = (
+        PlanOutcome.objects.select_related("plan_strategy__strategy", "framework_outcome")
+        .prefetch_related("activities", "indicators")
+        .get(pk=outcome.pk)
+    )
+    return {
+        "uuid": str(o.uuid),
+        "revision": o.revision,
+        "name": o.name,
+        "description": o.description,
+        "strategy": o.plan_strategy.strategy.key if o.plan_strategy else None,
+        "framework_outcome": o.framework_outcome.key if o.framework_outcome else None,
+        "horizon": o.horizon,
+        "activities": sorted(str(a.key) for a in o.activities.all()),
+        "indicators": [_indicator_item(i) for i in sorted(o.indicators.all(), key=lambda i: i.pk)],
+    }
+
+
+def _unknown_activities() -> ValidationError:
+    return ValidationError({"activities": ["Every linked activity must belong to this plan."]})
 
 
 @router.get("/{org}", response=list[PlanSummaryOut], **guarded("plan.view"))
 def plan_list(request: HttpRequest, org: uuid.UUID) -> list[dict[str, Any]]:
     """Plans of the organization and of its coalitions, every version."""
-    membership = _principal(request).membership(org, "plan.view")
+    membership = caller(request).membership(org, "plan.view")
     return [
         {
             "uuid": p.uuid,
@@ -328,57 +400,49 @@ def plan_list(request: HttpRequest, org: uuid.UUID) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/{org}", response={201: PlanOut, **ERRORS}, **guarded("plan.edit"))
+@router.post("/{org}", response={201: PlanDetailsOut}, **guarded("plan.edit"))
 def plan_create(request: HttpRequest, org: uuid.UUID, payload: PlanIn) -> Any:
-    membership = _principal(request).membership(org, "plan.edit")
+    """Start a plan; the answer is its details (read the whole plan with GET)."""
+    membership = caller(request).membership(org, "plan.edit")
     version = FrameworkVersion.objects.filter(
         framework__slug=payload.framework, version=payload.framework_version
     ).first()
     if version is None:
-        return Status(
-            422, _error("invalid", "Unknown framework version.", {"framework_version": []})
-        )
+        raise ValidationError({"framework_version": ["Unknown framework version."]})
     coalition = None
     if payload.coalition is not None:
         from upstream.accounts.selectors import coalitions_of
 
         coalition = coalitions_of(membership=membership).filter(uuid=payload.coalition).first()
         if coalition is None:
-            return Status(422, _error("invalid", "Unknown coalition.", {"coalition": []}))
+            raise ValidationError({"coalition": ["Unknown coalition."]})
     strategies = list(Strategy.objects.filter(version=version, key__in=payload.strategies))
     if len(strategies) != len(set(payload.strategies)):
-        return Status(422, _error("invalid", "Unknown strategy key.", {"strategies": []}))
-    try:
-        plan = services.plan_create(
-            actor=membership,
-            title=payload.title,
-            framework_version=version,
-            period_start=payload.period_start,
-            period_end=payload.period_end,
-            state_fips=payload.state_fips,
-            county_fips=payload.county_fips,
-            populations=payload.populations,
-            coalition=coalition,
-            strategies=strategies,
-            request=request,
-        )
-    except ValidationError as exc:
-        return _invalid(exc)
-    return Status(201, plan_document(plan))
+        raise ValidationError({"strategies": ["Unknown strategy key."]})
+    plan = services.plan_create(
+        actor=membership,
+        title=payload.title,
+        framework_version=version,
+        period_start=payload.period_start,
+        period_end=payload.period_end,
+        state_fips=payload.state_fips,
+        county_fips=payload.county_fips,
+        populations=payload.populations,
+        coalition=coalition,
+        strategies=strategies,
+        request=request,
+    )
+    return Status(201, _plan_details(plan))
 
 
-@router.get("/{org}/{plan}", response={200: PlanOut, **ERRORS}, **guarded("plan.view"))
+@router.get("/{org}/{plan}", response=PlanOut, **guarded("plan.view"))
 def plan_get(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID) -> Any:
     """The whole plan: strategies, activities, outcomes, indicators, principles, partners."""
     _membership, the_plan = _plan(request, org, plan, "plan.view")
     return plan_document(the_plan)
 
 
-@router.post(
-    "/{org}/{plan}/activities",
-    response={201: ActivityOut, **ERRORS},
-    **guarded("plan.edit"),
-)
+@router.post("/{org}/{plan}/activities", response={201: PlanActivityOut}, **guarded("plan.edit"))
 def activity_add(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, payload: ActivityIn) -> Any:
     """Add an activity: name a framework activity to start from it, or describe your own."""
     membership, the_plan = _plan(request, org, plan, "plan.edit")
@@ -426,7 +490,7 @@ def activity_add(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, payload:
     if len(partners) != len(set(payload.partners)):
         missing["partners"] = ["Unknown organization for this plan."]
     if strategy is None or level is None or tier is None or "framework_activity" in missing:
-        return Status(422, _error("invalid", "The request is not valid.", missing))
+        raise ValidationError(missing)
     values: dict[str, Any] = {
         "strategy": strategy,
         "framework_activity": framework_activity,
@@ -442,30 +506,19 @@ def activity_add(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, payload:
         "budget": payload.budget,
     }
     if missing:  # unknown organizations: report them with every other problem, write nothing
-        fields = {**services.activity_errors(the_plan, **values), **missing}
-        return Status(422, _error("invalid", "The request is not valid.", fields))
+        raise ValidationError({**services.activity_errors(the_plan, **values), **missing})
     description = payload.description or (
         framework_activity.description if framework_activity else ""
     )
-    try:
-        activity = services.plan_activity_add(
-            actor=membership, plan=the_plan, description=description, request=request, **values
-        )
-    except ValidationError as exc:
-        return _invalid(exc)
-    document = plan_document(the_plan)
-    found = next(
-        a
-        for s in document["strategies"]
-        for a in s["activities"]
-        if a["uuid"] == str(activity.uuid)
+    activity = services.plan_activity_add(
+        actor=membership, plan=the_plan, description=description, request=request, **values
     )
-    return Status(201, found)
+    return Status(201, _activity_item(activity))
 
 
 @router.patch(
     "/{org}/{plan}/activities/{activity}/status",
-    response={200: StatusOut, **ERRORS},
+    response=PlanActivityOut,
     **guarded("plan.update_own_activity"),
 )
 def activity_status(
@@ -474,24 +527,17 @@ def activity_status(
     """Change an activity's status, naming the revision you read (409 if it changed since)."""
     membership, the_plan = _plan(request, org, plan, "plan.update_own_activity")
     item = selectors.activity_get(membership=membership, plan=the_plan, activity_uuid=activity)
-    try:
-        services.plan_activity_set_status(
-            actor=membership,
-            activity=item,
-            status=payload.status,
-            revision=payload.revision,
-            request=request,
-        )
-    except PermissionDenied:
-        return Status(
-            403, _error("forbidden", "Only the lead organization may update this activity.")
-        )
-    except ValidationError as exc:
-        return _invalid(exc)
-    return {"uuid": str(item.uuid), "status": item.status, "revision": item.revision}
+    services.plan_activity_set_status(
+        actor=membership,
+        activity=item,
+        status=payload.status,
+        revision=payload.revision,
+        request=request,
+    )
+    return _activity_item(item)
 
 
-@router.get("/{org}/{plan}/gaps", response={200: GapReportOut, **ERRORS}, **guarded("plan.view"))
+@router.get("/{org}/{plan}/gaps", response=GapReportOut, **guarded("plan.view"))
 def plan_gaps(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID) -> Any:
     _membership, the_plan = _plan(request, org, plan, "plan.view")
     report = gap_analysis(the_plan)
@@ -539,7 +585,7 @@ def plan_gaps(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID) -> Any:
 
 @router.get(
     "/{org}/{plan}/export.json",
-    response={200: PlanOut, **ERRORS},
+    response=PlanOut,
     **guarded("plan.export"),
 )
 def plan_export_json(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID) -> Any:
@@ -549,7 +595,7 @@ def plan_export_json(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID) -> A
     return plan_document(the_plan)
 
 
-@router.post("/{org}/{plan}/outcomes", response={201: OutcomeOut, **ERRORS}, **guarded("plan.edit"))
+@router.post("/{org}/{plan}/outcomes", response={201: PlanOutcomeOut}, **guarded("plan.edit"))
 def outcome_add(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, payload: OutcomeIn) -> Any:
     """Add an outcome: name a framework outcome to start from it, or describe your own; link the
     plan activities (uuids) that drive it."""
@@ -560,40 +606,26 @@ def outcome_add(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, payload: 
             version_id=the_plan.framework_version_id, key=payload.framework_outcome
         ).first()
         if framework_outcome is None:
-            return Status(
-                422,
-                _error("invalid", "Unknown framework outcome.", {"framework_outcome": []}),
-            )
+            raise ValidationError({"framework_outcome": ["Unknown framework outcome."]})
     activities = list(the_plan.activities.filter(uuid__in=payload.activities))
     if len(activities) != len(set(payload.activities)):
-        return Status(
-            422,
-            _error(
-                "invalid",
-                "Every linked activity must belong to this plan.",
-                {"activities": ["Unknown activity."]},
-            ),
-        )
-    try:
-        outcome = services.plan_outcome_add(
-            actor=membership,
-            plan=the_plan,
-            name=payload.name or (framework_outcome.name if framework_outcome else ""),
-            horizon=payload.horizon or (framework_outcome.horizon if framework_outcome else ""),
-            framework_outcome=framework_outcome,
-            description=payload.description,
-            activities=activities,
-            request=request,
-        )
-    except ValidationError as exc:
-        return _invalid(exc)
-    found = next(o for o in plan_document(the_plan)["outcomes"] if o["uuid"] == str(outcome.uuid))
-    return Status(201, found)
+        raise _unknown_activities()
+    outcome = services.plan_outcome_add(
+        actor=membership,
+        plan=the_plan,
+        name=payload.name or (framework_outcome.name if framework_outcome else ""),
+        horizon=payload.horizon or (framework_outcome.horizon if framework_outcome else ""),
+        framework_outcome=framework_outcome,
+        description=payload.description,
+        activities=activities,
+        request=request,
+    )
+    return Status(201, _outcome_item(outcome))
 
 
 @router.post(
     "/{org}/{plan}/outcomes/{outcome}/indicators",
-    response={201: IndicatorOut, **ERRORS},
+    response={201: PlanIndicatorOut},
     **guarded("plan.edit"),
 )
 def indicator_add(
@@ -604,31 +636,18 @@ def indicator_add(
     the_outcome = selectors.outcome_get(membership=membership, plan=the_plan, outcome_uuid=outcome)
     values = payload.dict()
     name = values.pop("name")
-    try:
-        indicator = services.indicator_add(
-            actor=membership,
-            plan=the_plan,
-            outcome=the_outcome,
-            name=name,
-            request=request,
-            **values,
-        )
-    except ValidationError as exc:
-        return _invalid(exc)
-    found = next(
-        i
-        for o in plan_document(the_plan)["outcomes"]
-        for i in o["indicators"]
-        if i["uuid"] == str(indicator.uuid)
+    indicator = services.indicator_add(
+        actor=membership,
+        plan=the_plan,
+        outcome=the_outcome,
+        name=name,
+        request=request,
+        **values,
     )
-    return Status(201, found)
+    return Status(201, _indicator_item(indicator))
 
 
-@router.put(
-    "/{org}/{plan}/principles/{key}",
-    response={200: PrincipleOut, **ERRORS},
-    **guarded("plan.edit"),
-)
+@router.put("/{org}/{plan}/principles/{key}", response=PlanPrincipleOut, **guarded("plan.edit"))
 def principle_rate(
     request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, key: str, payload: PrincipleIn
 ) -> Any:
@@ -636,52 +655,46 @@ def principle_rate(
     membership, the_plan = _plan(request, org, plan, "plan.edit")
     principle = Principle.objects.filter(version_id=the_plan.framework_version_id, key=key).first()
     if principle is None:
-        raise HttpError(404, "Not found.")
-    try:
-        services.principle_rate(
-            actor=membership,
-            plan=the_plan,
-            principle=principle,
-            rating=payload.rating,
-            evidence=payload.evidence,
-            practices=payload.practices,
-            revision=payload.revision,
-            request=request,
-        )
-    except ValidationError as exc:
-        return _invalid(exc)
-    return next(p for p in plan_document(the_plan)["principles"] if p["key"] == key)
+        raise Http404
+    rating = services.principle_rate(
+        actor=membership,
+        plan=the_plan,
+        principle=principle,
+        rating=payload.rating,
+        evidence=payload.evidence,
+        practices=payload.practices,
+        revision=payload.revision,
+        request=request,
+    )
+    return {
+        "key": principle.key,
+        "name": principle.name,
+        "rating": rating.rating,
+        "evidence": rating.evidence,
+        "practices": list(rating.practices),
+        "revision": rating.revision,
+    }
 
 
-@router.post("/{org}/{plan}/publish", response={200: PlanOut, **ERRORS}, **guarded("plan.publish"))
+@router.post("/{org}/{plan}/publish", response=PlanDetailsOut, **guarded("plan.publish"))
 def plan_publish(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, payload: PublishIn) -> Any:
     """Freeze this version (naming the plan revision you read); it can no longer change."""
     membership, the_plan = _plan(request, org, plan, "plan.publish")
-    try:
-        services.plan_publish(
-            actor=membership, plan=the_plan, revision=payload.revision, request=request
-        )
-    except PermissionDenied:
-        return Status(403, _error("forbidden", "Only the owning organization may publish."))
-    except ValidationError as exc:
-        return _invalid(exc)
-    return plan_document(the_plan)
+    services.plan_publish(
+        actor=membership, plan=the_plan, revision=payload.revision, request=request
+    )
+    return _plan_details(the_plan)
 
 
-@router.post("/{org}/{plan}/drafts", response={201: PlanOut, **ERRORS}, **guarded("plan.edit"))
+@router.post("/{org}/{plan}/drafts", response={201: PlanDetailsOut}, **guarded("plan.edit"))
 def plan_new_draft(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID) -> Any:
-    """Start a new draft version from this published one."""
+    """Start a new draft version from this published one; the answer is the draft's details."""
     membership, the_plan = _plan(request, org, plan, "plan.edit")
-    try:
-        draft = services.plan_new_draft(actor=membership, plan=the_plan, request=request)
-    except PermissionDenied:
-        return Status(403, _error("forbidden", "Only the owning organization may start a draft."))
-    except ValidationError as exc:
-        return _invalid(exc)
-    return Status(201, plan_document(draft))
+    draft = services.plan_new_draft(actor=membership, plan=the_plan, request=request)
+    return Status(201, _plan_details(draft))
 
 
-@router.get("/{org}/{plan}/diff", response={200: list[ChangeOut], **ERRORS}, **guarded("plan.view"))
+@router.get("/{org}/{plan}/diff", response=list[PlanChangeOut], **guarded("plan.view"))
 def plan_versions_diff(
     request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, against: uuid.UUID
 ) -> Any:
@@ -689,15 +702,15 @@ def plan_versions_diff(
     membership, the_plan = _plan(request, org, plan, "plan.view")
     other = selectors.plan_get(membership=membership, plan_uuid=against)
     if other.series != the_plan.series:
-        return Status(422, _error("invalid", "Compare versions of the same plan.", {"against": []}))
+        raise ValidationError({"against": ["Compare versions of the same plan."]})
     return plan_diff(plan_document(other), plan_document(the_plan))
 
 
 # --- editing and removing ------------------------------------------------------------------------
 
 
-class PlanPatch(Schema):
-    revision: int
+class PlanPatch(PatchSchema):
+    revision: Revision
     title: Name | None = Field(None, max_length=200)
     period_start: dt.date | None = None
     period_end: dt.date | None = None
@@ -706,8 +719,10 @@ class PlanPatch(Schema):
     populations: list[str] | None = None
 
 
-class ActivityPatch(Schema):
-    revision: int
+class ActivityPatch(PatchSchema):
+    nullable = frozenset({"partners", "start", "end", "budget"})
+
+    revision: Revision
     name: Name | None = Field(None, max_length=200)
     description: MultilineText | None = Field(None, max_length=20000)
     level: str | None = None
@@ -721,16 +736,20 @@ class ActivityPatch(Schema):
     budget: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
 
 
-class OutcomePatch(Schema):
-    revision: int
+class OutcomePatch(PatchSchema):
+    nullable = frozenset({"activities"})
+
+    revision: Revision
     name: Name | None = Field(None, max_length=200)
     description: MultilineText | None = Field(None, max_length=20000)
     horizon: str | None = None
     activities: list[uuid.UUID] | None = None
 
 
-class IndicatorPatch(Schema):
-    revision: int
+class IndicatorPatch(PatchSchema):
+    nullable = frozenset({"baseline_value", "baseline_date", "target_value", "target_date"})
+
+    revision: Revision
     name: Name | None = Field(None, max_length=200)
     definition: MultilineText | None = Field(None, max_length=20000)
     unit: Line | None = Field(None, max_length=60)
@@ -744,29 +763,24 @@ class IndicatorPatch(Schema):
 
 
 def _changes(payload: Schema) -> tuple[int, dict[str, Any]]:
-    """The fields the client sent (a field sent as null clears it), without the revision."""
+    """The fields the client sent, without the revision."""
     changes = payload.dict(exclude_unset=True)
     return int(changes.pop("revision")), changes
 
 
-@router.patch("/{org}/{plan}", response={200: PlanOut, **ERRORS}, **guarded("plan.edit"))
+@router.patch("/{org}/{plan}", response=PlanDetailsOut, **guarded("plan.edit"))
 def plan_patch(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, payload: PlanPatch) -> Any:
     """Change a draft plan's details, naming the plan ``revision`` you read."""
     membership, the_plan = _plan(request, org, plan, "plan.edit")
     revision, changes = _changes(payload)
-    try:
-        services.plan_update(
-            actor=membership, plan=the_plan, revision=revision, request=request, **changes
-        )
-    except ValidationError as exc:
-        return _invalid(exc)
-    return plan_document(the_plan)
+    services.plan_update(
+        actor=membership, plan=the_plan, revision=revision, request=request, **changes
+    )
+    return _plan_details(the_plan)
 
 
 @router.patch(
-    "/{org}/{plan}/activities/{activity}",
-    response={200: ActivityOut, **ERRORS},
-    **guarded("plan.edit"),
+    "/{org}/{plan}/activities/{activity}", response=PlanActivityOut, **guarded("plan.edit")
 )
 def activity_patch(
     request: HttpRequest,
@@ -800,38 +814,25 @@ def activity_patch(
         if len(changes["partners"]) != len(wanted):
             problems["partners"] = ["Unknown organization for this plan."]
     if problems:
-        return Status(422, _error("invalid", "The request is not valid.", problems))
-    try:
-        services.plan_activity_update(
-            actor=membership, activity=item, revision=revision, request=request, **changes
-        )
-    except ValidationError as exc:
-        return _invalid(exc)
-    return next(
-        a
-        for s in plan_document(the_plan)["strategies"]
-        for a in s["activities"]
-        if a["uuid"] == str(item.uuid)
+        raise ValidationError(problems)
+    services.plan_activity_update(
+        actor=membership, activity=item, revision=revision, request=request, **changes
     )
+    return _activity_item(item)
 
 
-@router.delete(
-    "/{org}/{plan}/activities/{activity}", response={204: None, **ERRORS}, **guarded("plan.edit")
-)
+@router.delete("/{org}/{plan}/activities/{activity}", response={204: None}, **guarded("plan.edit"))
 def activity_delete(
     request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, activity: uuid.UUID
 ) -> Any:
     """Remove an activity from a draft plan."""
     membership, the_plan = _plan(request, org, plan, "plan.edit")
     item = selectors.activity_get(membership=membership, plan=the_plan, activity_uuid=activity)
-    return _deleted(
-        lambda: services.plan_activity_remove(actor=membership, activity=item, request=request)
-    )
+    services.plan_activity_remove(actor=membership, activity=item, request=request)
+    return Status(204, None)
 
 
-@router.patch(
-    "/{org}/{plan}/outcomes/{outcome}", response={200: OutcomeOut, **ERRORS}, **guarded("plan.edit")
-)
+@router.patch("/{org}/{plan}/outcomes/{outcome}", response=PlanOutcomeOut, **guarded("plan.edit"))
 def outcome_patch(
     request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, outcome: uuid.UUID, payload: OutcomePatch
 ) -> Any:
@@ -843,27 +844,15 @@ def outcome_patch(
         wanted = set(changes["activities"] or [])
         changes["activities"] = list(the_plan.activities.filter(uuid__in=wanted))
         if len(changes["activities"]) != len(wanted):
-            return Status(
-                422,
-                _error(
-                    "invalid",
-                    "Every linked activity must belong to this plan.",
-                    {"activities": ["Unknown activity."]},
-                ),
-            )
-    try:
-        services.plan_outcome_update(
-            actor=membership, outcome=item, revision=revision, request=request, **changes
-        )
-    except ValidationError as exc:
-        return _invalid(exc)
-    return next(o for o in plan_document(the_plan)["outcomes"] if o["uuid"] == str(item.uuid))
+            raise _unknown_activities()
+    services.plan_outcome_update(
+        actor=membership, outcome=item, revision=revision, request=request, **changes
+    )
+    return _outcome_item(item)
 
 
 @router.patch(
-    "/{org}/{plan}/indicators/{indicator}",
-    response={200: IndicatorOut, **ERRORS},
-    **guarded("plan.edit"),
+    "/{org}/{plan}/indicators/{indicator}", response=PlanIndicatorOut, **guarded("plan.edit")
 )
 def indicator_patch(
     request: HttpRequest,
@@ -876,57 +865,40 @@ def indicator_patch(
     membership, the_plan = _plan(request, org, plan, "plan.edit")
     item = selectors.indicator_get(membership=membership, plan=the_plan, indicator_uuid=indicator)
     revision, changes = _changes(payload)
-    try:
-        services.indicator_update(
-            actor=membership, indicator=item, revision=revision, request=request, **changes
-        )
-    except ValidationError as exc:
-        return _invalid(exc)
-    return next(
-        i
-        for o in plan_document(the_plan)["outcomes"]
-        for i in o["indicators"]
-        if i["uuid"] == str(item.uuid)
+    services.indicator_update(
+        actor=membership, indicator=item, revision=revision, request=request, **changes
     )
+    return _indicator_item(item)
 
 
-@router.delete(
-    "/{org}/{plan}/outcomes/{outcome}", response={204: None, **ERRORS}, **guarded("plan.edit")
-)
+@router.delete("/{org}/{plan}/outcomes/{outcome}", response={204: None}, **guarded("plan.edit"))
 def outcome_delete(
     request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, outcome: uuid.UUID
 ) -> Any:
     """Remove an outcome, and its indicators, from a draft plan."""
     membership, the_plan = _plan(request, org, plan, "plan.edit")
     item = selectors.outcome_get(membership=membership, plan=the_plan, outcome_uuid=outcome)
-    return _deleted(
-        lambda: services.plan_outcome_remove(actor=membership, outcome=item, request=request)
-    )
+    services.plan_outcome_remove(actor=membership, outcome=item, request=request)
+    return Status(204, None)
 
 
-@router.delete(
-    "/{org}/{plan}/indicators/{indicator}", response={204: None, **ERRORS}, **guarded("plan.edit")
-)
+@router.delete("/{org}/{plan}/indicators/{indicator}", response={204: None}, **guarded("plan.edit"))
 def indicator_delete(
     request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, indicator: uuid.UUID
 ) -> Any:
     """Remove an indicator from a draft plan."""
     membership, the_plan = _plan(request, org, plan, "plan.edit")
     item = selectors.indicator_get(membership=membership, plan=the_plan, indicator_uuid=indicator)
-    return _deleted(
-        lambda: services.plan_indicator_remove(actor=membership, indicator=item, request=request)
-    )
+    services.plan_indicator_remove(actor=membership, indicator=item, request=request)
+    return Status(204, None)
 
 
-@router.delete(
-    "/{org}/{plan}/strategies/{key}", response={204: None, **ERRORS}, **guarded("plan.edit")
-)
+@router.delete("/{org}/{plan}/strategies/{key}", response={204: None}, **guarded("plan.edit"))
 def strategy_delete(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, key: str) -> Any:
     """Take a framework strategy (by key) out of a draft plan; refused while it has activities."""
     membership, the_plan = _plan(request, org, plan, "plan.edit")
     item = the_plan.strategies.filter(strategy__key=key).select_related("strategy").first()
     if item is None:
         raise Http404
-    return _deleted(
-        lambda: services.plan_strategy_remove(actor=membership, plan_strategy=item, request=request)
-    )
+    services.plan_strategy_remove(actor=membership, plan_strategy=item, request=request)
+    return Status(204, None)
