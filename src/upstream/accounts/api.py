@@ -11,6 +11,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
@@ -76,9 +77,14 @@ class _Bearer(HttpBearer):
         key = selectors.apikey_for_secret(secret=token)
         if key is None:
             return None
+        # "Last used", written at most once a minute per key (not on every request); the
+        # condition in the UPDATE keeps concurrent workers from writing it twice.
         now = timezone.now()
-        if key.last_used_at is None or now - key.last_used_at > dt.timedelta(minutes=1):
-            ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        stale = now - dt.timedelta(minutes=1)
+        if key.last_used_at is None or key.last_used_at < stale:
+            ApiKey.objects.filter(
+                Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale), pk=key.pk
+            ).update(last_used_at=now)
         return Principal(user=key.membership.user, key=key)
 
 
