@@ -92,9 +92,31 @@ def load_demo(stdout: Any) -> None:
     )
 
 
+def is_demo_account(email: str) -> bool:
+    return email.lower().endswith("@" + DEMO_DOMAIN)
+
+
+def demo_accounts() -> list[dict[str, Any]]:
+    """The demo accounts that exist, one per role, for the sign-in page in demo mode."""
+    emails = {demo_email(role.value): role for role in Role}
+    present = set(
+        User.objects.filter(email__in=emails, is_active=True).values_list("email", flat=True)
+    )
+    return [
+        {
+            "email": email,
+            "role": role.label,
+            "password": DEMO_PASSWORD,
+            "needs_code": requires_two_factor(role),
+        }
+        for email, role in emails.items()
+        if email in present
+    ]
+
+
 def current_code(email: str) -> str | None:
     """The current TOTP code of a demo user, or None if there is no such demo user."""
-    if not email.lower().endswith("@" + DEMO_DOMAIN):
+    if not is_demo_account(email):
         return None
     device = TOTPDevice.objects.filter(user__email=email.lower(), confirmed=True).first()
     if device is None:
