@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from upstream.accounts import demo, forms, selectors, services
+from upstream.accounts import demo, forms, policy, selectors, services
 from upstream.accounts.decorators import CURRENT_ORG_SESSION_KEY, signed_in
 from upstream.accounts.lockout import locked_out_response
 from upstream.accounts.models import User
@@ -51,8 +51,11 @@ def _home() -> str:
 
 
 def _landing(user: Any) -> str:
-    """Where a person goes after signing in: their organization, or the list if several."""
-    memberships = list(selectors.memberships_for(user=user)[:2])
+    """Where a person goes after signing in: their plans ("continue where you left off") if
+    their role has plans; else their organization, or the list if several."""
+    memberships = list(selectors.memberships_for(user=user))
+    if any(policy.may(m, "plan.view") for m in memberships):
+        return reverse("planning:mine")
     if len(memberships) == 1:
         return reverse("accounts:dashboard", args=[memberships[0].organization.uuid])
     return _home()
