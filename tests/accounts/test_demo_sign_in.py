@@ -107,3 +107,17 @@ def test_outside_demo_mode_the_view_is_404_and_no_account_is_named(
     verify = client.get(_to_code_page(client, "admin")).content.decode()
     assert "Show my demo code" not in verify
     assert "/account/demo-code/" not in verify
+
+
+def test_the_confirm_identity_page_offers_the_demo_code_in_demo_mode_only(
+    client: Client, demo: None, settings: Any
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    from tests.conftest import sign_in_as
+
+    admin = get_user_model().objects.get(email=demo_email("admin"))
+    sign_in_as(client, admin)
+    assert "Show my demo code" in client.get("/account/confirm/").content.decode()
+    settings.DEMO_MODE = False
+    assert "Show my demo code" not in client.get("/account/confirm/").content.decode()

@@ -367,6 +367,11 @@ def confirm_identity(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/confirm_identity.html",
-        {"form": form, "needs_code": needs_code, "next": _safe_next(request, "")},
+        {
+            "form": form,
+            "needs_code": needs_code,
+            "next": _safe_next(request, ""),
+            "demo_code": settings.DEMO_MODE and demo.is_demo_account(user.email),
+        },
         status=400 if form.errors else 200,
     )
