@@ -121,3 +121,18 @@ def test_the_confirm_identity_page_offers_the_demo_code_in_demo_mode_only(
     assert "Show my demo code" in client.get("/account/confirm/").content.decode()
     settings.DEMO_MODE = False
     assert "Show my demo code" not in client.get("/account/confirm/").content.decode()
+
+
+def test_the_demo_code_still_works_right_after_a_code_was_used(client: Client, demo: None) -> None:
+    import time_machine
+
+    with time_machine.travel(1_900_000_005, tick=False):  # early in one 30-second step
+        verify = _to_code_page(client, "admin")
+        first = current_code(demo_email("admin"))
+        assert client.post(verify, {"code": first})["Location"] == "/plans/"
+        second = current_code(demo_email("admin"))
+        assert second != first
+        confirm = client.post(
+            "/account/confirm/", {"password": DEMO_PASSWORD, "code": second, "next": "/"}
+        )
+        assert confirm.status_code == 302
