@@ -115,7 +115,7 @@ def test_an_exact_contact_email_finds_one_organization_and_a_partial_one_none(
     assert "shelter03@example.org" not in html.split("invite-results")[1]  # e-mails not listed
     html = _page(signed_in_admin, owner_org, coalition, q="@example.org")
     assert _invite_buttons(html) == 0
-    assert "No organization found" in html
+    assert "No organization to invite found" in html
 
 
 def test_a_sector_suggests_that_sectors_organizations_in_the_coalitions_state(
