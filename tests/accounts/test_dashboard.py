@@ -100,3 +100,15 @@ def test_the_coalition_area_is_named(signed_in_admin: Client, owner_org: Any, me
     assert "1 member organization ·" in text
     assert "Franklin County, Ohio" in text
     assert "FIPS" not in text
+
+
+def test_the_coalition_list_names_each_coalitions_area(
+    signed_in_admin: Client, owner_org: Any, member: Any
+) -> None:
+    services.coalition_create(actor=member, name="Statewide Coalition", state_fips="39")
+    services.coalition_create(
+        actor=member, name="Two-County Coalition", state_fips="39", county_fips=["39049", "39041"]
+    )
+    html = signed_in_admin.get(f"/orgs/{owner_org.uuid}/coalitions/").content.decode()
+    assert f"(led by {owner_org.name}; Ohio)" in html
+    assert "Franklin County, Ohio; Delaware County, Ohio)" in html
