@@ -20,11 +20,10 @@ def _post(client: Client, email: str, password: str, **extra: Any) -> Any:
     return client.post(SIGN_IN, {"email": email, "password": password}, **extra)
 
 
-def test_viewer_signs_in_and_lands_on_their_organizations_dashboard(
-    client: Client, viewer: Any
-) -> None:
+def test_viewer_signs_in_and_lands_on_their_plans(client: Client, viewer: Any) -> None:
     response = _post(client, "Viewer@Example.org", PASSWORD, follow=True)
-    assert response.redirect_chain[-1][0] == f"/orgs/{viewer.organization.uuid}/"
+    assert response.redirect_chain[-1][0] == "/plans/"
+    assert "Your plans" in response.content.decode()
     assert viewer.organization.name in response.content.decode()
     event = AuditEvent.objects.filter(action="auth.sign_in").get()
     assert event.actor == viewer.user

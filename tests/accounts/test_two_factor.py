@@ -96,7 +96,7 @@ def test_recovery_codes_are_stored_only_as_digests_and_typed_loosely(
 
 def test_two_factor_is_optional_for_a_viewer(client: Client, viewer: Any) -> None:
     response = _sign_in(client, "viewer@example.org")
-    assert response["Location"] == f"/orgs/{viewer.organization.uuid}/"
+    assert response["Location"] == "/plans/"
     assert client.get(response["Location"]).status_code == 200
 
 

@@ -68,6 +68,9 @@ def test_invited_provider_enrolls_and_sees_only_their_organization(
     page = context.new_page()
     page.set_default_timeout(15_000)
     _sign_in(page, base, "admin@example.org", ADMIN_PASSWORD, _code(admin_device.bin_key))
+    page.wait_for_url("**/plans/")  # people with plans land on them
+    assert_accessible(page)
+    page.get_by_role("link", name="Harbor Clinic").first.click()
     page.wait_for_url(f"**/orgs/{own.uuid}/")
     page.get_by_role("link", name="Members").first.click()
     assert_accessible(page)

@@ -14,6 +14,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
@@ -99,9 +100,14 @@ def _resolve(request: HttpRequest) -> Principal | None:
         # header cross-site; a session cookie sent with it still brings the CSRF rule back.
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             _require_csrf(request)
+        # "Last used", written at most once a minute per key (not on every request); the
+        # condition in the UPDATE keeps concurrent workers from writing it twice.
         now = timezone.now()
-        if key.last_used_at is None or now - key.last_used_at > dt.timedelta(minutes=1):
-            ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        stale = now - dt.timedelta(minutes=1)
+        if key.last_used_at is None or key.last_used_at < stale:
+            ApiKey.objects.filter(
+                Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale), pk=key.pk
+            ).update(last_used_at=now)
         return Principal(user=key.membership.user, key=key)
     user: Any = request.user
     if not user.is_authenticated or two_factor_state(request) != "ok":

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django_otp.oath import TOTP
+from django_otp.oath import TOTP, hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from upstream.accounts import services
@@ -92,12 +92,42 @@ def load_demo(stdout: Any) -> None:
     )
 
 
+def is_demo_account(email: str) -> bool:
+    return email.lower().endswith("@" + DEMO_DOMAIN)
+
+
+def demo_accounts() -> list[dict[str, Any]]:
+    """The demo accounts that exist, one per role, for the sign-in page in demo mode."""
+    emails = {demo_email(role.value): role for role in Role}
+    present = set(
+        User.objects.filter(email__in=emails, is_active=True).values_list("email", flat=True)
+    )
+    return [
+        {
+            "email": email,
+            "role": role.label,
+            "password": DEMO_PASSWORD,
+            "needs_code": requires_two_factor(role),
+        }
+        for email, role in emails.items()
+        if email in present
+    ]
+
+
 def current_code(email: str) -> str | None:
-    """The current TOTP code of a demo user, or None if there is no such demo user."""
-    if not email.lower().endswith("@" + DEMO_DOMAIN):
+    """The demo user's one-time code that signs in now, or None if there is no such demo user.
+
+    A code is accepted once: when this step's code was already used (signing in, then confirming
+    identity within the same 30 seconds), the next step's code is given, which the device's
+    tolerance of one step accepts.
+    """
+    if not is_demo_account(email):
         return None
     device = TOTPDevice.objects.filter(user__email=email.lower(), confirmed=True).first()
     if device is None:
         return None
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return f"{totp.token():0{device.digits}d}"
+    step = totp.t()
+    if device.last_t >= step:
+        step = device.last_t + 1
+    return f"{hotp(device.bin_key, step, digits=device.digits):0{device.digits}d}"

@@ -239,15 +239,27 @@ class CoalitionForm(UswdsForm):
         return codes
 
 
-class CoalitionInviteForm(UswdsForm):
-    organization = forms.ChoiceField(label="Organization to invite")
+class CoalitionInviteSearchForm(UswdsForm):
+    """Find an organization to invite: part of its name or its exact contact e-mail, and/or a
+    sector. Nothing is listed until one of them is given."""
 
-    def __init__(self, *args: Any, organizations: list[Organization], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._set_choices(
-            "organization",
-            [
-                ("", "- Select -"),
-                *[(str(org.uuid), org.name) for org in organizations],
-            ],
-        )
+    q = forms.CharField(
+        label="Organization name or contact e-mail",
+        required=False,
+        max_length=200,
+        help_text="At least 3 letters of the name, or the organization's exact contact e-mail.",
+    )
+    sector = forms.ChoiceField(
+        label="Sector",
+        required=False,
+        choices=[("", "Any sector"), *SECTORS.items()],
+        help_text="With no name, suggests organizations of this sector in the coalition's state.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        query = " ".join((data.get("q") or "").split())
+        data["q"] = query
+        if query and "@" not in query and len(query) < 3:
+            self.add_error("q", "Type at least 3 letters of the name, or the exact e-mail.")
+        return data

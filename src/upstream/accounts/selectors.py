@@ -237,17 +237,56 @@ def coalition_invitation_get(
     return invitation
 
 
-def organizations_to_invite(
-    *, membership: Membership, coalition: Coalition
-) -> QuerySet[Organization]:
-    """Organizations the lead may invite: every other organization not already a member.
-    Only names are shown (organizations are listed publicly in coalition directories)."""
-    check(membership, "coalition.manage")
-    if not coalition_access(membership=membership, coalition=coalition).invite:
-        return Organization.objects.none()
+INVITE_RESULTS = 10  # at most this many organizations are offered per search
+INVITE_MIN_QUERY = 3  # letters of a name needed before any name is offered
+
+
+def _invitable(coalition: Coalition) -> QuerySet[Organization]:
     return Organization.objects.exclude(
         coalition_memberships__coalition=coalition, coalition_memberships__left_at__isnull=True
-    ).order_by("name")
+    )
+
+
+def organizations_to_invite(
+    *, membership: Membership, coalition: Coalition, query: str = "", sector: str = ""
+) -> tuple[list[Organization], bool]:
+    """Organizations the lead may invite that match a search, at most ``INVITE_RESULTS`` of them,
+    and whether there were more. The instance's organizations are never listed whole: the search
+    needs ``INVITE_MIN_QUERY`` letters of a name, or an organization's exact contact e-mail, or a
+    sector (which then suggests that sector's organizations in the coalition's state).
+    Only names and sectors are shown."""
+    check(membership, "coalition.manage")
+    if not coalition_access(membership=membership, coalition=coalition).invite:
+        return [], False
+    query = " ".join(query.split())
+    sector = sector if sector in SECTORS else ""
+    orgs = _invitable(coalition)
+    if "@" in query:
+        orgs = orgs.filter(contact_email__iexact=query)
+    elif len(query) >= INVITE_MIN_QUERY:
+        orgs = orgs.filter(name__icontains=query)
+    elif sector:
+        orgs = orgs.filter(state_fips=coalition.state_fips)
+    else:
+        return [], False
+    if sector:
+        # sectors is a JSON list of vocabulary keys: its text holds each key in quotes
+        orgs = orgs.filter(sectors__icontains=f'"{sector}"')
+    found = list(orgs.order_by("name", "id")[: INVITE_RESULTS + 1])
+    return found[:INVITE_RESULTS], len(found) > INVITE_RESULTS
+
+
+def organization_to_invite_get(
+    *, membership: Membership, coalition: Coalition, organization_uuid: Any
+) -> Organization:
+    """One organization the lead found by search and may invite (404 if it may not)."""
+    check(membership, "coalition.manage")
+    if not coalition_access(membership=membership, coalition=coalition).invite:
+        raise Http404
+    org = _invitable(coalition).filter(uuid=_as_uuid(organization_uuid)).first()
+    if org is None:
+        raise Http404
+    return org
 
 
 def user_by_email(*, email: str) -> User | None:

@@ -22,6 +22,7 @@ version_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("frameworks/", views.framework_list, name="list"),
+    path("search/", views.search_default, name="search_default"),
     path("frameworks/<slug:framework>/", views.framework_latest, name="latest"),
     path("frameworks/<slug:framework>/changes/", views.version_diff, name="diff"),
     path("frameworks/<slug:framework>/<str:version>/", include(version_patterns)),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from upstream.core.access import public
 from upstream.core.vocabularies import CONFIDENCE, HORIZONS, SECTORS
@@ -37,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
     version = selectors.default_version(settings.DEFAULT_FRAMEWORK)
     if version is None:
         return _render(request, "empty.html", None)
-    return _landing(request, version)
+    return _landing(request, version, is_home=True)
 
 
 @public
@@ -56,11 +58,14 @@ def landing(request: HttpRequest, framework: str, version: str) -> HttpResponse:
     return _landing(request, selectors.version_get(framework=framework, version=version))
 
 
-def _landing(request: HttpRequest, version: FrameworkVersion) -> HttpResponse:
+def _landing(
+    request: HttpRequest, version: FrameworkVersion, is_home: bool = False
+) -> HttpResponse:
     return _render(
         request,
         "landing.html",
         version,
+        is_home=is_home,
         principles=selectors.principles(version),
         strategies=selectors.strategies(version),
         levels=selectors.levels(version),
@@ -185,6 +190,17 @@ def search(request: HttpRequest, framework: str, version: str) -> HttpResponse:
         kind=kind,
         kinds=fw_search.KINDS,
     )
+
+
+@public
+def search_default(request: HttpRequest) -> HttpResponse:
+    """The header's search box on pages outside a framework: search the default version."""
+    version = selectors.default_version(settings.DEFAULT_FRAMEWORK)
+    if version is None:
+        return _render(request, "empty.html", None)
+    url = reverse("framework:search", args=[version.framework.slug, version.version])
+    query = request.GET.get("q", "")[:200]
+    return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
 
 
 @public

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from upstream.planning.views import exports, items, plans
+from upstream.planning.views import exports, items, mine, plans
 
 app_name = "planning"
 
@@ -30,6 +30,7 @@ plan_patterns = [
 ]
 
 urlpatterns = [
+    path("plans/", mine.plans_mine, name="mine"),
     path("orgs/<uuid:org>/plans/", plans.plan_list, name="list"),
     path("orgs/<uuid:org>/plans/new/", plans.plan_create, name="create"),
     path("orgs/<uuid:org>/plans/<uuid:plan>/", include(plan_patterns)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.tokens import default_token_generator
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from upstream.accounts import forms, selectors, services
+from upstream.accounts import demo, forms, policy, selectors, services
 from upstream.accounts.decorators import CURRENT_ORG_SESSION_KEY, signed_in
 from upstream.accounts.lockout import locked_out_response
 from upstream.accounts.models import User
@@ -49,8 +50,11 @@ def _home() -> str:
 
 
 def _landing(user: Any) -> str:
-    """Where a person goes after signing in: their organization, or the list if several."""
-    memberships = list(selectors.memberships_for(user=user)[:2])
+    """Where a person goes after signing in: their plans ("continue where you left off") if
+    their role has plans; else their organization, or the list if several."""
+    memberships = list(selectors.memberships_for(user=user))
+    if any(policy.may(m, "plan.view") for m in memberships):
+        return reverse("planning:mine")
     if len(memberships) == 1:
         return reverse("accounts:dashboard", args=[memberships[0].organization.uuid])
     return _home()
@@ -86,7 +90,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/sign_in.html",
-        {"form": form, "error": error, "next": request.GET.get("next", "")},
+        {
+            "form": form,
+            "error": error,
+            "next": request.GET.get("next", ""),
+            "demo_accounts": demo.demo_accounts() if settings.DEMO_MODE else [],
+        },
         status=400 if error else 200,
     )
 
@@ -307,7 +316,11 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/two_factor_verify.html",
-        {"form": form, "next": _safe_next(request, "")},
+        {
+            "form": form,
+            "next": _safe_next(request, ""),
+            "demo_code": settings.DEMO_MODE and demo.is_demo_account(user.email),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -333,6 +346,11 @@ def confirm_identity(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/confirm_identity.html",
-        {"form": form, "needs_code": needs_code, "next": _safe_next(request, "")},
+        {
+            "form": form,
+            "needs_code": needs_code,
+            "next": _safe_next(request, ""),
+            "demo_code": settings.DEMO_MODE and demo.is_demo_account(user.email),
+        },
         status=400 if form.errors else 200,
     )

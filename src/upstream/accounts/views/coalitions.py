@@ -52,13 +52,20 @@ def coalition_list(request: HttpRequest, membership: Membership) -> HttpResponse
 def coalition_detail(request: HttpRequest, membership: Membership, coalition: str) -> HttpResponse:
     item = selectors.coalition_get(membership=membership, coalition_uuid=coalition)
     access = coalition_access(membership=membership, coalition=item)
-    invite_form = None
+    search_form = None
+    found: list[Organization] = []
+    more = False
+    searched = False
     if access.invite:
-        invite_form = forms.CoalitionInviteForm(
-            organizations=list(
-                selectors.organizations_to_invite(membership=membership, coalition=item)
+        searched = bool(request.GET.get("q") or request.GET.get("sector"))
+        search_form = forms.CoalitionInviteSearchForm(request.GET if searched else None)
+        if searched and search_form.is_valid():
+            found, more = selectors.organizations_to_invite(
+                membership=membership,
+                coalition=item,
+                query=search_form.cleaned_data["q"],
+                sector=search_form.cleaned_data["sector"],
             )
-        )
     return render(
         request,
         "accounts/coalition_detail.html",
@@ -70,8 +77,12 @@ def coalition_detail(request: HttpRequest, membership: Membership, coalition: st
                 membership=membership, coalition=item
             ),
             "member_count": selectors.coalition_member_count(coalition=item),
-            "invite_form": invite_form,
+            "search_form": search_form,
+            "searched": searched,
+            "found": found,
+            "more": more,
         },
+        status=400 if search_form is not None and search_form.errors else 200,
     )
 
 
@@ -79,26 +90,18 @@ def coalition_detail(request: HttpRequest, membership: Membership, coalition: st
 @require_POST
 def coalition_invite(request: HttpRequest, membership: Membership, coalition: str) -> HttpResponse:
     item = selectors.coalition_get(membership=membership, coalition_uuid=coalition)
-    candidates = {
-        str(org.uuid): org
-        for org in selectors.organizations_to_invite(membership=membership, coalition=item)
-    }
-    form = forms.CoalitionInviteForm(request.POST, organizations=list(candidates.values()))
-    target: Organization | None = (
-        candidates.get(form.cleaned_data["organization"]) if form.is_valid() else None
+    target = selectors.organization_to_invite_get(
+        membership=membership, coalition=item, organization_uuid=request.POST.get("organization")
     )
-    if target is None:
-        messages.error(request, "Choose an organization from the list.")
+    try:
+        with transaction.atomic():
+            services.coalition_invite(
+                actor=membership, coalition=item, organization=target, request=request
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     else:
-        try:
-            with transaction.atomic():
-                services.coalition_invite(
-                    actor=membership, coalition=item, organization=target, request=request
-                )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, f"{target.name} is invited.")
+        messages.success(request, f"{target.name} is invited.")
     return redirect("accounts:coalition", org=membership.organization.uuid, coalition=item.uuid)
 
 

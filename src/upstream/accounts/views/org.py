@@ -14,6 +14,7 @@ from upstream.accounts.decorators import require
 from upstream.accounts.lockout import locked_emails
 from upstream.accounts.models import Membership
 from upstream.accounts.object_policy import member_access
+from upstream.accounts.policy import Role
 from upstream.accounts.two_factor import has_totp, sudo_active
 
 
@@ -26,6 +27,7 @@ def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
     can = {
         action.replace(".", "_"): policy.may(membership, action) for action in policy.PERMISSIONS
     }
+    counts = selectors.member_counts(membership=membership) if can["member_view"] else {}
     return render(
         request,
         "accounts/dashboard.html",
@@ -33,7 +35,7 @@ def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
             "membership": membership,
             "org": membership.organization,
             "can": can,
-            "counts": selectors.member_counts(membership=membership),
+            "counts": [(role.label, counts[role.value]) for role in Role if role.value in counts],
             "has_two_factor": has_totp(request.user),
             "coalitions": list(selectors.coalitions_of(membership=membership)),
             "coalition_invitations": selectors.coalition_invitations_for(membership=membership)
@@ -242,9 +244,16 @@ def api_keys(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 
 @require("apikey.manage")
-@require_POST
 def api_key_revoke(request: HttpRequest, membership: Membership, key: str) -> HttpResponse:
+    """GET asks for confirmation (a page, so it works without JavaScript); POST revokes."""
     item = selectors.apikey_get(membership=membership, key_uuid=key)
+    if item.revoked_at:
+        messages.info(request, "That key is already revoked.")
+        return redirect("accounts:api_keys", org=membership.organization.uuid)
+    if request.method != "POST":
+        return render(
+            request, "accounts/api_key_revoke.html", {"org": membership.organization, "key": item}
+        )
     services.apikey_revoke(actor=membership, key=item, request=request)
     messages.success(request, "The key is revoked.")
     return redirect("accounts:api_keys", org=membership.organization.uuid)
