@@ -42,7 +42,7 @@ def indicators_with_data() -> list[IndicatorDefinition]:
 
 
 def indices() -> QuerySet[IndexDefinition]:
-    return IndexDefinition.objects.select_related("geography_set", "created_by")
+    return IndexDefinition.objects.select_related("geography_set", "organization")
 
 
 def index_get(key: str) -> IndexDefinition:
