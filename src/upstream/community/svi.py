@@ -279,16 +279,19 @@ class _Ranker:
         self.height = height
         self.universes = groups.count + 1  # the last one holds what is not ranked
         self.trash = groups.count
-        block = np.empty((height, 8), dtype=np.int64, order="F")
+        self.groups = groups.count
+        block = np.empty((height, 9), dtype=np.int64, order="F")
         self.offset, self.positions, self.keys, self.slot, self.spare, self.spare2 = (
             block[:, i] for i in range(6)
         )
         self.real, self.real2 = (block[:, i].view(np.float64) for i in (6, 7))
+        self.codes: np.ndarray | None = None if groups.codes is None else block[:, 8]
         # universe = trash + (code - trash) * valid
         if groups.codes is None:
             self.offset.fill(-groups.count)
         else:
             np.subtract(groups.codes, groups.count, out=self.offset)
+            np.copyto(block[:, 8], groups.codes)
         self.positions[:] = np.arange(height)
         self.valid = np.empty(height, dtype=bool)
         self.flag = np.empty(height, dtype=bool)
@@ -323,32 +326,40 @@ class _Ranker:
         universe of one value has no percentile.  ``integral`` values are whole numbers,
         finite everywhere.
         """
+        # keys: 1.. in the order and ties of the valid values, 0 where not valid
         width = self._integral_keys(values, valid) if integral else self._keys(values, valid)
-        slot = self.slot
-        np.multiply(self.offset, valid, out=slot)
-        slot += self.trash  # now the universe of each row
-        if width is not None and self.universes * width <= max(2 * self.height, 1 << 16):
-            slot *= width
-            slot += self.keys
-            table = self._bucket_table(np.bincount(slot, minlength=self.universes * width), lower)
+        if width is not None and self.groups * width <= max(4 * self.height, 1 << 16):
+            # counting: one bucket per (universe, key); bucket 0 of each universe is unranked
+            slot = self.keys
+            if self.codes is not None:
+                slot = self.slot
+                np.multiply(self.codes, width, out=slot)
+                slot += self.keys
+            table = self._bucket_table(np.bincount(slot, minlength=self.groups * width), lower)
             np.take(table, slot, out=units, mode="clip")
         else:
+            slot = self.slot
+            np.multiply(self.offset, valid, out=slot)
+            slot += self.trash  # now the universe of each row
             self._rank_by_sorting(values, width, units, lower)
         np.greater_equal(units, 0, out=ranked)
         np.maximum(units, 0, out=units)
 
     def _bucket_table(self, counts: np.ndarray, lower: bool) -> np.ndarray:
-        """Percentile units of every (universe, key) bucket, ``-1`` where there is none."""
-        width = len(counts) // self.universes
-        sizes = counts.reshape(self.universes, width).sum(axis=1)
+        """Percentile units of every (universe, key) bucket, ``-1`` where there is none
+        (key 0 of each universe holds the units that are not ranked)."""
+        width = len(counts) // self.groups
+        grid_counts = counts.reshape(self.groups, width)
+        grid_counts[:, 0] = 0
+        sizes = grid_counts.sum(axis=1)
         table = np.cumsum(counts)
         table -= counts  # units in earlier buckets, all universes
-        grid = table.reshape(self.universes, width)
+        grid = table.reshape(self.groups, width)
         grid -= (np.cumsum(sizes) - sizes)[:, None]  # the 0-based rank
         span = sizes - 1
         _percentile_table(grid, span[:, None], lower)
         grid[span <= 0] = -1
-        grid[self.trash] = -1
+        grid[:, 0] = -1
         return table.astype(np.float64)
 
     def _rank_by_sorting(
@@ -402,13 +413,13 @@ class _Ranker:
     def _integral_keys(self, values: np.ndarray, valid: np.ndarray) -> int:
         keys = self.keys
         least = self._extremes(values, valid)[0]
-        np.subtract(values, 0.0 if math.isnan(least) else least, out=self.real)
+        np.subtract(values, (0.0 if math.isnan(least) else least) - 1.0, out=self.real)
         np.copyto(keys, self.real, casting="unsafe")
         keys *= valid
         return int(keys.max()) + 1
 
     def _keys(self, values: np.ndarray, valid: np.ndarray) -> int | None:
-        """Fill ``self.keys`` with non-negative integers in the order and ties of the valid
+        """Fill ``self.keys`` with positive integers in the order and ties of the valid
         values (0 elsewhere) and return their width, or None if there are none such."""
         keys = self.keys
         low, high = self._extremes(values, valid)
@@ -430,10 +441,10 @@ class _Ranker:
                 if differ.any():
                     continue
                 self.decimals = decimals
-                real -= round(low * scale)
+                real -= round(low * scale) - 1
                 np.copyto(keys, real, casting="unsafe")
                 keys *= valid
-                return round(high * scale) - round(low * scale) + 1
+                return round(high * scale) - round(low * scale) + 2
         return None
 
 
