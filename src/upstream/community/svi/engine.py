@@ -103,9 +103,9 @@ def compute_index(
     bounds = [0, *itertools.accumulate(len(variables) for variables in themes.values())]
     themes_plus = len(themes) + 1  # the themes and the overall sum
     height, width = frame.height, len(specs)
-    inputs = frame.select(
-        pl.col(v.column).cast(pl.Float64).alias(f"v{i}") for i, (_, v) in enumerate(specs)
-    )
+    # column by column: a ``select`` would start Polars' query engine for a few casts
+    inputs = [frame.get_column(v.column) for _, v in specs]
+    inputs = [c if c.dtype == pl.Float64 else c.cast(pl.Float64) for c in inputs]
     included = None
     if population is not None:
         people = frame.get_column(population).cast(pl.Float64).to_numpy()
@@ -123,7 +123,7 @@ def compute_index(
         exists[:, -themes_plus:],
     )
     for i, (_, variable) in enumerate(specs):
-        values = inputs.to_series(i).to_numpy()  # no copy, unless it has nulls (NaN)
+        values = inputs[i].to_numpy()  # no copy, unless it has nulls (NaN)
         valid = ranker.load(values, included)
         lower = variable.direction == "lower_more_vulnerable"
         ranker.rank(values, valid, epl[:, i], epl_ok[:, i], lower=lower)
@@ -192,9 +192,7 @@ def compute_index(
     flag_outputs.append(as_series(names.flag_total, counts[:, -1], counts_ok[:, -1]))
 
     carried = [*keep, *([group_by] if group_by and group_by not in keep else [])]
-    return pl.concat(
-        [frame.select(carried), pl.DataFrame([*outputs, *flag_outputs])], how="horizontal"
-    )
+    return pl.DataFrame([*(frame.get_column(c) for c in carried), *outputs, *flag_outputs])
 
 
 def compute_svi(
