@@ -6,9 +6,12 @@ goes under ``build/static/vendor``; a missing source stops the build with its na
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
+
+from upstream.community.topology import DERIVED, derive_file
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 NODE_MODULES = ROOT / "node_modules"
@@ -29,9 +32,15 @@ COPIES: list[tuple[str, str]] = [
     ("us-atlas/counties-10m.json", "us-atlas-2017/counties-10m.json"),
 ]
 
+# Boundary vintages no package ships, derived from the packages above (community/topology.py).
+DERIVED_FILES: list[tuple[str, str]] = [("us-2020", "us-atlas-2020/counties-albers-10m.json")]
+
 
 def build(node_modules: Path = NODE_MODULES, target: Path = TARGET) -> list[Path]:
-    missing = [src for src, _ in COPIES if not (node_modules / src).exists()]
+    sources = [src for src, _ in COPIES] + [
+        name for key, _ in DERIVED_FILES for name in (DERIVED[key].base, DERIVED[key].donor)
+    ]
+    missing = [src for src in sources if not (node_modules / src).exists()]
     if missing:
         raise SystemExit(
             "front-end packages are missing (run `npm ci`): " + ", ".join(sorted(missing))
@@ -49,6 +58,12 @@ def build(node_modules: Path = NODE_MODULES, target: Path = TARGET) -> list[Path
             source_map = source.with_name(source.name + ".map")
             if source_map.exists():  # minified files name their map; the manifest needs it
                 shutil.copy2(source_map, destination.with_name(destination.name + ".map"))
+        written.append(destination)
+    for key, dest in DERIVED_FILES:
+        destination = target / dest
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        topology = derive_file(key, node_modules)
+        destination.write_text(json.dumps(topology, separators=(",", ":")), encoding="utf-8")
         written.append(destination)
     return written
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("community/", include("upstream.community.urls", namespace="community")),
     path("", include("upstream.planning.urls", namespace="planning")),
     path("healthz", core_views.health, name="health"),
+    path("places/counties", core_views.county_options, name="county_options"),
     path("api/v1/", api.urls),
 ]
 

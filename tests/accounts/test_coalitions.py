@@ -25,7 +25,7 @@ def coalition(member: Any) -> Any:
 def test_lead_creates_a_coalition_from_the_page(signed_in_admin: Client, owner_org: Any) -> None:
     response = signed_in_admin.post(
         f"/orgs/{owner_org.uuid}/coalitions/",
-        {"name": "New Coalition", "state_fips": "39", "county_fips": "39049, 39041"},
+        {"name": "New Coalition", "state_fips": "39", "county_fips": ["39049", "39041"]},
     )
     assert response.status_code == 302
     page = signed_in_admin.get(response["Location"]).content.decode()

@@ -42,7 +42,7 @@ def test_a_bad_county_code_and_unknown_sector_are_refused_with_messages(
         {"name": "X", "sectors": ["spaceflight"], "county_fips": "39"},
     )
     body = response.content.decode()
-    assert "A county FIPS code is five digits." in body
+    assert "Choose a county from the list." in body
     assert "Select a valid choice" in body
     owner_org.refresh_from_db()
     assert owner_org.name != "X"

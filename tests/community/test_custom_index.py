@@ -44,7 +44,7 @@ def test_weights_directions_and_exclusions_follow_the_definition(small_data: Non
     assert [rows[f].score for f in ranked] == [3.0, 2.3334, 1.6666, 1.0]
     assert [rows[f].percentile for f in ranked] == [1.0, 0.6667, 0.3333, 0.0]
     assert index.created_by == user
-    assert index.provenance["defined_by"] == "coordinator"
+    assert index.provenance["defined_by"] == "command line"  # a person is never named
     sources = {i["indicator"]: i["source"] for i in index.provenance["inputs"]}
     assert sources == {
         "pov": "pov source",
@@ -52,7 +52,7 @@ def test_weights_directions_and_exclusions_follow_the_definition(small_data: Non
         "clinics": "clinics source",
         "pop": "pop source",
     }
-    assert index.provenance["computed"]["by"] == "coordinator"
+    assert index.provenance["computed"]["by"] == "command line"
 
 
 @pytest.mark.django_db

@@ -108,10 +108,11 @@ def test_svi_2022_against_2017_boundaries_reports_connecticut_and_alaska_rows(
 ) -> None:
     with pytest.raises(CommunityDataError) as caught:
         import_svi_csv(path=svi_2022_file, geography_set="us-2017")
-    problems = [str(p) for p in caught.value.problems]
+    *problems, hint = [str(p) for p in caught.value.problems]
     fips = sorted(p.split("FIPS ")[1][:5] for p in problems)
     assert fips == ["02063", "02066"] + [f"09{n}" for n in range(110, 200, 10)]
     assert all(p.startswith("row ") for p in problems)
+    assert hint.startswith("these counties are those of geography set us-2023")
     assert any("Capitol Planning Region" in p for p in problems)
     assert Observation.objects.count() == 0
 
@@ -123,8 +124,9 @@ def test_svi_2020_against_2017_boundaries_reports_only_the_new_alaska_areas(
     with pytest.raises(CommunityDataError) as caught:
         import_svi_csv(path=shared_data / "svi" / "SVI_2020_US_county.csv", geography_set="us-2017")
     problems = [str(p) for p in caught.value.problems]
-    assert len(problems) == 2
+    assert len(problems) == 3
     assert "FIPS 02063" in problems[0] and "FIPS 02066" in problems[1]
+    assert "--set us-2020" in problems[2]
     assert Observation.objects.count() == 0
 
 

@@ -136,3 +136,58 @@ def test_an_index_ranked_within_states_maps_its_in_state_percentiles(
         'aria-sort="descending"><a class="usa-link" '
         'href="?show=index%3Atvi-state&amp;sort=state_percentile' in html
     )
+
+
+@pytest.mark.django_db
+def test_the_map_outlines_an_area_and_zooms_to_its_state(small_index: Any) -> None:
+    response = Client().get("/community/?show=index:tvi&area=42001,42003,99999,x")
+    assert response.status_code == 200
+    assert response.context["state"] == "42"
+    assert [g["label"] for g in response.context["area"]] == [
+        "Adams County, Pennsylvania",
+        "Allegheny County, Pennsylvania",
+    ]
+    spec = response.context["spec"]
+    outline = spec["layer"][2]
+    codes = [v["fips"] for v in outline["transform"][-2]["from"]["data"]["values"]]
+    assert codes == ["42001", "42003"]
+    assert outline["mark"]["interactive"] is False
+    body = response.content.decode()
+    assert "The area outlined on the map" in body
+    assert 'name="area" value="42001,42003"' in body  # kept when the controls change
+
+
+@pytest.mark.django_db
+def test_a_click_on_a_county_opens_its_profile_and_the_legend_is_beside_the_map(
+    small_index: Any,
+) -> None:
+    spec = Client().get("/community/?show=index:tvi").context["spec"]
+    layer = spec["layer"][1]
+    assert layer["encoding"]["href"] == {"field": "url", "type": "nominal"}
+    values = layer["transform"][0]["from"]["data"]["values"]
+    assert {"fips": "42001", "url": "/community/counties/42001/?index=tvi"}.items() <= values[
+        [v["fips"] for v in values].index("42001")
+    ].items()
+    legend = layer["encoding"]["color"]["legend"]
+    assert legend["orient"] == "right" and legend["labelFontSize"] >= 12
+
+
+@pytest.mark.django_db
+def test_county_search_filters_the_table_by_name(small_index: Any) -> None:
+    response = Client().get("/community/", {"show": "index:tvi", "q": "  ALLEG "})
+    assert [r["fips"] for r in response.context["page"]] == ["42003"]
+    assert "1 county matches “ALLEG”" in response.content.decode()
+    # the map still draws every county with data
+    values = response.context["spec"]["layer"][1]["transform"][0]["from"]["data"]
+    assert len(values["values"]) == 4
+
+
+@pytest.mark.django_db
+def test_plan_area_and_coalition_pages_link_to_the_map_with_their_area(small_index: Any) -> None:
+    from upstream.community.selectors import area_for_geography
+
+    county = area_for_geography(state_fips="42", county_fips="42001")
+    assert county is not None
+    assert county.map_query == "?show=index%3Atvi&area=42001"
+    state = area_for_geography(state_fips="42")
+    assert state is not None and state.map_query.endswith("&area=42")

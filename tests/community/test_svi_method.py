@@ -538,6 +538,8 @@ def test_every_ranking_path_agrees_with_polars_rank_on_random_data() -> None:
     ok = np.ones(n, dtype=bool)
     assert ranker._keys(frame.get_column("real").fill_null(0.5).to_numpy(), ok) is None
     width = ranker._keys(frame.get_column("sparse").to_numpy(), ok)
-    assert width is not None and ranker.universes * width > 2 * n
+    assert width is not None and ranker.groups * width > 4 * n
     pct = frame.get_column("pct").fill_null(0).to_numpy()
-    assert ranker._keys(pct, ok) == round(pct.max() * 10) + 1  # one bucket per tenth
+    # one bucket per tenth, and bucket 0 for what is not ranked
+    assert ranker._keys(pct, ok) == round(pct.max() * 10) + 2
+    assert ranker.keys.min() == 1

@@ -7,15 +7,16 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_texts
-from django.core.exceptions import ValidationError
 
 from upstream.accounts.models import ApiKey, Organization
 from upstream.accounts.policy import GRANTABLE, Role
-from upstream.core.validators import apply_text_rules, is_ascii_digits, validate_state_fips
+from upstream.core.validators import apply_text_rules, validate_state_fips
 from upstream.core.vocabularies import SECTORS
+from upstream.core.widgets import CountiesField, CountyField, PlacesForm, StateField
 
 _CLASSES = {
     "select": "usa-select",
+    "selectmultiple": "usa-select",
     "textarea": "usa-textarea",
     "checkboxselectmultiple": "usa-checkbox__input",
     "radioselect": "usa-radio__input",
@@ -189,13 +190,7 @@ class OrganizationForm(UswdsForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="Every sector the organization works in.",
     )
-    county_fips = forms.RegexField(
-        label="County FIPS code",
-        regex=r"\A[0-9]{5}\Z",
-        required=False,
-        help_text="Five digits, for example 39049 for Franklin County, Ohio.",
-        error_messages={"invalid": "A county FIPS code is five digits."},
-    )
+    county_fips = CountyField(blank="None: no single county")
     contact_email = forms.EmailField(label="Contact email", required=False)
     contact_phone = forms.CharField(label="Contact phone", max_length=40, required=False)
     website = forms.URLField(label="Website", required=False, assume_scheme="https")
@@ -215,28 +210,13 @@ class ApiKeyForm(UswdsForm):
     )
 
 
-class CoalitionForm(UswdsForm):
+class CoalitionForm(PlacesForm, UswdsForm):
     name = forms.CharField(label="Coalition name", max_length=200)
-    state_fips = forms.CharField(
-        label="State FIPS code",
-        max_length=2,
-        validators=[validate_state_fips],
-        help_text="Two digits, for example 39 for Ohio.",
-    )
-    county_fips = forms.CharField(
-        label="County FIPS codes",
-        required=False,
-        help_text="Five-digit codes separated by commas; leave empty for the whole state.",
+    state_fips = StateField(several_counties=True, validators=[validate_state_fips])
+    county_fips = CountiesField(
+        help_text="Choose none for the whole state; hold Ctrl (or Command) to choose several."
     )
     description = forms.CharField(label="Description", required=False, widget=forms.Textarea)
-
-    def clean_county_fips(self) -> list[str]:
-        raw = self.cleaned_data.get("county_fips") or ""
-        codes = [code.strip() for code in raw.split(",") if code.strip()]
-        bad = [code for code in codes if not (len(code) == 5 and is_ascii_digits(code))]
-        if bad:
-            raise ValidationError("Each county FIPS code is five digits.")
-        return codes
 
 
 class CoalitionInviteSearchForm(UswdsForm):

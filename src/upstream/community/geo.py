@@ -17,6 +17,7 @@ from django.db import transaction
 
 from upstream.community.models import Geography, GeographySet
 from upstream.community.problems import CommunityDataError, Problem
+from upstream.community.topology import DERIVED, derive_file
 from upstream.core.problems import shown
 from upstream.core.readers import read_json
 from upstream.core.validators import is_ascii_digits, text_problem
@@ -41,6 +42,14 @@ GEOGRAPHY_SETS: dict[str, SetSpec] = {
         file="counties-albers-10m.json",
         static="vendor/us-atlas-2023/counties-albers-10m.json",
     ),
+    "us-2020": SetSpec(
+        key="us-2020",
+        name="U.S. states and counties, 2020 boundaries",
+        vintage=2020,
+        package="us-atlas",
+        file="counties-albers-10m.json",
+        static="vendor/us-atlas-2020/counties-albers-10m.json",
+    ),
     "us-2017": SetSpec(
         key="us-2017",
         name="U.S. states and counties, 2017 boundaries",
@@ -49,6 +58,18 @@ GEOGRAPHY_SETS: dict[str, SetSpec] = {
         file="counties-albers-10m.json",
         static="vendor/us-atlas-2017/counties-albers-10m.json",
     ),
+}
+
+
+# The boundaries each CDC SVI release ranks: 2020 has Connecticut's eight old counties and
+# Alaska's Chugach and Copper River; 2022 has Connecticut's planning regions; 2016 and 2018 have
+# Valdez-Cordova. A release not listed here goes to the default set; if its counties do not fit,
+# the error names the set they fit (``fitting_set_problem``).
+SVI_RELEASE_SETS: dict[int, str] = {
+    2016: "us-2017",
+    2018: "us-2017",
+    2020: "us-2020",
+    2022: "us-2023",
 }
 
 
@@ -90,6 +111,81 @@ def _read_topojson(path: Path) -> dict[str, Any]:
     return data
 
 
+def _topology(key: str, node_modules: Path | None = None) -> tuple[dict[str, Any], str]:
+    """The counties' topology of a packaged set and where it comes from (for ``source``)."""
+    spec = GEOGRAPHY_SETS[key]
+    root = node_modules or Path(settings.COMMUNITY_NODE_MODULES)
+    if key in DERIVED:
+        derivation = DERIVED[key]
+        try:
+            topology = derive_file(key, root)
+        except (OSError, ValueError) as exc:
+            raise CommunityDataError(
+                [Problem(f"cannot derive the {key} boundaries: {exc} (run `npm ci`)")],
+                source="load-geographies",
+            ) from exc
+        versions = ", ".join(
+            f"{package}@{_package_version(root / package)}"
+            for package in dict.fromkeys(
+                name.rsplit("/", 1)[0] for name in (derivation.base, derivation.donor)
+            )
+        )
+        return topology, f"npm {versions}: {derivation.note}"
+    folder = root / spec.package
+    topology = _read_topojson(folder / spec.file)
+    return topology, f"npm {spec.package}@{_package_version(folder)} {spec.file}"
+
+
+def packaged_county_fips(key: str, node_modules: Path | None = None) -> set[str]:
+    """The county FIPS codes of a packaged set (50 states and DC), without loading it."""
+    topology, _ = _topology(key, node_modules)
+    states = _states()
+    return {
+        str(g.get("id"))
+        for g in topology.get("objects", {}).get("counties", {}).get("geometries", [])
+        if str(g.get("id", ""))[:2] in states
+    }
+
+
+def sets_fitting(fips: set[str], node_modules: Path | None = None) -> list[str]:
+    """Keys of the packaged sets that hold every one of these county codes, newest first."""
+    fitting = []
+    for key in sorted(GEOGRAPHY_SETS, key=lambda k: -GEOGRAPHY_SETS[k].vintage):
+        try:
+            counties = packaged_county_fips(key, node_modules)
+        except CommunityDataError:
+            continue
+        if fips <= counties:
+            fitting.append(key)
+    return fitting
+
+
+def svi_geography_set(*, key: str | None, year: int | None) -> GeographySet:
+    """The set an SVI file of ``year`` is imported into: ``key`` if given, else the release's
+    own boundaries (or the default set); a packaged set not loaded yet is loaded first."""
+    if not key:
+        key = SVI_RELEASE_SETS.get(year or 0, settings.COMMUNITY_DEFAULT_SET)
+    found = GeographySet.objects.filter(key=key).first()
+    if found is not None:
+        return found
+    if key in GEOGRAPHY_SETS:
+        return geography_set_load(key=key).geography_set
+    known = ", ".join(GEOGRAPHY_SETS)
+    raise CommunityDataError([Problem(f"unknown geography set {key!r} (known: {known})")])
+
+
+def fitting_set_problem(fips: set[str], gs: GeographySet) -> Problem | None:
+    """A problem naming the packaged set these counties fit, when it is not ``gs``."""
+    fitting = [k for k in sets_fitting(fips) if k != gs.key]
+    if not fitting:
+        return None
+    spec = GEOGRAPHY_SETS[fitting[0]]
+    return Problem(
+        f"these counties are those of geography set {spec.key} ({spec.name}): import with "
+        f"--set {spec.key}, or without --set to use the set of the file's year"
+    )
+
+
 @transaction.atomic
 def geography_set_load(
     *, key: str = "us-2023", node_modules: Path | None = None, actor: Any = None
@@ -99,11 +195,10 @@ def geography_set_load(
         known = ", ".join(GEOGRAPHY_SETS)
         raise CommunityDataError([Problem(f"unknown geography set {key!r} (known: {known})")])
     spec = GEOGRAPHY_SETS[key]
-    folder = (node_modules or Path(settings.COMMUNITY_NODE_MODULES)) / spec.package
-    topology = _read_topojson(folder / spec.file)
+    topology, origin = _topology(key, node_modules)
     source = (
-        f"States: the `us` Python package {us.__version__}. Counties (FIPS, names, shapes): npm "
-        f"{spec.package}@{_package_version(folder)} {spec.file}, from U.S. Census Bureau "
+        f"States: the `us` Python package {us.__version__}. Counties (FIPS, names, shapes): "
+        f"{origin}, from U.S. Census Bureau "
         "cartographic boundary files (public domain; us-atlas ISC licence, "
         "Copyright 2013-2019 Michael Bostock)."
     )
@@ -165,6 +260,6 @@ def geography_set_load(
             )
         )
     if problems:
-        raise CommunityDataError(problems, source=str(folder / spec.file))
+        raise CommunityDataError(problems, source=f"{spec.package}/{spec.file}")
     Geography.objects.bulk_create(new_counties, batch_size=1000)
     return GeographyLoadResult(gs, len(new_states), len(new_counties))

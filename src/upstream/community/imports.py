@@ -21,6 +21,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from upstream.community.geo import fitting_set_problem, svi_geography_set
 from upstream.community.models import Geography, GeographySet, IndicatorDefinition, Observation
 from upstream.community.problems import CommunityDataError, Problem
 from upstream.community.svi import ACS_SENTINELS, SVI_THEMES, SviFileError, read_svi_csv
@@ -419,9 +420,9 @@ def import_svi_csv(
     Tracts are added under their county. Observations of the same indicators, year and set are
     replaced. Missing values (-999, ACS codes) are left out, as the SVI method requires.
     """
-    gs = _geography_set(geography_set)
     problems: list[Problem] = []
     year = year or svi_year_from_name(path)
+    gs = svi_geography_set(key=geography_set, year=year)
     if year is None:
         problems.append(Problem("cannot tell the SVI release year from the file name; give --year"))
     try:
@@ -476,7 +477,8 @@ def import_svi_csv(
             extra = f" ({names[number - 1]}, {states[number - 1]})" if names[number - 1] else ""
             _add(problems, Problem(_not_in_set(fips, gs, extra), number, "FIPS"))
     if problems:
-        raise CommunityDataError(problems, source=str(path))
+        hint = fitting_set_problem({f[:5] for f in fips_list}, gs)
+        raise CommunityDataError(problems + ([hint] if hint else []), source=str(path))
 
     Geography.objects.bulk_create(new_tracts, batch_size=2000)
     if new_tracts:

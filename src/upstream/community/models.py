@@ -109,8 +109,9 @@ class IndexDefinition(models.Model):
     """An index: indicators grouped into themes, ranked with the SVI method.
 
     ``themes`` is ``[{"key", "name", "variables": [{"indicator", "weight", "direction"}]}]``.
-    ``provenance`` records who defined it, when, and every input with its source, so the results
-    can be recomputed from the definition alone.
+    ``provenance`` records which organization defined it (never a person: this is public
+    reference data), when, and every input with its source, so the results can be recomputed
+    from the definition alone.
     """
 
     key = models.SlugField(max_length=80, unique=True)
@@ -129,7 +130,19 @@ class IndexDefinition(models.Model):
     )
     ranking = models.CharField(max_length=10, choices=RANKING_CHOICES, default="national")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text="The member who defined it: never shown; the audit log names them.",
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="community_indices",
+        help_text="The organization that defined it (none: defined from the command line).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     provenance = models.JSONField(default=dict)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlencode
 
 import polars as pl
 from django.db.models import QuerySet
@@ -42,7 +43,7 @@ def indicators_with_data() -> list[IndicatorDefinition]:
 
 
 def indices() -> QuerySet[IndexDefinition]:
-    return IndexDefinition.objects.select_related("geography_set", "created_by")
+    return IndexDefinition.objects.select_related("geography_set", "organization")
 
 
 def index_get(key: str) -> IndexDefinition:
@@ -65,6 +66,18 @@ def default_index() -> IndexDefinition | None:
 
 def states(gs: GeographySet) -> list[Geography]:
     return list(gs.geographies.filter(kind="state").order_by("name"))
+
+
+def area_geographies(gs: GeographySet, codes: list[str]) -> list[Geography]:
+    """The states and counties of ``codes`` (2- or 5-digit FIPS) that the set holds, in order."""
+    wanted = [c for c in dict.fromkeys(codes) if c.isascii() and c.isdigit() and len(c) in (2, 5)]
+    found = {
+        g.fips: g
+        for g in gs.geographies.filter(fips__in=wanted, kind__in=["state", "county"])
+        .select_related("parent")
+        .order_by("fips")
+    }
+    return [found[c] for c in wanted if c in found]
 
 
 def index_input_frame(index: IndexDefinition) -> pl.DataFrame:
@@ -419,10 +432,16 @@ class AreaVulnerability:
     missing: list[str]
     themes: list[AreaTheme]
     priority_populations: list[AreaPopulation]
+    area: str = ""  # the ``?area=`` of the map that outlines it: a state or its counties
 
     @property
     def high_themes(self) -> list[AreaTheme]:
         return [t for t in self.themes if t.high]
+
+    @property
+    def map_query(self) -> str:
+        """The community map of this index with the area outlined (its state zoomed in)."""
+        return "?" + urlencode({"show": f"index:{self.index.key}", "area": self.area})
 
 
 def area_vulnerability(
@@ -492,5 +511,5 @@ def area_for_geography(
         )
     if not fips:
         return None
-    area = area_vulnerability(index=index, fips=fips)
+    area = replace(area_vulnerability(index=index, fips=fips), area=county_fips or state_fips)
     return area if area.fips else None

@@ -54,10 +54,9 @@ def engine_version() -> str:
     return f"upstream {ours}; numpy {np.__version__}; polars {pl.__version__}"
 
 
-def _actor_label(actor: Any) -> str | None:
-    if actor is None:
-        return None
-    return str(getattr(actor, "get_username", lambda: actor)())
+def _definer_label(organization: Any) -> str:
+    """Who defined an index, as the public sees it: the organization, never a person."""
+    return str(organization.name) if organization is not None else "command line"
 
 
 # ---------------------------------------------------------------------------
@@ -234,9 +233,12 @@ def _validate_spec(spec: Any) -> tuple[list[Problem], dict[str, IndicatorDefinit
 
 @transaction.atomic
 def index_define(
-    *, spec: dict[str, Any], actor: Any = None, replace: bool = False
+    *, spec: dict[str, Any], actor: Any = None, organization: Any = None, replace: bool = False
 ) -> IndexDefinition:
-    """Save an index definition with its provenance; ``replace`` redefines an existing key."""
+    """Save an index definition with its provenance; ``replace`` redefines an existing key.
+
+    The provenance names ``organization`` (the defining member's), never ``actor``: indices are
+    public, and the person is in the organization's audit log."""
     problems, indicators = _validate_spec(spec)
     existing = IndexDefinition.objects.filter(key=spec.get("key")).first() if not problems else None
     if existing is not None and not replace:
@@ -271,7 +273,7 @@ def index_define(
         for i in sorted(indicators.values(), key=lambda i: i.key)
     ]
     provenance = {
-        "defined_by": _actor_label(actor) or "command line",
+        "defined_by": _definer_label(organization),
         "defined_at": timezone.now().isoformat(),
         "specification": spec,
         "inputs": inputs,
@@ -297,9 +299,12 @@ def index_define(
         for name, value in fields.items():
             setattr(existing, name, value)
         existing.created_by = actor
+        existing.organization = organization
         existing.save()
         return existing
-    return IndexDefinition.objects.create(key=spec["key"], created_by=actor, **fields)
+    return IndexDefinition.objects.create(
+        key=spec["key"], created_by=actor, organization=organization, **fields
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -430,7 +435,7 @@ def index_compute(*, index: IndexDefinition, actor: Any = None) -> ComputeResult
         **index.provenance,
         "computed": {
             "at": now.isoformat(),
-            "by": _actor_label(actor) or "command line",
+            "by": _definer_label(index.organization if actor is not None else None),
             "units": frame.height,
             "ranked_nationally": ranked,
             "inputs_digest": _digest(frame.drop("geography_id")),
@@ -465,7 +470,7 @@ def index_define_and_compute(
     nothing. ``actor`` is the member's ``Membership``."""
     from upstream.audit.services import audit_record
 
-    index = index_define(spec=spec, actor=actor.user)
+    index = index_define(spec=spec, actor=actor.user, organization=actor.organization)
     result = index_compute(index=index, actor=actor.user)
     audit_record(
         action="index.defined",

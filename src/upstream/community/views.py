@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.text import slugify
 
 from upstream.accounts.decorators import require
@@ -22,14 +23,31 @@ from upstream.community.models import GeographySet
 from upstream.community.problems import CommunityDataError
 from upstream.community.selectors import SORT_KEYS, Measure
 from upstream.core.access import public
+from upstream.core.places import place_name
 
 PAGE_SIZE = 100
 STATE_FIPS_LENGTH = 2
+MAX_AREA_CODES = 300
+MAX_SEARCH_LENGTH = 100
 
 
-def _state_param(request: HttpRequest, gs: GeographySet | None) -> tuple[str, str]:
-    """(state FIPS, state name) from ``?state=``, or ("", "") for the whole country."""
+def _area_param(request: HttpRequest, gs: GeographySet | None) -> list[Any]:
+    """The plan's or coalition's area from ``?area=`` (comma-separated state or county FIPS)."""
+    codes = [c.strip() for c in request.GET.get("area", "").split(",") if c.strip()]
+    if gs is None or not codes:
+        return []
+    return selectors.area_geographies(gs, codes[:MAX_AREA_CODES])
+
+
+def _state_param(
+    request: HttpRequest, gs: GeographySet | None, area: list[Any] | None = None
+) -> tuple[str, str]:
+    """(state FIPS, state name) from ``?state=``, or the area's one state, or ("", "") for the
+    whole country."""
     state = request.GET.get("state", "")
+    area_states = {g.state_fips for g in area or []}
+    if "state" not in request.GET and len(area_states) == 1:
+        state = area_states.pop()
     if gs is None or len(state) != STATE_FIPS_LENGTH or not state.isdigit():
         return "", ""
     found = gs.geographies.filter(kind="state", fips=state).values_list("name", flat=True).first()
@@ -44,8 +62,19 @@ def _table_params(request: HttpRequest) -> tuple[str, bool]:
     return sort, request.GET.get("order", default_order) != "asc"
 
 
-def map_spec(measure: Measure, rows: list[dict[str, Any]], state_name: str) -> dict[str, Any]:
-    """The Vega-Lite choropleth: county shapes from static TopoJSON, values inline."""
+def _profile_url(measure: Measure, fips: str) -> str:
+    url = reverse("community:county", args=[fips])
+    return f"{url}?index={measure.key}" if measure.index is not None else url
+
+
+def map_spec(
+    measure: Measure,
+    rows: list[dict[str, Any]],
+    state_name: str,
+    area: list[str] | None = None,
+) -> dict[str, Any]:
+    """The Vega-Lite choropleth: county shapes from static TopoJSON, values inline. A click on a
+    county opens its profile; ``area`` (county FIPS codes) is outlined."""
     shapes = {
         "url": static(measure.geography_set.shapes),
         "format": {"type": "topojson", "feature": "counties"},
@@ -58,17 +87,60 @@ def map_spec(measure: Measure, rows: list[dict[str, Any]], state_name: str) -> d
     scope = "in state" if by_state else "national"
     value_title = f"Percentile ({scope})" if is_index else f"{measure.label} ({measure.unit})"
     values = [
-        {"fips": r["fips"], "name": r["name"], "state": r["state"], "value": r["value"]}
+        {
+            "fips": r["fips"],
+            "name": r["name"],
+            "state": r["state"],
+            "value": r["value"],
+            "url": _profile_url(measure, r["fips"]),
+        }
         for r in rows
         if r["value"] is not None
     ]
     color: dict[str, Any] = {
         "field": "value",
         "type": "quantitative",
-        "title": "Percentile" if is_index else measure.unit or "Value",
+        "title": value_title if is_index else measure.unit or "Value",
         "scale": {"scheme": "purples", **({"domain": [0, 1]} if is_index else {})},
-        "legend": {"orient": "bottom-right", "format": ".2f" if is_index else ",.4~g"},
+        # beside the map, not over Florida and the Gulf; large enough to read
+        "legend": {
+            "orient": "right",
+            "format": ".2f" if is_index else ",.4~g",
+            "titleFontSize": 14,
+            "labelFontSize": 13,
+            "titleLimit": 220,
+            "gradientLength": 220,
+            "gradientThickness": 16,
+            "titleColor": "#1b1b1b",
+            "labelColor": "#1b1b1b",
+        },
     }
+    outline: list[dict[str, Any]] = []
+    if area:
+        outline = [
+            {
+                "data": shapes,
+                "transform": [
+                    *state_filter,
+                    {
+                        "lookup": "id",
+                        "from": {
+                            "data": {"values": [{"fips": f, "area": True} for f in area]},
+                            "key": "fips",
+                            "fields": ["area"],
+                        },
+                    },
+                    {"filter": "datum.area === true"},
+                ],
+                "mark": {
+                    "type": "geoshape",
+                    "fillOpacity": 0,
+                    "stroke": "#1b1b1b",
+                    "strokeWidth": 2,
+                    "interactive": False,  # clicks reach the county below
+                },
+            }
+        ]
     where = f" in {state_name}" if state_name else ""
     return {
         "description": (
@@ -100,14 +172,20 @@ def map_spec(measure: Measure, rows: list[dict[str, Any]], state_name: str) -> d
                         "from": {
                             "data": {"values": values},
                             "key": "fips",
-                            "fields": ["name", "state", "value"],
+                            "fields": ["name", "state", "value", "url"],
                         },
                     },
                     {"filter": "isValid(datum.value)"},
                 ],
-                "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.25},
+                "mark": {
+                    "type": "geoshape",
+                    "stroke": "#ffffff",
+                    "strokeWidth": 0.25,
+                    "cursor": "pointer",
+                },
                 "encoding": {
                     "color": color,
+                    "href": {"field": "url", "type": "nominal"},
                     "tooltip": [
                         {"field": "name", "type": "nominal", "title": "County"},
                         {"field": "state", "type": "nominal", "title": "State"},
@@ -120,6 +198,7 @@ def map_spec(measure: Measure, rows: list[dict[str, Any]], state_name: str) -> d
                     ],
                 },
             },
+            *outline,
         ],
         "config": {"view": {"stroke": None}},
     }
@@ -134,7 +213,8 @@ def _map_context(request: HttpRequest) -> dict[str, Any]:
     if request.GET.get("show") and measure is None:
         raise Http404("No such index or indicator.")
     gs = measure.geography_set if measure else selectors.geography_set_get(None)
-    state, state_name = _state_param(request, gs)
+    area = _area_param(request, gs)
+    state, state_name = _state_param(request, gs, area)
     sort, descending = _table_params(request)
     rows = (
         selectors.measure_table(measure, state=state, sort=sort, descending=descending)
@@ -149,17 +229,36 @@ def _map_context(request: HttpRequest) -> dict[str, Any]:
         "sort": sort,
         "descending": descending,
         "rows": rows,
+        "area": [
+            {"fips": g.fips, "kind": g.kind, "label": place_name(g.state_fips, g.fips)}
+            if g.kind == "county"
+            else {"fips": g.fips, "kind": g.kind, "label": place_name(g.fips)}
+            for g in area
+        ],
+        "area_param": ",".join(g.fips for g in area),
     }
+
+
+def _area_counties(area: list[Any]) -> list[str]:
+    """County FIPS codes to outline: the area's counties (a whole state needs no outline)."""
+    return [g["fips"] for g in area if g["kind"] == "county"]
+
+
+def _search(rows: list[dict[str, Any]], query: str) -> list[dict[str, Any]]:
+    needle = " ".join(query.split()).casefold()
+    return [r for r in rows if needle in r["name"].casefold()] if needle else rows
 
 
 @public
 def map_page(request: HttpRequest) -> HttpResponse:
     context = _map_context(request)
     measure: Measure | None = context["measure"]
-    rows = context["rows"]
+    query = request.GET.get("q", "").strip()[:MAX_SEARCH_LENGTH]
+    rows = _search(context["rows"], query)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     show = measure.param if measure else ""
     state = context["state"]
+    area = context["area_param"]
     sort, descending = context["sort"], context["descending"]
     columns = []
     labels = [("name", "County"), ("state", "State")]
@@ -186,7 +285,9 @@ def map_page(request: HttpRequest) -> HttpResponse:
                 "key": key,
                 "label": label,
                 "aria_sort": ("descending" if descending else "ascending") if active else "",
-                "href": _query(show=show, state=state, sort=key, order=next_order),
+                "href": _query(
+                    show=show, state=state, area=area, q=query, sort=key, order=next_order
+                ),
             }
         )
     order = "desc" if descending else "asc"
@@ -201,9 +302,18 @@ def map_page(request: HttpRequest) -> HttpResponse:
             else [],
             "page": page,
             "columns": columns,
-            "spec": map_spec(measure, rows, context["state_name"]) if measure else None,
+            "spec": map_spec(
+                measure, context["rows"], context["state_name"], _area_counties(context["area"])
+            )
+            if measure
+            else None,
             "csv_href": _query(show=show, state=state, sort=sort, order=order),
-            "page_query": _query(show=show, state=state, sort=sort, order=order),
+            "page_query": _query(
+                show=show, state=state, area=area, q=query, sort=sort, order=order
+            ),
+            "clear_search": _query(show=show, state=state, area=area, sort=sort, order=order),
+            "query": query,
+            "matches": len(rows),
             "show": show,
         },
     )

@@ -4,6 +4,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from upstream.core import widgets
 from upstream.core.access import public
 
 
@@ -29,3 +30,9 @@ def error_403(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def error_400(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "core/400.html", status=400)
+
+
+@public
+def county_options(request: HttpRequest) -> HttpResponse:
+    """The county options of a state for the county pickers (public reference data)."""
+    return widgets.county_options(request)

@@ -8,6 +8,7 @@ from django import forms
 
 from upstream.accounts.forms import UswdsForm
 from upstream.accounts.models import Coalition, Organization
+from upstream.core.widgets import CountyField, PlacesForm, StateField
 from upstream.framework.models import Activity, FrameworkVersion, Level, Strategy, Tier
 from upstream.planning.models import PlanActivity
 from upstream.planning.vocabularies import (
@@ -32,7 +33,7 @@ class KeyChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return str(obj.name)
 
 
-class PlanForm(UswdsForm):
+class PlanForm(PlacesForm, UswdsForm):
     title = forms.CharField(max_length=200)
     coalition = forms.ModelChoiceField(
         queryset=Coalition.objects.none(),
@@ -45,15 +46,8 @@ class PlanForm(UswdsForm):
     )
     period_start = forms.DateField(label="Period start", widget=forms.DateInput(_DATE))
     period_end = forms.DateField(label="Period end", widget=forms.DateInput(_DATE))
-    state_fips = forms.CharField(
-        label="State FIPS code", max_length=2, help_text="Two digits, for example 39 for Ohio."
-    )
-    county_fips = forms.CharField(
-        label="County FIPS code",
-        max_length=5,
-        required=False,
-        help_text="Five digits, for example 39049. Leave empty for a statewide plan.",
-    )
+    state_fips = StateField()
+    county_fips = CountyField(help_text="Leave it at “the whole state” for a statewide plan.")
     populations = forms.MultipleChoiceField(
         label="Priority populations",
         choices=list(PRIORITY_POPULATIONS.items()),
@@ -73,7 +67,7 @@ class PlanForm(UswdsForm):
         )
 
 
-class PlanDetailsForm(UswdsForm):
+class PlanDetailsForm(PlacesForm, UswdsForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     title = PlanForm.base_fields["title"]
     period_start = PlanForm.base_fields["period_start"]
