@@ -1,15 +1,19 @@
-"""Benchmark sign-in + organization dashboard under 32 concurrent clients against `upstream serve`.
+"""Benchmark sign-in, the dashboard and the plan page at 32 clients against `upstream serve`.
 
 Run from the repository root:  python bench/bench_sign_in.py   (or `make bench`)
 
 1. Makes a throwaway SQLite database (in $UPSTREAM_VAR_DIR or a temporary folder) with one
-   organization and 32 viewer accounts (viewers need no one-time code, so every client signs in
-   with its password alone; two-factor adds one more request of the same kind).
+   organization, 32 viewer accounts (viewers need no one-time code, so every client signs in
+   with its password alone; two-factor adds one more request of the same kind) and a plan on the
+   shipped HHS framework with a dozen activities.
 2. Counts, in-process, the SQL queries of one journey: GET the sign-in page, POST the password,
    follow to the dashboard.
 3. Starts `upstream serve` (gunicorn, 2 workers x 4 threads) on a free loopback port and drives it
    with 32 client threads, each doing JOURNEYS journeys: requests/s and p95 journey latency.
-4. Starts a bare Django app on the same database with one view that runs the same number of
+4. Drives the signed-in dashboard and plan page again against a server whose settings turn
+   ``ATOMIC_REQUESTS`` back on (every request one transaction, as before decision 0009), and
+   prints the throughput ratio: the effect of service-level transactions.
+5. Starts a bare Django app on the same database with one view that runs the same number of
    queries per journey (split over the same number of requests), serves it the same way, and
    drives it identically. The ratio is Upstream's p95 over the bare stack's p95 (and the same for
    throughput). Most of the difference is the Argon2 password check, which is deliberate.
@@ -19,6 +23,7 @@ Loopback only; every loop is bounded; servers are stopped at the end.
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import os
 import re
@@ -40,6 +45,8 @@ sys.path.insert(0, str(REPO / "src"))
 
 CLIENTS = 32
 JOURNEYS = int(os.environ.get("BENCH_JOURNEYS", "4"))
+PAGE_VIEWS = int(os.environ.get("BENCH_PAGE_VIEWS", "20"))
+PLAN_ACTIVITIES = 12
 PASSWORD = "bench-password-for-sign-in"  # noqa: S105 (throwaway benchmark accounts)
 HOST = "127.0.0.1"
 
@@ -66,13 +73,14 @@ def wait_for(port: int, path: str, deadline_s: float = 30.0) -> None:
 # Setup -------------------------------------------------------------------------------------
 
 
-def setup_database() -> tuple[str, int, int, int]:
-    """Create accounts; return the organization uuid, queries and requests per journey, and the
-    queries of one dashboard view by a signed-in person."""
+def setup_database() -> tuple[str, str, int, int, int, int]:
+    """Create accounts and a plan; return the organization and plan uuids, queries and requests
+    per journey, and the queries of one dashboard and one plan page view by a signed-in person."""
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "upstream.settings")
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -80,6 +88,8 @@ def setup_database() -> tuple[str, int, int, int]:
 
     from upstream.accounts import services
     from upstream.accounts.models import Organization, User
+    from upstream.framework.services import framework_load_file
+    from upstream.planning import services as plans
 
     call_command("migrate", verbosity=0)
     org = Organization.objects.filter(name="Bench Org").first()
@@ -90,6 +100,34 @@ def setup_database() -> tuple[str, int, int, int]:
         for n in range(CLIENTS + 1):
             user = User.objects.create_user(f"bench{n}@example.org", PASSWORD)
             services.membership_create(actor=None, user=user, organization=org, role="viewer")
+        author = User.objects.create_user("bench-coordinator@example.org", PASSWORD)
+        coordinator = services.membership_create(
+            actor=None, user=author, organization=org, role="coordinator"
+        )
+        version = framework_load_file(path=settings.FRAMEWORK_PACK_DIR / "hhs-2024.yaml").version
+        plan = plans.plan_create(
+            actor=coordinator,
+            title="Bench prevention plan",
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2028, 12, 31),
+            state_fips="39",
+            framework_version=version,
+            strategies=list(version.strategies.order_by("position")[:3]),
+        )
+        for fa in version.activities.select_related("strategy", "level", "tier").order_by("pk")[
+            :PLAN_ACTIVITIES
+        ]:
+            plans.plan_activity_add(
+                actor=coordinator,
+                plan=plan,
+                strategy=fa.strategy,
+                framework_activity=fa,
+                name=fa.name,
+                level=fa.level,
+                tier=fa.tier,
+                lead_organization=org,
+            )
+    plan_uuid = str(org.plans.values_list("uuid", flat=True).get())
     client = Client(HTTP_HOST=HOST)
     with CaptureQueriesContext(connection) as queries:
         client.get("/account/sign-in/")
@@ -103,8 +141,17 @@ def setup_database() -> tuple[str, int, int, int]:
         assert response.status_code == 200, response.status_code
     with CaptureQueriesContext(connection) as dashboard_queries:
         assert client.get(f"/orgs/{org.uuid}/").status_code == 200
+    with CaptureQueriesContext(connection) as plan_queries:
+        assert client.get(f"/orgs/{org.uuid}/plans/{plan_uuid}/").status_code == 200
     connection.close()
-    return str(org.uuid), len(queries), requests, len(dashboard_queries)
+    return (
+        str(org.uuid),
+        plan_uuid,
+        len(queries),
+        requests,
+        len(dashboard_queries),
+        len(plan_queries),
+    )
 
 
 # Clients -----------------------------------------------------------------------------------
@@ -173,6 +220,14 @@ def dashboard_factory(
         assert status == 200 and "Bench Org" in page, status
 
     return prepare, journey
+
+
+def plan_page_factory(org: str, plan: str) -> Callable[[Session, int], None]:
+    def journey(session: Session, n: int) -> None:
+        status, _, page = session.request("GET", f"/orgs/{org}/plans/{plan}/")
+        assert status == 200 and "Bench prevention plan" in page, status
+
+    return journey
 
 
 def reference_journey_factory(requests: int, queries: int) -> Callable[[Session, int], None]:
@@ -290,6 +345,16 @@ def reference_server(port: int) -> None:
     Server().run()
 
 
+def atomic_requests_env(var: str, env: dict[str, str]) -> dict[str, str]:
+    """The environment of a server whose settings wrap every request in one transaction."""
+    Path(var, "bench_atomic_requests.py").write_text(
+        "from upstream.settings import *  # noqa: F403\n"
+        'DATABASES["default"]["ATOMIC_REQUESTS"] = True  # noqa: F405\n'
+    )
+    path = os.pathsep.join(p for p in (var, env.get("PYTHONPATH", "")) if p)
+    return {**env, "DJANGO_SETTINGS_MODULE": "bench_atomic_requests", "PYTHONPATH": path}
+
+
 def start(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         cmd,
@@ -326,36 +391,53 @@ def main() -> None:
     }
     env.pop("DATABASE_URL", None)
     os.environ.update(env)
-    org, queries, requests, dashboard_queries = setup_database()
+    org, plan, queries, requests, dashboard_queries, plan_queries = setup_database()
     print(
         f"sign-in journey = {requests} requests, {queries} SQL queries; "
-        f"dashboard view = {dashboard_queries} queries; {CLIENTS} clients"
+        f"dashboard view = {dashboard_queries} queries; plan page = {plan_queries} queries; "
+        f"{CLIENTS} clients"
     )
     prepare, dashboard = dashboard_factory(org)
+    plan_page = plan_page_factory(org, plan)
     upstream_cmd = [str(REPO / ".venv" / "bin" / "upstream"), "serve", "--host", HOST, "--port"]
     reference_cmd = [sys.executable, __file__, "--reference-server"]
     sign_in = "sign-in + dashboard"
     view = "dashboard, signed in"
+    plan_view = "plan page, signed in"
     results: dict[str, dict[str, float]] = {}
-    for label, cmd, ready, runs in (
+    for label, cmd, server_env, ready, runs in (
         (
             "upstream",
             upstream_cmd,
+            env,
             "/healthz",
-            [(sign_in, upstream_journey, prepare_none, JOURNEYS), (view, dashboard, prepare, 20)],
+            [
+                (sign_in, upstream_journey, prepare_none, JOURNEYS),
+                (view, dashboard, prepare, PAGE_VIEWS),
+                (plan_view, plan_page, prepare, PAGE_VIEWS),
+            ],
+        ),
+        (
+            "atomic reqs",
+            upstream_cmd,
+            atomic_requests_env(var, env),
+            "/healthz",
+            [(view, dashboard, prepare, PAGE_VIEWS), (plan_view, plan_page, prepare, PAGE_VIEWS)],
         ),
         (
             "bare django",
             reference_cmd,
+            env,
             "/ref/1/",
             [
                 (sign_in, reference_journey_factory(requests, queries), prepare_none, JOURNEYS),
-                (view, reference_journey_factory(1, dashboard_queries), prepare_none, 20),
+                (view, reference_journey_factory(1, dashboard_queries), prepare_none, PAGE_VIEWS),
+                (plan_view, reference_journey_factory(1, plan_queries), prepare_none, PAGE_VIEWS),
             ],
         ),
     ):
         port = free_port()
-        server = start([*cmd, str(port)], env)
+        server = start([*cmd, str(port)], server_env)
         try:
             wait_for(port, ready)
             for scenario, journey, before, repeat in runs:
@@ -367,7 +449,14 @@ def main() -> None:
                 )
         finally:
             stop(server)
-    for scenario, n in ((sign_in, queries), (view, dashboard_queries)):
+    for scenario in (view, plan_view):
+        after, before = results[f"upstream/{scenario}"], results[f"atomic reqs/{scenario}"]
+        print(
+            f"service-level transactions (after) over ATOMIC_REQUESTS (before), {scenario}: "
+            f"throughput x{after['requests_per_s'] / before['requests_per_s']:.2f}, "
+            f"p95 x{after['p95_ms'] / before['p95_ms']:.2f}"
+        )
+    for scenario, n in ((sign_in, queries), (view, dashboard_queries), (plan_view, plan_queries)):
         up, ref = results[f"upstream/{scenario}"], results[f"bare django/{scenario}"]
         print(
             f"ratio to a bare Django view with the same {n} queries, {scenario}: "

@@ -188,7 +188,10 @@ else:
             },
         }
     }
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Transactions belong to services (docs/decisions/0009-transactions.md): a request is not one
+# transaction, so reads never hold SQLite's write lock and long work (renders, exports) never runs
+# inside a transaction. SQLite's IMMEDIATE mode then applies to service transactions only.
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts: email is the sign-in name; accounts exist only by invitation.

@@ -6,16 +6,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, logout
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from upstream.accounts import forms, selectors, services
@@ -24,12 +22,9 @@ from upstream.accounts.lockout import locked_out_response
 from upstream.accounts.models import User
 from upstream.accounts.two_factor import (
     has_totp,
-    new_recovery_codes,
-    sudo_start,
     two_factor_required,
     verify_code,
 )
-from upstream.audit.services import audit_record
 from upstream.core.access import public
 
 ENROLL_SESSION_KEY = "upstream_totp_enroll"
@@ -58,10 +53,10 @@ def _landing(user: Any) -> str:
 
 
 @public
-@transaction.non_atomic_requests
 def sign_in(request: HttpRequest) -> HttpResponse:
-    """Email and password. Not wrapped in one transaction: the deliberately slow password hash
-    must not hold the database's write lock (SQLite) or a transaction open (PostgreSQL)."""
+    """Email and password. The deliberately slow password hash runs outside any transaction, so it
+    holds neither SQLite's write lock nor an open PostgreSQL transaction; only the sign-in itself
+    is one short service transaction."""
     user: Any = request.user
     if user.is_authenticated and request.method == "GET":
         return redirect(_safe_next(request, _home()))
@@ -75,8 +70,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if account is None:
             error = "That email and password do not match an account, or the account is closed."
         else:
-            with transaction.atomic():
-                login(request, account)
+            services.session_sign_in(request=request, user=account)
             if two_factor_required(account):
                 verify = reverse("accounts:two_factor_verify")
                 if not has_totp(account):
@@ -148,21 +142,16 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     form = forms.AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                membership = services.invitation_accept_new_user(
-                    token=token,
-                    full_name=form.cleaned_data["full_name"],
-                    password=form.cleaned_data["password1"],
-                    request=request,
-                )
+            membership = services.invitation_accept_new_user(
+                token=token,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+                request=request,
+                sign_in=True,
+            )
         except ValidationError as exc:
             form.add_error("password1", exc)
         else:
-            login(
-                request,
-                membership.user,
-                backend="django.contrib.auth.backends.ModelBackend",
-            )
             request.session[CURRENT_ORG_SESSION_KEY] = str(membership.organization.uuid)
             messages.success(request, f"Welcome to {membership.organization.name}.")
             if two_factor_required(membership.user):
@@ -209,10 +198,9 @@ def password_reset_confirm(request: HttpRequest, user: str, token: str) -> HttpR
     form = forms.NewPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                services.password_set(
-                    user=account, password=form.cleaned_data["password1"], request=request
-                )
+            services.password_set(
+                user=account, password=form.cleaned_data["password1"], request=request
+            )
         except ValidationError as exc:
             form.add_error("password1", exc)
         else:
@@ -250,19 +238,10 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         request.session[ENROLL_SESSION_KEY] = device.pk
     form = forms.EnrollForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            codes = new_recovery_codes(user)
-            otp_login(request, device)
-            for membership in selectors.memberships_for(user=user):
-                audit_record(
-                    action="auth.two_factor_enrolled",
-                    actor=user,
-                    organization=membership.organization,
-                    target=user,
-                    request=request,
-                )
+        codes = services.two_factor_enroll(
+            user=user, device=device, code=form.cleaned_data["code"], request=request
+        )
+        if codes is not None:
             request.session.pop(ENROLL_SESSION_KEY, None)
             request.session[RECOVERY_SESSION_KEY] = codes
             return redirect("accounts:recovery_codes")
@@ -298,27 +277,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:two_factor_setup")
     form = forms.CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device, recovery = verify_code(user, form.cleaned_data["code"])
-        if device is not None:
-            otp_login(request, device)
-            if recovery:
-                for membership in selectors.memberships_for(user=user):
-                    audit_record(
-                        action="auth.recovery_code_used",
-                        actor=user,
-                        organization=membership.organization,
-                        target=user,
-                        request=request,
-                    )
+        if services.two_factor_check(user=user, code=form.cleaned_data["code"], request=request):
             return redirect(_safe_next(request, _home()))
-        for membership in selectors.memberships_for(user=user):
-            audit_record(
-                action="auth.two_factor_failed",
-                actor=user,
-                organization=membership.organization,
-                target=user,
-                request=request,
-            )
         form.add_error("code", "That code is not right, or was already used.")
     return render(
         request,
@@ -341,15 +301,7 @@ def confirm_identity(request: HttpRequest) -> HttpResponse:
         elif needs_code and verify_code(user, form.cleaned_data["code"] or "")[0] is None:
             form.add_error("code", "That code is not right, or was already used.")
         else:
-            sudo_start(request)
-            for membership in selectors.memberships_for(user=user):
-                audit_record(
-                    action="auth.reauthenticated",
-                    actor=user,
-                    organization=membership.organization,
-                    target=user,
-                    request=request,
-                )
+            services.identity_confirmed(user=user, request=request)
             return redirect(_safe_next(request, _home()))
     return render(
         request,
