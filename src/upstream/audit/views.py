@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -9,9 +11,11 @@ from django.shortcuts import render
 from upstream.accounts import selectors as account_selectors
 from upstream.accounts.decorators import require
 from upstream.accounts.forms import AuditFilterForm
-from upstream.accounts.models import Membership
 from upstream.audit.actions import ACTIONS
 from upstream.audit.selectors import audit_events_for
+
+if TYPE_CHECKING:  # annotations only: views reach accounts through its selectors
+    from upstream.accounts.models import Membership
 
 
 @require("audit.view")

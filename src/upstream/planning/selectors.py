@@ -4,15 +4,19 @@ its own plans and the plans of coalitions it belongs to. Anything else is a 404.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from upstream.accounts.models import CoalitionMembership, Membership, Organization
+from upstream.accounts import selectors as account_selectors
+from upstream.accounts.models import Membership, Organization
 from upstream.accounts.policy import check, may
-from upstream.audit.models import AuditEvent
+from upstream.audit import selectors as audit_selectors
 from upstream.planning.models import Indicator, Plan, PlanActivity, PlanOutcome
+
+if TYPE_CHECKING:
+    from upstream.audit.models import AuditEvent
 
 
 def _as_uuid(value: Any) -> uuid.UUID:
@@ -24,10 +28,8 @@ def _as_uuid(value: Any) -> uuid.UUID:
         raise Http404 from None
 
 
-def _coalition_ids(membership: Membership) -> QuerySet[CoalitionMembership, int]:
-    return CoalitionMembership.objects.filter(
-        organization_id=membership.organization_id, left_at__isnull=True
-    ).values_list("coalition_id", flat=True)
+def _coalition_ids(membership: Membership) -> QuerySet[Any, int]:
+    return account_selectors.coalition_ids_of(organization_id=membership.organization_id)
 
 
 def plans_for(*, membership: Membership) -> QuerySet[Plan]:
@@ -87,22 +89,21 @@ def partner_choices(*, plan: Plan) -> QuerySet[Organization]:
     """Organizations that may lead or partner on the plan's activities."""
     if plan.coalition_id is None:
         return Organization.objects.filter(pk=plan.organization_id)
-    return Organization.objects.filter(
-        coalition_memberships__coalition_id=plan.coalition_id,
-        coalition_memberships__left_at__isnull=True,
-    ).order_by("name")
+    return account_selectors.coalition_organizations(coalition_id=plan.coalition_id)
 
 
 def plan_history(*, membership: Membership, plan: Plan) -> list[AuditEvent]:
     """Audit events about any version of the plan, newest first."""
     check(membership, "plan.view")
     uuids = [str(u) for u in Plan.objects.filter(series=plan.series).values_list("uuid", flat=True)]
-    events = AuditEvent.objects.filter(Q(target_id__in=uuids) | Q(details__plan__in=uuids))
     # Changes are the plan's shared history; who downloaded it is audit-log business, shown
     # only to the owning organization's administrators.
-    if not (may(membership, "audit.view") and membership.organization_id == plan.organization_id):
-        events = events.exclude(action="plan.exported")
-    return list(events.select_related("actor").order_by("-seq")[:500])
+    owner_admin = (
+        may(membership, "audit.view") and membership.organization_id == plan.organization_id
+    )
+    return audit_selectors.audit_events_about(
+        target_ids=uuids, detail="plan", exclude_actions=() if owner_admin else ("plan.exported",)
+    )
 
 
 def can_edit(*, membership: Membership, plan: Plan) -> bool:

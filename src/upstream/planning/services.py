@@ -18,7 +18,8 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from upstream.accounts.models import Coalition, CoalitionMembership, Membership, Organization
+from upstream.accounts import selectors as account_selectors
+from upstream.accounts.models import Coalition, Membership, Organization
 from upstream.accounts.policy import check, may
 from upstream.audit.services import audit_record
 from upstream.framework.models import (
@@ -186,11 +187,8 @@ def plan_create(
         county_fips=county_fips,
         populations=populations,
     )
-    if (
-        coalition is not None
-        and not CoalitionMembership.objects.filter(
-            coalition=coalition, organization_id=actor.organization_id, left_at__isnull=True
-        ).exists()
+    if coalition is not None and not account_selectors.is_coalition_member(
+        coalition_id=coalition.pk, organization_id=actor.organization_id
     ):
         errors.setdefault("coalition", []).append("Your organization is not in that coalition.")
     strategies = list(strategies)
@@ -334,11 +332,7 @@ def plan_strategy_remove(
 def _member_ids(plan: Plan) -> set[int]:
     if plan.coalition_id is None:
         return {plan.organization_id}
-    return set(
-        CoalitionMembership.objects.filter(
-            coalition_id=plan.coalition_id, left_at__isnull=True
-        ).values_list("organization_id", flat=True)
-    )
+    return account_selectors.coalition_member_ids(coalition_id=plan.coalition_id)
 
 
 def activity_errors(
