@@ -11,6 +11,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
@@ -215,7 +216,6 @@ def organization_detail(request: HttpRequest, org: uuid.UUID) -> Any:
 def organization_patch(request: HttpRequest, org: uuid.UUID, payload: OrganizationPatch) -> Any:
     membership = _principal(request).membership(org, "org.edit")
     changes = payload.model_dump(exclude_none=True)
-    from django.core.exceptions import ValidationError
 
     try:
         return services.organization_update(actor=membership, request=request, **changes)

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -27,8 +28,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from upstream.accounts.lockout import clear_lockout
 from upstream.accounts.models import (
     ApiKey,
     Coalition,
@@ -446,8 +449,6 @@ def membership_remove(
 
 @transaction.atomic
 def lockout_clear(*, actor: Membership, member: Membership, request: HttpRequest) -> int:
-    from upstream.accounts.lockout import clear_lockout
-
     check(actor, "member.unlock")
     if member.organization_id != actor.organization_id or not member.is_active:
         raise PermissionDenied("not a member of this organization")
@@ -474,9 +475,6 @@ def two_factor_reset(
     An administrator may do this only for a person who belongs to no other organization (their
     sign-in protects those too); an operator (``actor=None``) may do it for anyone.
     """
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     # lock the person first: joining another organization takes the same lock (``_join``)
     user = User.objects.select_for_update().get(pk=member.user_id)
     if actor is not None:
@@ -526,8 +524,6 @@ def password_reset_request(*, email: str, request: HttpRequest) -> None:
     At most one email per account every ``RESET_EMAIL_INTERVAL``, so the form cannot be used
     to flood someone's inbox.
     """
-    from django.contrib.auth.tokens import default_token_generator
-
     user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
     if user is None:
         return

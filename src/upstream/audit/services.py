@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from axes.helpers import get_client_ip_address
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -19,7 +20,6 @@ _CHAIN_LOCK_KEY = 0x55505354  # "UPST"
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    from axes.helpers import get_client_ip_address
 
     ip = get_client_ip_address(request)
     return ip or None

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from upstream.community.models import Geography, GeographySet, IndicatorDefinition, Observation
@@ -84,8 +85,6 @@ def _add(problems: list[Problem], problem: Problem) -> None:
 
 
 def _geography_set(key: str | None) -> GeographySet:
-    from django.conf import settings
-
     key = key or settings.COMMUNITY_DEFAULT_SET
     gs = GeographySet.objects.filter(key=key).first()
     if gs is None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from base64 import b32encode
 from typing import Any
 from urllib.parse import urlencode
 
+import segno
 from django.contrib import messages
 from django.contrib.auth import authenticate, logout
 from django.contrib.auth.tokens import default_token_generator
@@ -214,8 +216,6 @@ def password_reset_confirm(request: HttpRequest, user: str, token: str) -> HttpR
 
 
 def _qr_svg(url: str) -> str:
-    import segno
-
     svg = segno.make(url, error="m").svg_inline(scale=4, dark="#1b1b1b", light="#ffffff")
     return svg.replace(
         "<svg ", '<svg role="img" aria-label="QR code for your authenticator app" ', 1
@@ -246,7 +246,6 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             request.session[RECOVERY_SESSION_KEY] = codes
             return redirect("accounts:recovery_codes")
         form.add_error("code", "That code is not right. Check the time on your phone and retry.")
-    from base64 import b32encode
 
     secret = b32encode(device.bin_key).decode()
     return render(

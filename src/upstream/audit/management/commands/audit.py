@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from upstream.audit.chain import verify_chain
+from upstream.audit.models import AuditEvent
 
 
 class Command(BaseCommand):
@@ -27,11 +28,8 @@ class Command(BaseCommand):
                 f"{result.reason}. {result.checked} events before it are intact."
             )
         expect = options.get("expect_head") or ""
-        if expect:
-            from upstream.audit.models import AuditEvent
-
-            if not AuditEvent.objects.filter(hash=expect).exists():
-                raise CommandError(f"the recorded head {expect} is no longer in the chain.")
+        if expect and not AuditEvent.objects.filter(hash=expect).exists():
+            raise CommandError(f"the recorded head {expect} is no longer in the chain.")
         self.stdout.write(
             self.style.SUCCESS(f"audit chain intact: {result.checked} events, head {result.head}")
         )
