@@ -50,6 +50,7 @@ run: assets demo
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
 
 typecheck: install
 	.venv/bin/mypy

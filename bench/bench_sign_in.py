@@ -1,15 +1,20 @@
-"""Benchmark sign-in + organization dashboard under 32 concurrent clients against `upstream serve`.
+"""Benchmark sign-in, the dashboard and the plan page at 32 clients against `upstream serve`.
 
 Run from the repository root:  python bench/bench_sign_in.py   (or `make bench`)
 
 1. Makes a throwaway SQLite database (in $UPSTREAM_VAR_DIR or a temporary folder) with one
-   organization and 32 viewer accounts (viewers need no one-time code, so every client signs in
-   with its password alone; two-factor adds one more request of the same kind).
+   organization, 32 viewer accounts (viewers need no one-time code, so every client signs in
+   with its password alone; two-factor adds one more request of the same kind) and a plan on the
+   shipped HHS framework with a dozen activities.
 2. Counts, in-process, the SQL queries of one journey: GET the sign-in page, POST the password,
    follow to the dashboard.
 3. Starts `upstream serve` (gunicorn, 2 workers x 4 threads) on a free loopback port and drives it
    with 32 client threads, each doing JOURNEYS journeys: requests/s and p95 journey latency.
-4. Starts a bare Django app on the same database with one view that runs the same number of
+4. Drives the signed-in dashboard, the plan page, and the plan page while every eighth client
+   downloads the spreadsheet, then the same against a server whose settings turn
+   ``ATOMIC_REQUESTS`` back on (every request one transaction, as before decision 0009), and
+   prints the ratios: the effect of service-level transactions.
+5. Starts a bare Django app on the same database with one view that runs the same number of
    queries per journey (split over the same number of requests), serves it the same way, and
    drives it identically. The ratio is Upstream's p95 over the bare stack's p95 (and the same for
    throughput). Most of the difference is the Argon2 password check, which is deliberate.
@@ -19,6 +24,7 @@ Loopback only; every loop is bounded; servers are stopped at the end.
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import os
 import re
@@ -40,6 +46,8 @@ sys.path.insert(0, str(REPO / "src"))
 
 CLIENTS = 32
 JOURNEYS = int(os.environ.get("BENCH_JOURNEYS", "4"))
+PAGE_VIEWS = int(os.environ.get("BENCH_PAGE_VIEWS", "20"))
+PLAN_ACTIVITIES = 12
 PASSWORD = "bench-password-for-sign-in"  # noqa: S105 (throwaway benchmark accounts)
 HOST = "127.0.0.1"
 
@@ -66,13 +74,14 @@ def wait_for(port: int, path: str, deadline_s: float = 30.0) -> None:
 # Setup -------------------------------------------------------------------------------------
 
 
-def setup_database() -> tuple[str, int, int, int]:
-    """Create accounts; return the organization uuid, queries and requests per journey, and the
-    queries of one dashboard view by a signed-in person."""
+def setup_database() -> tuple[str, str, int, int, int, int]:
+    """Create accounts and a plan; return the organization and plan uuids, queries and requests
+    per journey, and the queries of one dashboard and one plan page view by a signed-in person."""
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "upstream.settings")
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -80,6 +89,8 @@ def setup_database() -> tuple[str, int, int, int]:
 
     from upstream.accounts import services
     from upstream.accounts.models import Organization, User
+    from upstream.framework.services import framework_load_file
+    from upstream.planning import services as plans
 
     call_command("migrate", verbosity=0)
     org = Organization.objects.filter(name="Bench Org").first()
@@ -90,6 +101,34 @@ def setup_database() -> tuple[str, int, int, int]:
         for n in range(CLIENTS + 1):
             user = User.objects.create_user(f"bench{n}@example.org", PASSWORD)
             services.membership_create(actor=None, user=user, organization=org, role="viewer")
+        author = User.objects.create_user("bench-coordinator@example.org", PASSWORD)
+        coordinator = services.membership_create(
+            actor=None, user=author, organization=org, role="coordinator"
+        )
+        version = framework_load_file(path=settings.FRAMEWORK_PACK_DIR / "hhs-2024.yaml").version
+        plan = plans.plan_create(
+            actor=coordinator,
+            title="Bench prevention plan",
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2028, 12, 31),
+            state_fips="39",
+            framework_version=version,
+            strategies=list(version.strategies.order_by("position")[:3]),
+        )
+        for fa in version.activities.select_related("strategy", "level", "tier").order_by("pk")[
+            :PLAN_ACTIVITIES
+        ]:
+            plans.plan_activity_add(
+                actor=coordinator,
+                plan=plan,
+                strategy=fa.strategy,
+                framework_activity=fa,
+                name=fa.name,
+                level=fa.level,
+                tier=fa.tier,
+                lead_organization=org,
+            )
+    plan_uuid = str(org.plans.values_list("uuid", flat=True).get())
     client = Client(HTTP_HOST=HOST)
     with CaptureQueriesContext(connection) as queries:
         client.get("/account/sign-in/")
@@ -103,8 +142,17 @@ def setup_database() -> tuple[str, int, int, int]:
         assert response.status_code == 200, response.status_code
     with CaptureQueriesContext(connection) as dashboard_queries:
         assert client.get(f"/orgs/{org.uuid}/").status_code == 200
+    with CaptureQueriesContext(connection) as plan_queries:
+        assert client.get(f"/orgs/{org.uuid}/plans/{plan_uuid}/").status_code == 200
     connection.close()
-    return str(org.uuid), len(queries), requests, len(dashboard_queries)
+    return (
+        str(org.uuid),
+        plan_uuid,
+        len(queries),
+        requests,
+        len(dashboard_queries),
+        len(plan_queries),
+    )
 
 
 # Clients -----------------------------------------------------------------------------------
@@ -129,7 +177,7 @@ class Session:
             self.conn.close()
             self.conn.request(method, path, body=body, headers=headers)
             response = self.conn.getresponse()
-        text = response.read().decode()
+        text = response.read().decode(errors="replace")  # a download is not text
         self.requests += 1
         for value in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = value.partition("=")
@@ -165,14 +213,44 @@ def prepare_none(session: Session, n: int) -> None:
 def dashboard_factory(
     org: str,
 ) -> tuple[Callable[[Session, int], None], Callable[[Session, int], None]]:
+    signed_in: dict[int, dict[str, str]] = {}
+
     def prepare(session: Session, n: int) -> None:
-        upstream_journey(session, n)
+        """Sign client ``n`` in once; later runs (on any server: sessions live in the shared
+        database) reuse its cookies, so only the first run pays for the password checks."""
+        if n not in signed_in:
+            upstream_journey(session, n)
+            signed_in[n] = dict(session.cookies)
+        session.cookies = dict(signed_in[n])
 
     def journey(session: Session, n: int) -> None:
         status, _, page = session.request("GET", f"/orgs/{org}/")
         assert status == 200 and "Bench Org" in page, status
 
     return prepare, journey
+
+
+def plan_page_factory(org: str, plan: str) -> Callable[[Session, int], None]:
+    def journey(session: Session, n: int) -> None:
+        status, _, page = session.request("GET", f"/orgs/{org}/plans/{plan}/")
+        assert status == 200 and "Bench prevention plan" in page, status
+
+    return journey
+
+
+def plan_page_with_exports_factory(org: str, plan: str) -> Callable[[Session, int], None]:
+    """Every eighth client downloads the plan's spreadsheet (an audited write, then a render)
+    while the others read the plan page."""
+    page = plan_page_factory(org, plan)
+
+    def journey(session: Session, n: int) -> None:
+        if n % 8:
+            page(session, n)
+            return
+        status, _, _ = session.request("GET", f"/orgs/{org}/plans/{plan}/export.xlsx")
+        assert status == 200, status
+
+    return journey
 
 
 def reference_journey_factory(requests: int, queries: int) -> Callable[[Session, int], None]:
@@ -202,10 +280,15 @@ def drive(
 
     def worker(n: int) -> None:
         session = Session(port)
-        if prepare is not None:
-            prepare(session, n)
-            session.requests = 0
-        start_gate.wait()
+        try:
+            if prepare is not None:
+                prepare(session, n)
+                session.requests = 0
+            start_gate.wait(timeout=600)
+        except BaseException as exc:  # one client failing releases the others
+            errors.append(exc)
+            start_gate.abort()
+            return
         for _ in range(repeat):
             began = time.perf_counter()
             try:
@@ -290,6 +373,16 @@ def reference_server(port: int) -> None:
     Server().run()
 
 
+def atomic_requests_env(var: str, env: dict[str, str]) -> dict[str, str]:
+    """The environment of a server whose settings wrap every request in one transaction."""
+    Path(var, "bench_atomic_requests.py").write_text(
+        "from upstream.settings import *  # noqa: F403\n"
+        'DATABASES["default"]["ATOMIC_REQUESTS"] = True  # noqa: F405\n'
+    )
+    path = os.pathsep.join(p for p in (var, env.get("PYTHONPATH", "")) if p)
+    return {**env, "DJANGO_SETTINGS_MODULE": "bench_atomic_requests", "PYTHONPATH": path}
+
+
 def start(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         cmd,
@@ -326,36 +419,60 @@ def main() -> None:
     }
     env.pop("DATABASE_URL", None)
     os.environ.update(env)
-    org, queries, requests, dashboard_queries = setup_database()
+    org, plan, queries, requests, dashboard_queries, plan_queries = setup_database()
     print(
         f"sign-in journey = {requests} requests, {queries} SQL queries; "
-        f"dashboard view = {dashboard_queries} queries; {CLIENTS} clients"
+        f"dashboard view = {dashboard_queries} queries; plan page = {plan_queries} queries; "
+        f"{CLIENTS} clients"
     )
     prepare, dashboard = dashboard_factory(org)
+    plan_page = plan_page_factory(org, plan)
+    with_exports = plan_page_with_exports_factory(org, plan)
     upstream_cmd = [str(REPO / ".venv" / "bin" / "upstream"), "serve", "--host", HOST, "--port"]
     reference_cmd = [sys.executable, __file__, "--reference-server"]
     sign_in = "sign-in + dashboard"
     view = "dashboard, signed in"
+    plan_view = "plan page, signed in"
+    mixed = "plan page + exports"
     results: dict[str, dict[str, float]] = {}
-    for label, cmd, ready, runs in (
+    for label, cmd, server_env, ready, runs in (
         (
             "upstream",
             upstream_cmd,
+            env,
             "/healthz",
-            [(sign_in, upstream_journey, prepare_none, JOURNEYS), (view, dashboard, prepare, 20)],
+            [
+                (sign_in, upstream_journey, prepare_none, JOURNEYS),
+                (view, dashboard, prepare, PAGE_VIEWS),
+                (plan_view, plan_page, prepare, PAGE_VIEWS),
+                (mixed, with_exports, prepare, PAGE_VIEWS),
+            ],
+        ),
+        (
+            "atomic reqs",
+            upstream_cmd,
+            atomic_requests_env(var, env),
+            "/healthz",
+            [
+                (view, dashboard, prepare, PAGE_VIEWS),
+                (plan_view, plan_page, prepare, PAGE_VIEWS),
+                (mixed, with_exports, prepare, PAGE_VIEWS),
+            ],
         ),
         (
             "bare django",
             reference_cmd,
+            env,
             "/ref/1/",
             [
                 (sign_in, reference_journey_factory(requests, queries), prepare_none, JOURNEYS),
-                (view, reference_journey_factory(1, dashboard_queries), prepare_none, 20),
+                (view, reference_journey_factory(1, dashboard_queries), prepare_none, PAGE_VIEWS),
+                (plan_view, reference_journey_factory(1, plan_queries), prepare_none, PAGE_VIEWS),
             ],
         ),
     ):
         port = free_port()
-        server = start([*cmd, str(port)], env)
+        server = start([*cmd, str(port)], server_env)
         try:
             wait_for(port, ready)
             for scenario, journey, before, repeat in runs:
@@ -367,7 +484,14 @@ def main() -> None:
                 )
         finally:
             stop(server)
-    for scenario, n in ((sign_in, queries), (view, dashboard_queries)):
+    for scenario in (view, plan_view, mixed):
+        after, before = results[f"upstream/{scenario}"], results[f"atomic reqs/{scenario}"]
+        print(
+            f"service-level transactions (after) over ATOMIC_REQUESTS (before), {scenario}: "
+            f"throughput x{after['requests_per_s'] / before['requests_per_s']:.2f}, "
+            f"p95 x{after['p95_ms'] / before['p95_ms']:.2f}"
+        )
+    for scenario, n in ((sign_in, queries), (view, dashboard_queries), (plan_view, plan_queries)):
         up, ref = results[f"upstream/{scenario}"], results[f"bare django/{scenario}"]
         print(
             f"ratio to a bare Django view with the same {n} queries, {scenario}: "

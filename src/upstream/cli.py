@@ -10,6 +10,9 @@ import os
 import sys
 from collections.abc import Sequence
 
+import django
+from django.core.management import execute_from_command_line, get_commands, load_command_class
+
 DJANGO_COMMANDS = {
     "migrate": "Create or update the database tables.",
     "check": "Check the configuration (add --deploy for production rules).",
@@ -20,14 +23,10 @@ DJANGO_COMMANDS = {
 
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "upstream.settings")
-    import django
-
     django.setup()
 
 
 def _own_commands() -> dict[str, str]:
-    from django.core.management import get_commands, load_command_class
-
     commands: dict[str, str] = {}
     for name, app in sorted(get_commands().items()):
         if app.startswith("upstream."):
@@ -55,8 +54,6 @@ def _usage(commands: dict[str, str]) -> str:
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     _setup()
-    from django.core.management import execute_from_command_line
-
     commands = _own_commands()
     if not args or args[0] in ("-h", "--help", "help"):
         sys.stdout.write(_usage(commands))

@@ -8,6 +8,7 @@ given directly (``UPSTREAM_SECRET_KEY``) or as a path to a file (``UPSTREAM_SECR
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from pathlib import Path
 
@@ -77,8 +78,6 @@ _INSECURE_DEV_KEY = "insecure-development-key-do-not-use-in-production-012345678
 
 def _local_secret_key(path: Path) -> str:
     """A random key kept in the var directory, made on first use (mode 0600)."""
-    import secrets
-
     try:
         return path.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
@@ -189,7 +188,10 @@ else:
             },
         }
     }
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Transactions belong to services (docs/decisions/0009-transactions.md): a request is not one
+# transaction, so reads never hold SQLite's write lock and long work (renders, exports) never runs
+# inside a transaction. SQLite's IMMEDIATE mode then applies to service transactions only.
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts: email is the sign-in name; accounts exist only by invitation.

@@ -5,7 +5,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from upstream.accounts import policy
 from upstream.accounts.decorators import CURRENT_ORG_SESSION_KEY
+from upstream.accounts.selectors import memberships_for
 
 
 def account(request: HttpRequest) -> dict[str, Any]:
@@ -15,8 +17,6 @@ def account(request: HttpRequest) -> dict[str, Any]:
         return {}
 
     def memberships() -> list[Any]:
-        from upstream.accounts.selectors import memberships_for
-
         return list(memberships_for(user=user))
 
     def current() -> Any:
@@ -28,8 +28,6 @@ def account(request: HttpRequest) -> dict[str, Any]:
         return items[0] if len(items) == 1 else None
 
     def can() -> dict[str, bool]:
-        from upstream.accounts import policy
-
         membership = current()
         return {
             action.replace(".", "_"): policy.may(membership, action)

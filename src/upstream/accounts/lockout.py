@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from axes.models import AccessAttempt
+from axes.utils import reset
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -50,8 +52,6 @@ def locked_out_response(request: HttpRequest, *args: Any, **kwargs: Any) -> Http
 
 def locked_emails(emails: Iterable[str]) -> set[str]:
     """Which of these accounts are locked out now."""
-    from axes.models import AccessAttempt
-
     since = timezone.now() - cooloff()
     return set(
         AccessAttempt.objects.filter(
@@ -63,6 +63,4 @@ def locked_emails(emails: Iterable[str]) -> set[str]:
 
 
 def clear_lockout(email: str) -> int:
-    from axes.utils import reset
-
     return int(reset(username=email))

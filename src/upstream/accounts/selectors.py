@@ -3,6 +3,7 @@ see; another organization's object raises Http404 so that its existence is not r
 
 from __future__ import annotations
 
+import hmac
 import uuid
 from collections import defaultdict
 from typing import Any
@@ -22,6 +23,7 @@ from upstream.accounts.models import (
 )
 from upstream.accounts.object_policy import coalition_access
 from upstream.accounts.policy import check
+from upstream.accounts.services import API_KEY_PREFIX, token_hash
 from upstream.core.vocabularies import SECTORS
 
 
@@ -101,8 +103,6 @@ def invitation_get(*, membership: Membership, invitation_uuid: Any) -> Invitatio
 
 def invitation_by_token(*, token: str) -> Invitation | None:
     """The open invitation a link's token belongs to, or None (unknown, used or expired)."""
-    from upstream.accounts.services import token_hash
-
     invitation = (
         Invitation.objects.select_related("organization")
         .filter(token_hash=token_hash(token))
@@ -137,10 +137,6 @@ def apikey_get(*, membership: Membership, key_uuid: Any) -> ApiKey:
 
 def apikey_for_secret(*, secret: str) -> ApiKey | None:
     """The live key for a presented secret: not revoked, and its creator still a member."""
-    import hmac
-
-    from upstream.accounts.services import API_KEY_PREFIX, token_hash
-
     if not secret.startswith(API_KEY_PREFIX):
         return None
     prefix = secret[len(API_KEY_PREFIX) :].split("_", 1)[0]
@@ -291,3 +287,36 @@ def organization_to_invite_get(
 
 def user_by_email(*, email: str) -> User | None:
     return User.objects.filter(email=email.strip().lower()).first()
+
+
+# Coalition membership as other apps need it (plans of a coalition) -------------------------
+
+
+def coalition_ids_of(*, organization_id: int) -> QuerySet[CoalitionMembership, int]:
+    """The coalitions the organization is a member of now."""
+    return CoalitionMembership.objects.filter(
+        organization_id=organization_id, left_at__isnull=True
+    ).values_list("coalition_id", flat=True)
+
+
+def coalition_member_ids(*, coalition_id: int) -> set[int]:
+    """The organizations that are members of the coalition now."""
+    return set(
+        CoalitionMembership.objects.filter(
+            coalition_id=coalition_id, left_at__isnull=True
+        ).values_list("organization_id", flat=True)
+    )
+
+
+def coalition_organizations(*, coalition_id: int) -> QuerySet[Organization]:
+    """The coalition's member organizations now, by name."""
+    return Organization.objects.filter(
+        coalition_memberships__coalition_id=coalition_id,
+        coalition_memberships__left_at__isnull=True,
+    ).order_by("name")
+
+
+def is_coalition_member(*, coalition_id: int, organization_id: int) -> bool:
+    return CoalitionMembership.objects.filter(
+        coalition_id=coalition_id, organization_id=organization_id, left_at__isnull=True
+    ).exists()

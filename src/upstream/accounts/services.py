@@ -15,7 +15,9 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import login
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -25,7 +27,11 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from upstream.accounts.lockout import clear_lockout
 from upstream.accounts.models import (
     ApiKey,
     Coalition,
@@ -44,6 +50,7 @@ from upstream.accounts.object_policy import (
     member_access,
 )
 from upstream.accounts.policy import Role, check, may_grant
+from upstream.accounts.two_factor import new_recovery_codes, sudo_start, verify_code
 from upstream.audit.services import audit_record
 
 logger = logging.getLogger(__name__)
@@ -346,8 +353,15 @@ def _join(invitation: Invitation, user: User, request: HttpRequest | None) -> Me
 
 @transaction.atomic
 def invitation_accept_new_user(
-    *, token: str, full_name: str, password: str, request: HttpRequest | None = None
+    *,
+    token: str,
+    full_name: str,
+    password: str,
+    request: HttpRequest | None = None,
+    sign_in: bool = False,
 ) -> Membership:
+    """Create the invited person's account and membership; with ``sign_in`` (and a request), sign
+    them in on that request in the same transaction."""
     invitation = _open_invitation_for_update(token)
     if User.objects.filter(email=invitation.email).exists():
         raise ValidationError("An account with this email exists: sign in first, then accept.")
@@ -355,7 +369,10 @@ def invitation_accept_new_user(
     validate_password(password, user)
     user.set_password(password)
     user.save()
-    return _join(invitation, user, request)
+    membership = _join(invitation, user, request)
+    if sign_in and request is not None:
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return membership
 
 
 @transaction.atomic
@@ -439,8 +456,6 @@ def membership_remove(
 
 @transaction.atomic
 def lockout_clear(*, actor: Membership, member: Membership, request: HttpRequest) -> int:
-    from upstream.accounts.lockout import clear_lockout
-
     check(actor, "member.unlock")
     if not member_access(membership=actor, member=member).unlock:
         raise PermissionDenied("not a member of this organization")
@@ -467,9 +482,6 @@ def two_factor_reset(
     An administrator may do this only for a person who belongs to no other organization (their
     sign-in protects those too); an operator (``actor=None``) may do it for anyone.
     """
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     # lock the person first: joining another organization takes the same lock (``_join``)
     user = User.objects.select_for_update().get(pk=member.user_id)
     if actor is not None:
@@ -522,8 +534,6 @@ def password_reset_request(*, email: str, request: HttpRequest) -> None:
     At most one email per account every ``RESET_EMAIL_INTERVAL``, so the form cannot be used
     to flood someone's inbox.
     """
-    from django.contrib.auth.tokens import default_token_generator
-
     user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
     if user is None:
         return
@@ -799,3 +809,53 @@ def auth_event_record(
             target_label=label,
             request=request,
         )
+
+
+# Sign-in and two-factor ---------------------------------------------------------------------
+# The password check (Argon2, deliberately slow) happens before these are called, outside any
+# transaction; each function below is the short write that follows it.
+
+
+@transaction.atomic
+def session_sign_in(*, request: HttpRequest, user: User, backend: str | None = None) -> None:
+    """Sign ``user`` in on this request: the session key is rotated, ``last_login`` is stamped and
+    the sign-in events are written (by the ``user_logged_in`` signal), all or none."""
+    login(request, user, backend=backend)
+
+
+@transaction.atomic
+def two_factor_enroll(
+    *, user: User, device: TOTPDevice, code: str, request: HttpRequest
+) -> list[str] | None:
+    """Confirm the authenticator ``device`` if ``code`` is right: the device, fresh recovery codes,
+    the verified session and the audit events together. Returns the codes to show once, or None
+    when the code is wrong (nothing changed)."""
+    if not device.verify_token(code):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = new_recovery_codes(user)
+    otp_login(request, device)
+    auth_event_record(action="auth.two_factor_enrolled", user=user, actor=user, request=request)
+    return codes
+
+
+@transaction.atomic
+def two_factor_check(*, user: User, code: str, request: HttpRequest) -> bool:
+    """Verify a one-time or recovery code at sign-in: on success the session is verified (and a
+    used recovery code is spent and audited); a wrong code is audited. Returns whether it passed."""
+    device, recovery = verify_code(user, code)
+    if device is None:
+        auth_event_record(action="auth.two_factor_failed", user=user, actor=user, request=request)
+        return False
+    otp_login(request, device)
+    if recovery:
+        auth_event_record(action="auth.recovery_code_used", user=user, actor=user, request=request)
+    return True
+
+
+@transaction.atomic
+def identity_confirmed(*, user: User, request: HttpRequest) -> None:
+    """Start sudo mode after the password (and code) were checked, and audit it."""
+    sudo_start(request)
+    auth_event_record(action="auth.reauthenticated", user=user, actor=user, request=request)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from upstream.accounts.models import Membership
 from upstream.accounts.policy import check
@@ -40,3 +41,20 @@ def audit_events_for(
     if date_to:
         events = events.filter(created_at__date__lte=date_to)
     return events.order_by("-seq")
+
+
+def audit_events_about(
+    *,
+    target_ids: Sequence[str],
+    detail: str = "",
+    exclude_actions: Sequence[str] = (),
+    limit: int = 500,
+) -> list[AuditEvent]:
+    """Events whose target is one of ``target_ids`` (or whose ``details[detail]`` is), newest first,
+    for an app's history of its own objects: the caller has decided who may see those objects."""
+    about = Q(target_id__in=list(target_ids))
+    if detail:
+        about |= Q(**{f"details__{detail}__in": list(target_ids)})
+    events = AuditEvent.objects.filter(about).exclude(action__in=list(exclude_actions))
+    # Events of several chains: their order in time, not any one chain's sequence.
+    return list(events.select_related("actor").order_by("-created_at", "-id")[:limit])

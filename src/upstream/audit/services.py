@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from axes.helpers import get_client_ip_address
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -33,7 +34,6 @@ def chain_lock_key(organization_id: int | None) -> int:
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    from axes.helpers import get_client_ip_address
 
     ip = get_client_ip_address(request)
     return ip or None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -19,7 +19,6 @@ from django.utils.text import slugify
 
 from upstream.accounts import selectors as account_selectors
 from upstream.accounts.decorators import require
-from upstream.accounts.models import Membership
 from upstream.accounts.two_factor import sudo_active
 from upstream.audit.actions import action_label
 from upstream.audit.forms import AuditFilterForm
@@ -43,6 +42,9 @@ CSV_COLUMNS = (
 )
 # Cells a spreadsheet would run as a formula (labels are typed by people: plan titles, names).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+if TYPE_CHECKING:  # annotations only: views reach accounts through its selectors
+    from upstream.accounts.models import Membership
 
 
 def _filter_form(request: HttpRequest, membership: Membership) -> AuditFilterForm:

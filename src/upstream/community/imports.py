@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from upstream.community.geo import fitting_set_problem, svi_geography_set
@@ -90,8 +91,6 @@ def _add(problems: list[Problem], problem: Problem) -> None:
 
 
 def _geography_set(key: str | None) -> GeographySet:
-    from django.conf import settings
-
     key = key or settings.COMMUNITY_DEFAULT_SET
     gs = GeographySet.objects.filter(key=key).first()
     if gs is None:

@@ -17,6 +17,7 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
+from upstream.audit.services import audit_record
 from upstream.community.imports import SVI_POPULATION, THEME_NAMES, svi_indicator_key
 from upstream.community.models import (
     DIRECTION_CHOICES,
@@ -468,8 +469,6 @@ def index_define_and_compute(
 ) -> IndexDefinition:
     """Define a custom index for a member of an organization, compute it, and audit both, all or
     nothing. ``actor`` is the member's ``Membership``."""
-    from upstream.audit.services import audit_record
-
     index = index_define(spec=spec, actor=actor.user, organization=actor.organization)
     result = index_compute(index=index, actor=actor.user)
     audit_record(

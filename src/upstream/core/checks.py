@@ -7,11 +7,11 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Info, Tags, Warning, register
 
+from upstream.settings import _INSECURE_DEV_KEY
+
 
 @register(Tags.security, deploy=True)
 def check_secret_key_not_development(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
-    from upstream.settings import _INSECURE_DEV_KEY
-
     if settings.SECRET_KEY == _INSECURE_DEV_KEY:
         return [
             Error(

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from pydantic import AfterValidator
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -159,8 +160,6 @@ def text_field_errors(instance: Any) -> dict[str, list[str]]:
     direction controls; ``state_fips`` and ``county_fips`` are ASCII digits. Kept out of the
     field definitions so that the rules can change without a migration.
     """
-    from django.db import models
-
     errors: dict[str, list[str]] = {}
     for field in instance._meta.concrete_fields:
         value = getattr(instance, field.attname, None)

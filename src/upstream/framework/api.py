@@ -7,7 +7,7 @@ used as a version in every path.
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -236,8 +236,6 @@ def list_frameworks(request: HttpRequest) -> Any:
 def get_framework(request: HttpRequest, framework: str) -> Any:
     found = selectors.frameworks().filter(slug=framework).first()
     if found is None:
-        from django.http import Http404
-
         raise Http404
     return found
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -249,3 +250,69 @@ def strategy_level_matrix(version: FrameworkVersion) -> tuple[list[Level], list[
             )
         )
     return level_list, rows
+
+
+# Framework items named by key, for the apps that refer to them (plans) ------------------------
+# Each answers None (or fewer rows) for an unknown key, so the caller can say which key is wrong.
+
+
+def versions_newest_first() -> QuerySet[FrameworkVersion]:
+    return FrameworkVersion.objects.select_related("framework").order_by("-loaded_at", "-id")
+
+
+def version_by_key(*, framework: str, version: str) -> FrameworkVersion | None:
+    return FrameworkVersion.objects.filter(framework__slug=framework, version=version).first()
+
+
+def strategies_by_keys(*, version_id: int, keys: Iterable[str]) -> list[Strategy]:
+    return list(Strategy.objects.filter(version_id=version_id, key__in=list(keys)))
+
+
+def strategy_by_key(*, version_id: int, key: str) -> Strategy | None:
+    return Strategy.objects.filter(version_id=version_id, key=key).first()
+
+
+def activity_by_key(*, version_id: int, key: str) -> Activity | None:
+    return (
+        Activity.objects.filter(version_id=version_id, key=key)
+        .select_related("strategy", "level", "tier")
+        .first()
+    )
+
+
+def level_by_key(*, version_id: int, key: str) -> Level | None:
+    return Level.objects.filter(version_id=version_id, key=key).first()
+
+
+def tier_by_key(*, version_id: int, key: str) -> Tier | None:
+    return Tier.objects.filter(version_id=version_id, key=key).first()
+
+
+def principle_by_key(*, version_id: int, key: str) -> Principle | None:
+    return Principle.objects.filter(version_id=version_id, key=key).first()
+
+
+def outcome_by_key(*, version_id: int, key: str) -> Outcome | None:
+    return Outcome.objects.filter(version_id=version_id, key=key).first()
+
+
+def activities_of_strategies(*, version_id: int, strategy_ids: Iterable[int]) -> QuerySet[Activity]:
+    return (
+        Activity.objects.filter(version_id=version_id, strategy_id__in=list(strategy_ids))
+        .select_related("strategy", "level", "tier")
+        .order_by("strategy__position", "position")
+    )
+
+
+def items_in_order(*, version_id: int) -> dict[str, QuerySet[Any]]:
+    """A version's strategies, activities, levels, tiers and principles, each in the pack's
+    order: the choices of plan forms and the axes of the gap analysis."""
+    return {
+        "strategy": Strategy.objects.filter(version_id=version_id).order_by("position"),
+        "activity": Activity.objects.filter(version_id=version_id)
+        .select_related("level", "tier")
+        .order_by("strategy__position", "position"),
+        "level": Level.objects.filter(version_id=version_id).order_by("position"),
+        "tier": Tier.objects.filter(version_id=version_id).order_by("position"),
+        "principle": Principle.objects.filter(version_id=version_id).order_by("position"),
+    }

@@ -22,17 +22,10 @@ from ninja import Field, Router, Schema, Status
 from ninja.throttling import AuthRateThrottle
 
 from upstream.accounts.api import API_RATE, AUTH, caller, guarded
+from upstream.accounts.selectors import coalitions_of
 from upstream.core.api import PatchSchema, Revision
 from upstream.core.validators import CountyFips, Line, MultilineText, Name, StateFips
-from upstream.framework.models import (
-    Activity,
-    FrameworkVersion,
-    Level,
-    Outcome,
-    Principle,
-    Strategy,
-    Tier,
-)
+from upstream.framework import selectors as framework
 from upstream.planning import selectors, services
 from upstream.planning.document import plan_diff, plan_document
 from upstream.planning.gaps import gap_analysis
@@ -404,19 +397,17 @@ def plan_list(request: HttpRequest, org: uuid.UUID) -> list[dict[str, Any]]:
 def plan_create(request: HttpRequest, org: uuid.UUID, payload: PlanIn) -> Any:
     """Start a plan; the answer is its details (read the whole plan with GET)."""
     membership = caller(request).membership(org, "plan.edit")
-    version = FrameworkVersion.objects.filter(
-        framework__slug=payload.framework, version=payload.framework_version
-    ).first()
+    version = framework.version_by_key(
+        framework=payload.framework, version=payload.framework_version
+    )
     if version is None:
         raise ValidationError({"framework_version": ["Unknown framework version."]})
     coalition = None
     if payload.coalition is not None:
-        from upstream.accounts.selectors import coalitions_of
-
         coalition = coalitions_of(membership=membership).filter(uuid=payload.coalition).first()
         if coalition is None:
             raise ValidationError({"coalition": ["Unknown coalition."]})
-    strategies = list(Strategy.objects.filter(version=version, key__in=payload.strategies))
+    strategies = framework.strategies_by_keys(version_id=version.pk, keys=payload.strategies)
     if len(strategies) != len(set(payload.strategies)):
         raise ValidationError({"strategies": ["Unknown strategy key."]})
     plan = services.plan_create(
@@ -447,22 +438,16 @@ def activity_add(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, payload:
     """Add an activity: name a framework activity to start from it, or describe your own."""
     membership, the_plan = _plan(request, org, plan, "plan.edit")
     version_id = the_plan.framework_version_id
-    strategy = Strategy.objects.filter(version_id=version_id, key=payload.strategy).first()
+    strategy = framework.strategy_by_key(version_id=version_id, key=payload.strategy)
     framework_activity = None
     if payload.framework_activity:
-        framework_activity = Activity.objects.filter(
+        framework_activity = framework.activity_by_key(
             version_id=version_id, key=payload.framework_activity
-        ).first()
+        )
     level = (
-        Level.objects.filter(version_id=version_id, key=payload.level).first()
-        if payload.level
-        else None
+        framework.level_by_key(version_id=version_id, key=payload.level) if payload.level else None
     )
-    tier = (
-        Tier.objects.filter(version_id=version_id, key=payload.tier).first()
-        if payload.tier
-        else None
-    )
+    tier = framework.tier_by_key(version_id=version_id, key=payload.tier) if payload.tier else None
     if framework_activity is not None:
         level = level or framework_activity.level
         tier = tier or framework_activity.tier
@@ -602,9 +587,9 @@ def outcome_add(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, payload: 
     membership, the_plan = _plan(request, org, plan, "plan.edit")
     framework_outcome = None
     if payload.framework_outcome:
-        framework_outcome = Outcome.objects.filter(
+        framework_outcome = framework.outcome_by_key(
             version_id=the_plan.framework_version_id, key=payload.framework_outcome
-        ).first()
+        )
         if framework_outcome is None:
             raise ValidationError({"framework_outcome": ["Unknown framework outcome."]})
     activities = list(the_plan.activities.filter(uuid__in=payload.activities))
@@ -653,7 +638,7 @@ def principle_rate(
 ) -> Any:
     """Rate the plan against one guiding principle, with evidence and the practices in place."""
     membership, the_plan = _plan(request, org, plan, "plan.edit")
-    principle = Principle.objects.filter(version_id=the_plan.framework_version_id, key=key).first()
+    principle = framework.principle_by_key(version_id=the_plan.framework_version_id, key=key)
     if principle is None:
         raise Http404
     rating = services.principle_rate(
@@ -796,11 +781,11 @@ def activity_patch(
     problems: dict[str, list[str]] = {}
     version_id = the_plan.framework_version_id
     if "level" in changes:
-        changes["level"] = Level.objects.filter(version_id=version_id, key=changes["level"]).first()
+        changes["level"] = framework.level_by_key(version_id=version_id, key=changes["level"])
         if changes["level"] is None:
             problems["level"] = ["Unknown level."]
     if "tier" in changes:
-        changes["tier"] = Tier.objects.filter(version_id=version_id, key=changes["tier"]).first()
+        changes["tier"] = framework.tier_by_key(version_id=version_id, key=changes["tier"])
         if changes["tier"] is None:
             problems["tier"] = ["Unknown tier."]
     choices = selectors.partner_choices(plan=the_plan)

@@ -19,6 +19,7 @@ from upstream.accounts.models import Coalition, Membership, Organization
 from upstream.framework.models import Activity, FrameworkVersion
 from upstream.planning import services
 from upstream.planning.models import Plan
+from upstream.planning.vocabularies import practices_of
 
 TITLE = "Riverbend County Prevention Plan 2026–2028"
 START, END = dt.date(2026, 1, 1), dt.date(2028, 12, 31)
@@ -382,7 +383,6 @@ def load_demo(stdout: Any) -> None:
                 direction=direction,
                 frequency="quarterly",
             )
-    from upstream.planning.vocabularies import practices_of
 
     for principle in version.principles.order_by("position"):
         rating, evidence, checked = RATINGS.get(principle.key, ("not_started", "", 0))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
 from upstream.accounts.forms import UswdsForm
-from upstream.accounts.models import Coalition, Organization
 from upstream.core.widgets import CountyField, PlacesForm, StateField
-from upstream.framework.models import Activity, FrameworkVersion, Level, Strategy, Tier
+from upstream.framework import selectors as framework
 from upstream.planning.models import PlanActivity
 from upstream.planning.vocabularies import (
     ACTIVITY_STATUSES,
@@ -18,6 +17,9 @@ from upstream.planning.vocabularies import (
     PRINCIPLE_RATINGS,
     PRIORITY_POPULATIONS,
 )
+
+if TYPE_CHECKING:  # annotations only: forms reach the framework through its selectors
+    from upstream.framework.models import FrameworkVersion
 
 _DATE = {"type": "date"}
 
@@ -35,14 +37,14 @@ class KeyChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 class PlanForm(PlacesForm, UswdsForm):
     title = forms.CharField(max_length=200)
-    coalition = forms.ModelChoiceField(
-        queryset=Coalition.objects.none(),
+    coalition: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None,  # the coalitions of the person's organization, given by the view
         required=False,
         empty_label="None: a plan of our organization only",
         help_text="A coalition plan can name any member organization as lead or partner.",
     )
-    framework_version = forms.ModelChoiceField(
-        queryset=FrameworkVersion.objects.none(), label="Framework version"
+    framework_version: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None, label="Framework version"
     )
     period_start = forms.DateField(label="Period start", widget=forms.DateInput(_DATE))
     period_end = forms.DateField(label="Period end", widget=forms.DateInput(_DATE))
@@ -55,16 +57,10 @@ class PlanForm(PlacesForm, UswdsForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(
-        self, *args: Any, coalitions: Any = None, versions: Any = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, coalitions: Any, versions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _queryset(self, "coalition", Coalition.objects.none() if coalitions is None else coalitions)
-        _queryset(
-            self,
-            "framework_version",
-            FrameworkVersion.objects.none() if versions is None else versions,
-        )
+        _queryset(self, "coalition", coalitions)
+        _queryset(self, "framework_version", versions)
 
 
 class PlanDetailsForm(PlacesForm, UswdsForm):
@@ -78,23 +74,23 @@ class PlanDetailsForm(PlacesForm, UswdsForm):
 
 
 class StrategiesForm(UswdsForm):
-    strategies = forms.ModelMultipleChoiceField(
-        queryset=Strategy.objects.none(),
+    strategies: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        queryset=None,
         widget=forms.CheckboxSelectMultiple,
         label="Strategies of the plan",
     )
 
     def __init__(self, *args: Any, version: FrameworkVersion, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _queryset(self, "strategies", Strategy.objects.filter(version=version).order_by("position"))
+        _queryset(self, "strategies", framework.items_in_order(version_id=version.pk)["strategy"])
         self.fields["strategies"].label_from_instance = lambda obj: obj.name  # type: ignore[attr-defined]
 
 
 class ActivityForm(UswdsForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    strategy = KeyChoiceField(queryset=Strategy.objects.none())
+    strategy = KeyChoiceField(queryset=None)
     framework_activity = KeyChoiceField(
-        queryset=Activity.objects.none(),
+        queryset=None,
         required=False,
         label="From the framework",
         empty_label="None: a custom activity",
@@ -102,18 +98,18 @@ class ActivityForm(UswdsForm):
     )
     name = forms.CharField(max_length=200)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    level = KeyChoiceField(queryset=Level.objects.none(), label="Social-ecological level")
-    tier = KeyChoiceField(queryset=Tier.objects.none(), label="Prevention tier")
+    level = KeyChoiceField(queryset=None, label="Social-ecological level")
+    tier = KeyChoiceField(queryset=None, label="Prevention tier")
     population = forms.ChoiceField(
         choices=[("", "General population"), *PRIORITY_POPULATIONS.items()],
         required=False,
         label="Population",
     )
-    lead_organization = forms.ModelChoiceField(
-        queryset=Organization.objects.none(), label="Lead organization"
+    lead_organization: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None, label="Lead organization"
     )
-    partners = forms.ModelMultipleChoiceField(
-        queryset=Organization.objects.none(),
+    partners: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Partner organizations",
@@ -129,13 +125,12 @@ class ActivityForm(UswdsForm):
         self, *args: Any, version: FrameworkVersion, organizations: Any, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        items = framework.items_in_order(version_id=version.pk)
         querysets: dict[str, Any] = {
-            "strategy": Strategy.objects.filter(version=version).order_by("position"),
-            "framework_activity": Activity.objects.filter(version=version).order_by(
-                "strategy__position", "position"
-            ),
-            "level": Level.objects.filter(version=version).order_by("position"),
-            "tier": Tier.objects.filter(version=version).order_by("position"),
+            "strategy": items["strategy"],
+            "framework_activity": items["activity"],
+            "level": items["level"],
+            "tier": items["tier"],
             "lead_organization": organizations,
             "partners": organizations,
         }

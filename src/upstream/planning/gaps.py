@@ -15,11 +15,11 @@ narrow ``values()`` reads, then plain Python over the rows) and reports
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from upstream.core.vocabularies import SECTORS
-from upstream.framework.models import Activity, Level, Principle, Strategy, Tier
+from upstream.framework import selectors as framework_selectors
 from upstream.planning.models import (
     Indicator,
     Plan,
@@ -34,6 +34,9 @@ from upstream.planning.vocabularies import (
     PRIORITY_POPULATIONS,
     practices_of,
 )
+
+if TYPE_CHECKING:
+    from upstream.framework.models import Activity, Strategy
 
 # Words that mark a framework activity's population text as reaching a priority population.
 POPULATION_WORDS: dict[str, tuple[str, ...]] = {
@@ -115,8 +118,6 @@ class GapReport:
     summary: list[Gap]
 
     def as_dict(self) -> dict[str, Any]:
-        from dataclasses import asdict
-
         data = asdict(self)
         for row, raw in zip(data["heatmap"], self.heatmap, strict=True):
             for cell, raw_cell in zip(row["cells"], raw.cells, strict=True):
@@ -155,16 +156,11 @@ def _names(items: list[str], limit: int = 3) -> str:
 
 def gap_analysis(plan: Plan) -> GapReport:
     version_id = plan.framework_version_id
-    levels = list(Level.objects.filter(version_id=version_id).order_by("position"))
-    tiers = list(Tier.objects.filter(version_id=version_id).order_by("position"))
-    strategies = {
-        s.pk: s for s in Strategy.objects.filter(version_id=version_id).order_by("position")
-    }
-    framework_activities = list(
-        Activity.objects.filter(version_id=version_id)
-        .select_related("level", "tier")
-        .order_by("strategy__position", "position")
-    )
+    items = framework_selectors.items_in_order(version_id=version_id)
+    levels = list(items["level"])
+    tiers = list(items["tier"])
+    strategies = {s.pk: s for s in items["strategy"]}
+    framework_activities = list(items["activity"])
     plan_strategies = dict(PlanStrategy.objects.filter(plan=plan).values_list("pk", "strategy_id"))
     activities = list(
         PlanActivity.objects.filter(plan=plan)
@@ -196,7 +192,7 @@ def gap_analysis(plan: Plan) -> GapReport:
             "outcome_id", "name", "baseline_value", "target_value", "target_date"
         )
     )
-    principles = list(Principle.objects.filter(version_id=version_id).order_by("position"))
+    principles = list(items["principle"])
     ratings = {
         r["principle_id"]: r
         for r in PrincipleRating.objects.filter(plan=plan).values(

@@ -5,16 +5,20 @@ a 404."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
+from upstream.accounts import selectors as account_selectors
 from upstream.accounts.models import Membership, Organization
 from upstream.accounts.policy import check
-from upstream.audit.models import AuditEvent
+from upstream.audit import selectors as audit_selectors
 from upstream.planning.models import Indicator, Plan, PlanActivity, PlanOutcome
 from upstream.planning.policy import plan_access, plans_visible
+
+if TYPE_CHECKING:
+    from upstream.audit.models import AuditEvent
 
 
 def _as_uuid(value: Any) -> uuid.UUID:
@@ -80,10 +84,7 @@ def partner_choices(*, plan: Plan) -> QuerySet[Organization]:
     """Organizations that may lead or partner on the plan's activities."""
     if plan.coalition_id is None:
         return Organization.objects.filter(pk=plan.organization_id)
-    return Organization.objects.filter(
-        coalition_memberships__coalition_id=plan.coalition_id,
-        coalition_memberships__left_at__isnull=True,
-    ).order_by("name")
+    return account_selectors.coalition_organizations(coalition_id=plan.coalition_id)
 
 
 def plan_history(*, membership: Membership, plan: Plan) -> list[AuditEvent]:
@@ -91,9 +92,10 @@ def plan_history(*, membership: Membership, plan: Plan) -> list[AuditEvent]:
     access = plan_access(membership=membership, plan=plan)
     access.require_view()
     uuids = [str(u) for u in Plan.objects.filter(series=plan.series).values_list("uuid", flat=True)]
-    events = AuditEvent.objects.filter(Q(target_id__in=uuids) | Q(details__plan__in=uuids))
     # Changes are the plan's shared history; who downloaded it is audit-log business, shown
     # only to the owning organization's administrators.
-    if not access.see_downloads:
-        events = events.exclude(action="plan.exported")
-    return list(events.select_related("actor").order_by("-created_at", "-id")[:500])
+    return audit_selectors.audit_events_about(
+        target_ids=uuids,
+        detail="plan",
+        exclude_actions=() if access.see_downloads else ("plan.exported",),
+    )

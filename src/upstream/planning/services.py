@@ -18,7 +18,8 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from upstream.accounts.models import Coalition, CoalitionMembership, Membership, Organization
+from upstream.accounts import selectors as account_selectors
+from upstream.accounts.models import Coalition, Membership, Organization
 from upstream.accounts.policy import check
 from upstream.audit.services import audit_record
 from upstream.core.validators import is_ascii_digits, text_problem
@@ -329,11 +330,7 @@ def plan_strategy_remove(
 def _member_ids(plan: Plan) -> set[int]:
     if plan.coalition_id is None:
         return {plan.organization_id}
-    return set(
-        CoalitionMembership.objects.filter(
-            coalition_id=plan.coalition_id, left_at__isnull=True
-        ).values_list("organization_id", flat=True)
-    )
+    return account_selectors.coalition_member_ids(coalition_id=plan.coalition_id)
 
 
 def activity_errors(

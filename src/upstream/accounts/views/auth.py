@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
+from base64 import b32encode
 from typing import Any
 from urllib.parse import urlencode
 
+import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, logout
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from upstream.accounts import demo, forms, policy, selectors, services
@@ -25,8 +25,6 @@ from upstream.accounts.lockout import locked_out_response
 from upstream.accounts.models import User
 from upstream.accounts.two_factor import (
     has_totp,
-    new_recovery_codes,
-    sudo_start,
     two_factor_required,
     verify_code,
 )
@@ -61,10 +59,10 @@ def _landing(user: Any) -> str:
 
 
 @public
-@transaction.non_atomic_requests
 def sign_in(request: HttpRequest) -> HttpResponse:
-    """Email and password. Not wrapped in one transaction: the deliberately slow password hash
-    must not hold the database's write lock (SQLite) or a transaction open (PostgreSQL)."""
+    """Email and password. The deliberately slow password hash runs outside any transaction, so it
+    holds neither SQLite's write lock nor an open PostgreSQL transaction; only the sign-in itself
+    is one short service transaction."""
     user: Any = request.user
     if user.is_authenticated and request.method == "GET":
         return redirect(_safe_next(request, _home()))
@@ -78,8 +76,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if account is None:
             error = "That email and password do not match an account, or the account is closed."
         else:
-            with transaction.atomic():
-                login(request, account)
+            services.session_sign_in(request=request, user=account)
             if two_factor_required(account):
                 verify = reverse("accounts:two_factor_verify")
                 if not has_totp(account):
@@ -156,21 +153,16 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     form = forms.AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                membership = services.invitation_accept_new_user(
-                    token=token,
-                    full_name=form.cleaned_data["full_name"],
-                    password=form.cleaned_data["password1"],
-                    request=request,
-                )
+            membership = services.invitation_accept_new_user(
+                token=token,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+                request=request,
+                sign_in=True,
+            )
         except ValidationError as exc:
             form.add_error("password1", exc)
         else:
-            login(
-                request,
-                membership.user,
-                backend="django.contrib.auth.backends.ModelBackend",
-            )
             request.session[CURRENT_ORG_SESSION_KEY] = str(membership.organization.uuid)
             messages.success(request, f"Welcome to {membership.organization.name}.")
             if two_factor_required(membership.user):
@@ -217,10 +209,9 @@ def password_reset_confirm(request: HttpRequest, user: str, token: str) -> HttpR
     form = forms.NewPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                services.password_set(
-                    user=account, password=form.cleaned_data["password1"], request=request
-                )
+            services.password_set(
+                user=account, password=form.cleaned_data["password1"], request=request
+            )
         except ValidationError as exc:
             form.add_error("password1", exc)
         else:
@@ -234,8 +225,6 @@ def password_reset_confirm(request: HttpRequest, user: str, token: str) -> HttpR
 
 
 def _qr_svg(url: str) -> str:
-    import segno
-
     svg = segno.make(url, error="m").svg_inline(scale=4, dark="#1b1b1b", light="#ffffff")
     return svg.replace(
         "<svg ", '<svg role="img" aria-label="QR code for your authenticator app" ', 1
@@ -258,19 +247,14 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         request.session[ENROLL_SESSION_KEY] = device.pk
     form = forms.EnrollForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            codes = new_recovery_codes(user)
-            otp_login(request, device)
-            services.auth_event_record(
-                action="auth.two_factor_enrolled", user=user, actor=user, request=request
-            )
+        codes = services.two_factor_enroll(
+            user=user, device=device, code=form.cleaned_data["code"], request=request
+        )
+        if codes is not None:
             request.session.pop(ENROLL_SESSION_KEY, None)
             request.session[RECOVERY_SESSION_KEY] = codes
             return redirect("accounts:recovery_codes")
         form.add_error("code", "That code is not right. Check the time on your phone and retry.")
-    from base64 import b32encode
 
     secret = b32encode(device.bin_key).decode()
     return render(
@@ -301,17 +285,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:two_factor_setup")
     form = forms.CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device, recovery = verify_code(user, form.cleaned_data["code"])
-        if device is not None:
-            otp_login(request, device)
-            if recovery:
-                services.auth_event_record(
-                    action="auth.recovery_code_used", user=user, actor=user, request=request
-                )
+        if services.two_factor_check(user=user, code=form.cleaned_data["code"], request=request):
             return redirect(_safe_next(request, _home()))
-        services.auth_event_record(
-            action="auth.two_factor_failed", user=user, actor=user, request=request
-        )
         form.add_error("code", "That code is not right, or was already used.")
     return render(
         request,
@@ -338,10 +313,7 @@ def confirm_identity(request: HttpRequest) -> HttpResponse:
         elif needs_code and verify_code(user, form.cleaned_data["code"] or "")[0] is None:
             form.add_error("code", "That code is not right, or was already used.")
         else:
-            sudo_start(request)
-            services.auth_event_record(
-                action="auth.reauthenticated", user=user, actor=user, request=request
-            )
+            services.identity_confirmed(user=user, request=request)
             return redirect(_safe_next(request, _home()))
     return render(
         request,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -24,10 +23,9 @@ def coalition_list(request: HttpRequest, membership: Membership) -> HttpResponse
             policy.check(membership, "coalition.manage")
         elif form.is_valid():
             try:
-                with transaction.atomic():
-                    coalition = services.coalition_create(
-                        actor=membership, request=request, **form.cleaned_data
-                    )
+                coalition = services.coalition_create(
+                    actor=membership, request=request, **form.cleaned_data
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -94,10 +92,9 @@ def coalition_invite(request: HttpRequest, membership: Membership, coalition: st
         membership=membership, coalition=item, organization_uuid=request.POST.get("organization")
     )
     try:
-        with transaction.atomic():
-            services.coalition_invite(
-                actor=membership, coalition=item, organization=target, request=request
-            )
+        services.coalition_invite(
+            actor=membership, coalition=item, organization=target, request=request
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -110,8 +107,7 @@ def coalition_invite(request: HttpRequest, membership: Membership, coalition: st
 def coalition_leave(request: HttpRequest, membership: Membership, coalition: str) -> HttpResponse:
     item = selectors.coalition_get(membership=membership, coalition_uuid=coalition)
     try:
-        with transaction.atomic():
-            services.coalition_leave(actor=membership, coalition=item, request=request)
+        services.coalition_leave(actor=membership, coalition=item, request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("accounts:coalition", org=membership.organization.uuid, coalition=item.uuid)
@@ -127,10 +123,9 @@ def coalition_answer(request: HttpRequest, membership: Membership, invitation: s
     if answer not in ("accept", "decline"):
         raise Http404
     try:
-        with transaction.atomic():
-            services.coalition_invitation_answer(
-                actor=membership, invitation=item, accept=answer == "accept", request=request
-            )
+        services.coalition_invitation_answer(
+            actor=membership, invitation=item, accept=answer == "accept", request=request
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

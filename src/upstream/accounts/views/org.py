@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -53,8 +52,7 @@ def organization_edit(request: HttpRequest, membership: Membership) -> HttpRespo
     )
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                services.organization_update(actor=membership, request=request, **form.cleaned_data)
+            services.organization_update(actor=membership, request=request, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -120,10 +118,9 @@ def member_role(request: HttpRequest, membership: Membership, member: str) -> Ht
     form = forms.RoleForm(request.POST, grantor_role=membership.role)
     if form.is_valid():
         try:
-            with transaction.atomic():
-                services.membership_change_role(
-                    actor=membership, member=person, role=form.cleaned_data["role"], request=request
-                )
+            services.membership_change_role(
+                actor=membership, member=person, role=form.cleaned_data["role"], request=request
+            )
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         else:
@@ -139,8 +136,7 @@ def member_remove(request: HttpRequest, membership: Membership, member: str) -> 
     if request.method != "POST":
         return redirect("accounts:member", org=membership.organization.uuid, member=person.uuid)
     try:
-        with transaction.atomic():
-            services.membership_remove(actor=membership, member=person, request=request)
+        services.membership_remove(actor=membership, member=person, request=request)
     except ValidationError as exc:
         messages.error(request, _errors(exc))
         return redirect("accounts:member", org=membership.organization.uuid, member=person.uuid)
@@ -181,13 +177,12 @@ def invite(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = forms.InviteForm(request.POST or None, grantor_role=membership.role)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                services.invitation_create(
-                    actor=membership,
-                    email=form.cleaned_data["email"],
-                    role=form.cleaned_data["role"],
-                    request=request,
-                )
+            services.invitation_create(
+                actor=membership,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                request=request,
+            )
         except ValidationError as exc:
             form.add_error("email", exc)
         except PermissionDenied:
@@ -220,13 +215,12 @@ def api_keys(request: HttpRequest, membership: Membership) -> HttpResponse:
     secret = None
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                _, secret = services.apikey_create(
-                    actor=membership,
-                    name=form.cleaned_data["name"],
-                    scope=form.cleaned_data["scope"],
-                    request=request,
-                )
+            _, secret = services.apikey_create(
+                actor=membership,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                request=request,
+            )
         except ValidationError as exc:
             form.add_error("name", exc)
         else:

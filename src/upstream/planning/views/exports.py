@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.text import slugify
 
 from upstream.accounts.decorators import require
-from upstream.accounts.models import Membership
 from upstream.planning import selectors, services
 from upstream.planning.exports import plan_pdf, plan_xlsx
+
+if TYPE_CHECKING:  # annotations only: views reach accounts through its selectors
+    from upstream.accounts.models import Membership
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

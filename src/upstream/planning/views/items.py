@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,8 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from upstream.accounts.decorators import require
-from upstream.accounts.models import Membership
-from upstream.framework.models import Activity
+from upstream.framework import selectors as framework
 from upstream.planning import forms, selectors, services
 from upstream.planning.models import Plan, PrincipleRating
 from upstream.planning.policy import plan_access
@@ -25,6 +24,9 @@ from upstream.planning.views.plans import (
     status_url_maker,
 )
 from upstream.planning.vocabularies import practices_of
+
+if TYPE_CHECKING:  # annotations only: views reach accounts through its selectors
+    from upstream.accounts.models import Membership
 
 
 def _back(membership: Membership, plan: Plan) -> HttpResponse:
@@ -73,11 +75,7 @@ def activity_add(request: HttpRequest, membership: Membership, plan: Any) -> Htt
         "start": the_plan.period_start,
         "end": the_plan.period_end,
     }
-    picked = (
-        Activity.objects.filter(version=version, key=request.GET.get("from", ""))
-        .select_related("strategy")
-        .first()
-    )
+    picked = framework.activity_by_key(version_id=version.pk, key=request.GET.get("from", ""))
     if picked is not None:
         initial.update(
             framework_activity=picked.pk,
@@ -119,9 +117,7 @@ def activity_add(request: HttpRequest, membership: Membership, plan: Any) -> Htt
     if picked is None and request.method != "POST":
         chosen = list(the_plan.strategies.values_list("strategy_id", flat=True))
         suggestions = list(
-            Activity.objects.filter(version=version, strategy_id__in=chosen)
-            .select_related("strategy", "level", "tier")
-            .order_by("strategy__position", "position")
+            framework.activities_of_strategies(version_id=version.pk, strategy_ids=chosen)
         )
     return render(
         request,

@@ -8,18 +8,20 @@ person sees it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from upstream.accounts import selectors as account_selectors
 from upstream.accounts.decorators import signed_in
-from upstream.accounts.models import Membership
 from upstream.accounts.policy import may
 from upstream.planning import selectors
 from upstream.planning.models import Plan, PlanActivity
 from upstream.planning.policy import plan_access
+
+if TYPE_CHECKING:
+    from upstream.accounts.models import Membership
 
 RECENT = 6
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,16 +14,18 @@ from django.views.decorators.http import require_POST
 
 from upstream.accounts import selectors as account_selectors
 from upstream.accounts.decorators import require
-from upstream.accounts.models import Membership
 from upstream.accounts.policy import may
 from upstream.audit.actions import ACTIONS
 from upstream.community.selectors import area_for_geography
-from upstream.framework.models import Activity, FrameworkVersion
+from upstream.framework import selectors as framework
 from upstream.planning import forms, selectors, services
 from upstream.planning.document import plan_diff, plan_document
 from upstream.planning.gaps import gap_analysis
 from upstream.planning.models import Plan
 from upstream.planning.policy import PlanAccess, plan_access
+
+if TYPE_CHECKING:  # annotations only: views reach accounts through its selectors
+    from upstream.accounts.models import Membership
 
 
 def _errors(exc: ValidationError) -> str:
@@ -80,7 +82,7 @@ def plan_list(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require("plan.edit")
 def plan_create(request: HttpRequest, membership: Membership) -> HttpResponse:
     org = membership.organization
-    versions = FrameworkVersion.objects.select_related("framework").order_by("-loaded_at")
+    versions = framework.versions_newest_first()
     form = forms.PlanForm(
         request.POST or None,
         coalitions=account_selectors.coalitions_of(membership=membership),
@@ -260,12 +262,8 @@ def plan_gaps(request: HttpRequest, membership: Membership, plan: Any) -> HttpRe
 def plan_gap_add(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
     """One-click add of a framework activity the gap analysis suggested."""
     the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
-    activity = (
-        Activity.objects.filter(
-            version_id=the_plan.framework_version_id, key=request.POST.get("activity", "")
-        )
-        .select_related("strategy", "level", "tier")
-        .first()
+    activity = framework.activity_by_key(
+        version_id=the_plan.framework_version_id, key=request.POST.get("activity", "")
     )
     if activity is None:
         raise Http404

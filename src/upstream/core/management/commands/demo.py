@@ -1,17 +1,28 @@
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
-from upstream.framework.pack import shipped_packs
-from upstream.framework.services import framework_load_file
 
-# Apps that contribute demo content, each through ``<app>.demo.load_demo(stdout)``, in order.
-DEMO_MODULES = ["upstream.accounts.demo", "upstream.planning.demo", "upstream.community.demo"]
+def demo_modules() -> list[ModuleType]:
+    """Each Upstream app's ``demo`` module, in INSTALLED_APPS order (lower layers first, so the
+    framework and the accounts exist before the plans that use them).
+
+    A ``demo`` module has ``load_demo(stdout)``; the accounts one also has ``current_code(email)``.
+    Found by name, so ``core`` depends on no app above it.
+    """
+    return [
+        importlib.import_module(f"{config.name}.demo")
+        for config in apps.get_app_configs()
+        if config.name.startswith("upstream.") and module_has_submodule(config.module, "demo")
+    ]
 
 
 class Command(BaseCommand):
@@ -30,27 +41,18 @@ class Command(BaseCommand):
         if options["action"] == "code":
             self._code(options["email"])
             return
-        with transaction.atomic():
-            for path in shipped_packs(settings.FRAMEWORK_PACK_DIR):
-                self.stdout.write(framework_load_file(path=path).message)
-            for name in DEMO_MODULES:
-                try:
-                    module = importlib.import_module(name)
-                except ModuleNotFoundError as exc:
-                    if exc.name != name:
-                        raise
-                    continue
+        with transaction.atomic():  # all the demo content, or none of it
+            for module in demo_modules():
                 module.load_demo(self.stdout)
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(self.style.SUCCESS(f"Demo ready. Open {url}"))
         self.stdout.write(f"Sign in at {url}account/sign-in/ with a demo account listed above.")
 
     def _code(self, email: str) -> None:
-        from upstream.accounts.demo import current_code
-
         if not settings.DEMO_MODE:
             raise CommandError("`demo code` works only in demo mode (UPSTREAM_DEMO=1).")
-        code = current_code(email)
+        codes = [m.current_code for m in demo_modules() if hasattr(m, "current_code")]
+        code = codes[0](email) if codes else None
         if code is None:
             raise CommandError(f"{email or 'EMAIL'} is not a demo user with two-factor sign-in.")
         self.stdout.write(code)

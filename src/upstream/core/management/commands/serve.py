@@ -5,8 +5,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from gunicorn.app.base import BaseApplication
 
 from upstream.settings import env_int
+from upstream.wsgi import application
 
 
 class Command(BaseCommand):
@@ -29,9 +31,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from gunicorn.app.base import BaseApplication
-
-        from upstream.wsgi import application
 
         bind = f"{options['host']}:{options['port']}"
         config = {

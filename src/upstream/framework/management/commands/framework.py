@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.http import Http404
 
 from upstream.framework import selectors, services
 from upstream.framework.diff import diff_documents
@@ -129,8 +130,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {change.describe()}")
 
     def _version(self, slug: str, version: str) -> Any:
-        from django.http import Http404
-
         try:
             return selectors.version_get(framework=slug, version=version)
         except Http404:
