@@ -10,6 +10,8 @@ import pytest
 from django.test import Client
 
 from upstream.accounts.forms import CoalitionForm, OrganizationForm
+from upstream.accounts.models import Coalition
+from upstream.framework.models import FrameworkVersion
 from upstream.planning.forms import PlanDetailsForm, PlanForm
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +24,11 @@ def _options(html: str, select_id: str) -> list[tuple[str, str]]:
 
 
 def test_plan_form_offers_states_by_name_and_the_counties_of_its_state() -> None:
-    form = PlanForm(initial={"state_fips": "39"})
+    form = PlanForm(
+        initial={"state_fips": "39"},
+        coalitions=Coalition.objects.none(),
+        versions=FrameworkVersion.objects.none(),
+    )
     html = str(form["state_fips"]) + str(form["county_fips"])
     states = dict(_options(html, "id_state_fips"))
     assert states["39"] == "Ohio" and len(states) == 52  # 50 states, DC and "select"
