@@ -190,10 +190,10 @@ def test_publish_then_new_draft_then_diff(client: Any, coordinator: Any, worked_
     )
     body = client.get(_url(draft, "diff/")).content.decode()
     assert "School-based prevention education" in body
-    assert "planned → in_progress" in body
+    assert "Status: Planned → In progress" in body
     history = client.get(_url(draft, "history/")).content.decode()
     assert "Plan version published" in history
-    assert "Plan activity status changed (planned → in_progress)" in history
+    assert "Plan activity status changed: Planned → In progress" in history
 
 
 def test_xlsx_export_has_a_sheet_per_component_with_the_plans_content(
@@ -309,8 +309,10 @@ def test_status_update_with_htmx_answers_with_just_the_cell(
         HTTP_HX_REQUEST="true",
     )
     body = response.content.decode()
-    assert body.startswith(f'<td id="status-cell-{activity.uuid}">')
+    assert body.startswith(f'<td id="status-cell-{activity.uuid}"')
     assert "is now done" in body
+    # htmx focuses the autofocus control it swaps in: keyboard focus stays on the status
+    assert f'id="status-{activity.uuid}" name="status" autofocus' in body
     assert f'name="revision" value="{activity.revision + 1}"' in body
     stale = client.post(
         _url(worked_plan, f"activities/{activity.uuid}/status/"),
@@ -319,3 +321,11 @@ def test_status_update_with_htmx_answers_with_just_the_cell(
     )
     assert "Someone else changed this activity" in stale.content.decode()
     assert PlanActivity.objects.get(pk=activity.pk).status == "done"
+    events = AuditEvent.objects.filter(action="plan.activity_status").count()
+    again = client.post(
+        _url(worked_plan, f"activities/{activity.uuid}/status/"),
+        {"status": "done", "revision": activity.revision + 1},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "is already done" in again.content.decode()
+    assert AuditEvent.objects.filter(action="plan.activity_status").count() == events

@@ -153,6 +153,35 @@ def _names(items: list[str], limit: int = 3) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
+# Population labels that begin with a proper noun or an acronym keep their capitals mid-sentence.
+_PROPER_NOUN_POPULATIONS = frozenset({"american-indian-alaska-native", "lgbtqia2s-youth"})
+
+
+def _in_sentence(key: str, label: str) -> str:
+    """A population's label inside a sentence: "youth in foster care", but "American Indian and
+    Alaska Native communities"."""
+    if key in _PROPER_NOUN_POPULATIONS or not label:
+        return label
+    return label[0].lower() + label[1:]
+
+
+def _count(n: int, one: str, many: str = "") -> str:
+    """ "1 sector", "3 sectors", "2 activities"."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _indicator_gap_title(no_baseline: int, no_target: int) -> str:
+    parts = []
+    if no_baseline:
+        verb = "lacks" if no_baseline == 1 else "lack"
+        parts.append(f"{_count(no_baseline, 'indicator')} {verb} a baseline")
+    if no_target:
+        verb = "lacks" if no_target == 1 else "lack"
+        what = _count(no_target, "indicator") if not parts else str(no_target)
+        parts.append(f"{what} {verb} a target")
+    return ", ".join(parts)
+
+
 def gap_analysis(plan: Plan) -> GapReport:
     version_id = plan.framework_version_id
     levels = list(Level.objects.filter(version_id=version_id).order_by("position"))
@@ -331,7 +360,7 @@ def gap_analysis(plan: Plan) -> GapReport:
         gaps.append(
             Gap(
                 kind="population",
-                title=f"No activity reaches {item['label'].lower()}",
+                title=f"No activity reaches {_in_sentence(item['key'], item['label'])}",
                 detail="This is one of the plan's priority populations.",
                 weight=4,
                 suggestions=_suggest(candidates, used, strategies),
@@ -371,7 +400,10 @@ def gap_analysis(plan: Plan) -> GapReport:
         gaps.append(
             Gap(
                 kind="sectors",
-                title=f"{len(missing)} sector(s) your strategies call for are not involved",
+                title=(
+                    f"{_count(len(missing), 'sector')} your strategies call for "
+                    f"{'is' if len(missing) == 1 else 'are'} not involved"
+                ),
                 detail=f"Invite partners from: {_names(labels, 5)}.",
                 weight=3,
             )
@@ -391,7 +423,10 @@ def gap_analysis(plan: Plan) -> GapReport:
         gaps.append(
             Gap(
                 kind="activities-without-outcomes",
-                title=f"{len(without_outcomes)} activit(ies) lead to no outcome",
+                title=(
+                    f"{_count(len(without_outcomes), 'activity', 'activities')} "
+                    f"lead{'s' if len(without_outcomes) == 1 else ''} to no outcome"
+                ),
                 detail=f"Link them to the outcomes they drive: {_names(without_outcomes)}.",
                 weight=2,
             )
@@ -400,7 +435,10 @@ def gap_analysis(plan: Plan) -> GapReport:
         gaps.append(
             Gap(
                 kind="outcomes-without-indicators",
-                title=f"{len(without_indicators)} outcome(s) have no indicator",
+                title=(
+                    f"{_count(len(without_indicators), 'outcome')} "
+                    f"{'has' if len(without_indicators) == 1 else 'have'} no indicator"
+                ),
                 detail=f"Say how you will know: {_names(without_indicators)}.",
                 weight=2,
             )
@@ -409,10 +447,7 @@ def gap_analysis(plan: Plan) -> GapReport:
         gaps.append(
             Gap(
                 kind="indicators-incomplete",
-                title=(
-                    f"{len(no_baseline)} indicator(s) lack a baseline, "
-                    f"{len(no_target)} lack a target"
-                ),
+                title=_indicator_gap_title(len(no_baseline), len(no_target)),
                 detail=f"Complete them: {_names(sorted(set(no_baseline) | set(no_target)))}.",
                 weight=1,
             )
@@ -421,7 +456,7 @@ def gap_analysis(plan: Plan) -> GapReport:
         gaps.append(
             Gap(
                 kind="principles",
-                title=f"{len(low)} principle(s) rated low",
+                title=f"{_count(len(low), 'principle')} rated low",
                 detail=_names([p["name"] for p in low], 5) + ".",
                 weight=1,
             )

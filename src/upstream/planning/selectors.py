@@ -4,6 +4,7 @@ its own plans and the plans of coalitions it belongs to. Anything else is a 404.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -103,6 +104,68 @@ def plan_history(*, membership: Membership, plan: Plan) -> list[AuditEvent]:
     if not (may(membership, "audit.view") and membership.organization_id == plan.organization_id):
         events = events.exclude(action="plan.exported")
     return list(events.select_related("actor").order_by("-seq")[:500])
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    event: AuditEvent
+    who: str  # a person for the plan's own organization; an organization for its partners
+
+
+def sees_people(*, membership: Membership, plan: Plan) -> bool:
+    """Names and e-mail addresses of who changed a plan are for the plan's own organization;
+    coalition partners see which organization did what."""
+    return membership.organization_id == plan.organization_id
+
+
+def plan_history_entries(*, membership: Membership, plan: Plan) -> list[HistoryEntry]:
+    """The plan's history, each change with who made it as the membership may see it."""
+    events = plan_history(membership=membership, plan=plan)
+    if sees_people(membership=membership, plan=plan):
+        return [
+            HistoryEntry(
+                event,
+                f"{event.actor.full_name} ({event.actor_label})"
+                if event.actor and event.actor.full_name
+                else event.actor_label,
+            )
+            for event in events
+        ]
+    recorded = {str(e.details.get("by", "")) for e in events if e.details.get("by")}
+    names_by_uuid = {
+        str(uuid_): name
+        for uuid_, name in Organization.objects.filter(uuid__in=recorded).values_list(
+            "uuid", "name"
+        )
+    }
+    # Events written before the organization was recorded: the actor's membership among the
+    # plan's organizations, the owner first.
+    involved = [plan.organization_id]
+    if plan.coalition_id:
+        involved += list(
+            CoalitionMembership.objects.filter(coalition_id=plan.coalition_id).values_list(
+                "organization_id", flat=True
+            )
+        )
+    legacy_actors = {e.actor_id for e in events if not e.details.get("by") and e.actor_id}
+    names_by_actor: dict[int, str] = {}
+    for user_id, org_id, name in (
+        Membership.objects.filter(user_id__in=legacy_actors, organization_id__in=involved)
+        .order_by("created_at")
+        .values_list("user_id", "organization_id", "organization__name")
+    ):
+        if user_id not in names_by_actor or org_id == plan.organization_id:
+            names_by_actor[user_id] = name
+    unknown = "An organization of the coalition"
+    return [
+        HistoryEntry(
+            event,
+            names_by_uuid.get(str(event.details.get("by", "")))
+            or names_by_actor.get(event.actor_id or 0)
+            or (unknown if event.actor_id else "Upstream"),
+        )
+        for event in events
+    ]
 
 
 def can_edit(*, membership: Membership, plan: Plan) -> bool:

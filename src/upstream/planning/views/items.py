@@ -193,6 +193,8 @@ def activity_status(
     form = forms.StatusForm(request.POST)
     if not form.is_valid():
         message, ok = "Choose a status from the list.", False
+    elif form.cleaned_data["status"] == item.status:
+        message, ok = f"“{item.name}” is already {item.get_status_display().lower()}.", True
     else:
         try:
             services.plan_activity_set_status(

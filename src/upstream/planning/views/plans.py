@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +20,7 @@ from upstream.accounts.policy import may
 from upstream.audit.actions import ACTIONS
 from upstream.community.selectors import area_for_geography
 from upstream.framework.models import Activity, FrameworkVersion
-from upstream.planning import forms, selectors, services
+from upstream.planning import forms, labels, selectors, services
 from upstream.planning.document import plan_diff, plan_document
 from upstream.planning.gaps import gap_analysis
 from upstream.planning.models import Plan
@@ -224,6 +225,13 @@ def plan_detail(request: HttpRequest, membership: Membership, plan: Any) -> Http
                 state_fips=the_plan.state_fips, county_fips=the_plan.county_fips
             ),
             statuses=forms.StatusForm.base_fields["status"].choices,  # type: ignore[attr-defined]
+            framework_name=labels.framework_name(the_plan.framework_version),
+            budget_total=sum(
+                Decimal(a["budget"])
+                for s in document["strategies"]
+                for a in s["activities"]
+                if a["budget"]
+            ),
         ),
     )
 
@@ -290,10 +298,11 @@ def plan_history(request: HttpRequest, membership: Membership, plan: Any) -> Htt
         plan_context(
             membership,
             the_plan,
-            events=[
-                (event, ACTIONS.get(event.action, event.action))
-                for event in selectors.plan_history(membership=membership, plan=the_plan)
+            entries=[
+                (entry, ACTIONS.get(entry.event.action, entry.event.action))
+                for entry in selectors.plan_history_entries(membership=membership, plan=the_plan)
             ],
+            sees_people=selectors.sees_people(membership=membership, plan=the_plan),
         ),
     )
 
@@ -338,7 +347,25 @@ def plan_diff_view(request: HttpRequest, membership: Membership, plan: Any) -> H
     newer = by_uuid.get(request.GET.get("to", ""), the_plan)
     default_old = newer.based_on if newer.based_on_id else None
     older = by_uuid.get(request.GET.get("from", ""), default_old)
-    changes = plan_diff(plan_document(older), plan_document(newer)) if older else []
+    rows: list[dict[str, Any]] = []
+    if older:
+        old_doc, new_doc = plan_document(older), plan_document(newer)
+        names = {
+            a["key"]: a["name"]
+            for doc in (old_doc, new_doc)
+            for s in doc["strategies"]
+            for a in s["activities"]
+        }
+        names.update(
+            {
+                a[key]: a[f"{key}_name"]
+                for doc in (old_doc, new_doc)
+                for s in doc["strategies"]
+                for a in s["activities"]
+                for key in ("level", "tier")
+            }
+        )
+        rows = labels.diff_rows(plan_diff(old_doc, new_doc), names)
     return render(
         request,
         "planning/diff.html",
@@ -348,6 +375,6 @@ def plan_diff_view(request: HttpRequest, membership: Membership, plan: Any) -> H
             versions=versions,
             older=older,
             newer=newer,
-            changes=changes,
+            changes=rows,
         ),
     )
