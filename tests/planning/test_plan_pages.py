@@ -291,7 +291,9 @@ def test_coordinator_removes_an_activity_and_the_history_keeps_it(
 ) -> None:
     activity = worked_plan.activities.get()
     sign_in_as(client, coordinator.user)
-    response = client.post(_url(worked_plan, f"activities/{activity.uuid}/remove/"))
+    response = client.post(
+        _url(worked_plan, f"activities/{activity.uuid}/remove/"), {"confirm": "yes"}
+    )
     assert response.status_code == 302
     assert not worked_plan.activities.exists()
     history = client.get(_url(worked_plan, "history/")).content.decode()

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from upstream.accounts.decorators import require
@@ -32,9 +33,23 @@ def _back(membership: Membership, plan: Plan) -> HttpResponse:
 
 
 def _remove_and_back(
-    request: HttpRequest, membership: Membership, plan: Plan, remove: Callable[[], str]
+    request: HttpRequest,
+    membership: Membership,
+    plan: Plan,
+    remove: Callable[[], str],
+    *,
+    what: str,
+    consequence: str = "",
+    back: str = "",
 ) -> HttpResponse:
-    """Run a removal; say what it did (or why it was refused) on the plan page."""
+    """Ask first (a page of its own, so it works without JavaScript); once confirmed, run the
+    removal and say what it did (or why it was refused) on the plan page."""
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "planning/remove_confirm.html",
+            plan_context(membership, plan, what=what, consequence=consequence, back=back),
+        )
     try:
         message = remove()
     except ValidationError as exc:
@@ -169,7 +184,6 @@ def activity_edit(
 
 
 @require("plan.edit")
-@require_POST
 def activity_remove(
     request: HttpRequest, membership: Membership, plan: Any, activity: Any
 ) -> HttpResponse:
@@ -180,7 +194,15 @@ def activity_remove(
         services.plan_activity_remove(actor=membership, activity=item, request=request)
         return f"Removed “{item.name}”."
 
-    return _remove_and_back(request, membership, the_plan, remove)
+    return _remove_and_back(
+        request,
+        membership,
+        the_plan,
+        remove,
+        what=f"the activity “{item.name}”",
+        consequence="Outcomes it drives stay in the plan; they no longer list it.",
+        back=reverse("planning:activity_edit", args=[membership.organization.uuid, plan, activity]),
+    )
 
 
 @require("plan.update_own_activity")
@@ -407,7 +429,6 @@ def indicator_edit(
 
 
 @require("plan.edit")
-@require_POST
 def outcome_remove(
     request: HttpRequest, membership: Membership, plan: Any, outcome: Any
 ) -> HttpResponse:
@@ -419,11 +440,23 @@ def outcome_remove(
         extra = f" and its {indicators} indicator{'s' if indicators != 1 else ''}"
         return f"Removed the outcome “{item.name}”{extra if indicators else ''}."
 
-    return _remove_and_back(request, membership, the_plan, remove)
+    count = item.indicators.count()
+    return _remove_and_back(
+        request,
+        membership,
+        the_plan,
+        remove,
+        what=f"the outcome “{item.name}”",
+        consequence=(
+            f"Its {count} indicator{'s' if count != 1 else ''} will be removed with it."
+            if count
+            else "It has no indicators."
+        ),
+        back=reverse("planning:outcome_edit", args=[membership.organization.uuid, plan, outcome]),
+    )
 
 
 @require("plan.edit")
-@require_POST
 def indicator_remove(
     request: HttpRequest, membership: Membership, plan: Any, indicator: Any
 ) -> HttpResponse:
@@ -434,7 +467,16 @@ def indicator_remove(
         services.plan_indicator_remove(actor=membership, indicator=item, request=request)
         return f"Removed the indicator “{item.name}”."
 
-    return _remove_and_back(request, membership, the_plan, remove)
+    return _remove_and_back(
+        request,
+        membership,
+        the_plan,
+        remove,
+        what=f"the indicator “{item.name}”",
+        back=reverse(
+            "planning:indicator_edit", args=[membership.organization.uuid, plan, indicator]
+        ),
+    )
 
 
 @require("plan.edit")

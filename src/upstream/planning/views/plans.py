@@ -147,7 +147,28 @@ def plan_strategies(request: HttpRequest, membership: Membership, plan: Any) -> 
     form = forms.StrategiesForm(
         request.POST or None, version=the_plan.framework_version, initial={"strategies": chosen}
     )
+    leaving: list[str] = []
     if request.method == "POST" and form.is_valid():
+        kept = {s.pk for s in form.cleaned_data["strategies"]}
+        # Strategies that would leave the plan (one that still has activities is refused by the
+        # service, with the reason, before anything is asked).
+        leaving = [
+            ps.strategy.name
+            for ps in the_plan.strategies.select_related("strategy").prefetch_related("activities")
+            if ps.strategy_id not in kept
+        ]
+        if any(
+            ps.activities.exists() for ps in the_plan.strategies.all() if ps.strategy_id not in kept
+        ):
+            leaving = []
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and leaving
+        and (request.POST.get("confirm") != "yes")
+    ):
+        pass  # ask first: the page lists what would leave the plan
+    elif request.method == "POST" and form.is_valid():
         try:
             services.plan_strategies_set(
                 actor=membership,
@@ -161,7 +182,9 @@ def plan_strategies(request: HttpRequest, membership: Membership, plan: Any) -> 
             messages.success(request, "The plan's strategies are saved.")
             return redirect("planning:detail", org=membership.organization.uuid, plan=plan)
     return render(
-        request, "planning/strategies.html", plan_context(membership, the_plan, form=form)
+        request,
+        "planning/strategies.html",
+        plan_context(membership, the_plan, form=form, leaving=leaving),
     )
 
 
