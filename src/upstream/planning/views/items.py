@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +18,7 @@ from upstream.accounts.decorators import require
 from upstream.accounts.models import Membership
 from upstream.framework.models import Activity
 from upstream.planning import forms, selectors, services
+from upstream.planning.gaps import POPULATION_WORDS
 from upstream.planning.models import Plan, PrincipleRating
 from upstream.planning.views.plans import _errors, _form_errors, plan_context, status_url_maker
 from upstream.planning.vocabularies import practices_of
@@ -78,8 +81,38 @@ def _activity_values(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _population_for(activity: Activity, plan: Plan) -> str:
+    """The priority population a framework activity reaches, the plan's own first."""
+    text = " ".join(activity.populations or []).lower()
+    keys = [*plan.populations, *(k for k in POPULATION_WORDS if k not in plan.populations)]
+    return next((k for k in keys if any(word in text for word in POPULATION_WORDS.get(k, ()))), "")
+
+
+def _prefilled(picked: Activity, plan: Plan) -> dict[str, Any]:
+    return {
+        "framework_activity": picked.pk,
+        "strategy": picked.strategy_id,
+        "name": picked.name,
+        "description": picked.description,
+        "level": picked.level_id,
+        "tier": picked.tier_id,
+        "population": _population_for(picked, plan),
+    }
+
+
+def _strategy_pk(version: Any, value: str) -> int | None:
+    """A strategy of the version by its key (links) or its id (the form's select)."""
+    strategies = version.strategies.all()
+    found = strategies.filter(pk=int(value)) if value.isdecimal() else strategies.filter(key=value)
+    pk: int | None = found.values_list("pk", flat=True).first()
+    return pk
+
+
 @require("plan.edit")
 def activity_add(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
+    """Add an activity. Choosing one of the framework's activities (or a strategy) fills the
+    form in: with htmx the form is swapped in place; without JavaScript the "Fill in from the
+    framework" button posts the form back, pre-filled, and saves nothing."""
     the_plan = _editable_plan(membership, plan)
     version = the_plan.framework_version
     initial: dict[str, Any] = {
@@ -88,33 +121,59 @@ def activity_add(request: HttpRequest, membership: Membership, plan: Any) -> Htt
         "start": the_plan.period_start,
         "end": the_plan.period_end,
     }
-    picked = (
-        Activity.objects.filter(version=version, key=request.GET.get("from", ""))
-        .select_related("strategy")
-        .first()
-    )
+    prefill = request.POST.get("prefill", "") if request.method == "POST" else ""
+    source = request.POST if prefill else request.GET
+    candidates = Activity.objects.filter(version=version).select_related("strategy")
+    if prefill:
+        for name in forms.ActivityForm.base_fields:
+            values = request.POST.getlist(name)
+            if values and name not in ("revision",):
+                initial[name] = values if name == "partners" else values[0]
+        picked_value = request.POST.get("framework_activity", "")
+        picked = (
+            candidates.filter(pk=int(picked_value)).first() if picked_value.isdecimal() else None
+        )
+    else:
+        picked = candidates.filter(key=request.GET.get("from", "")).first()
+    strategy = _strategy_pk(version, source.get("strategy", ""))
+    if prefill == "strategy" and picked is not None and picked.strategy_id != strategy:
+        picked = None  # another strategy: its activity no longer fits
+        initial["framework_activity"] = None
     if picked is not None:
-        initial.update(
-            framework_activity=picked.pk,
-            strategy=picked.strategy_id,
-            name=picked.name,
-            description=picked.description,
-            level=picked.level_id,
-            tier=picked.tier_id,
-        )
-    elif request.GET.get("strategy"):
-        initial["strategy"] = (
-            version.strategies.filter(key=request.GET["strategy"])
-            .values_list("pk", flat=True)
-            .first()
-        )
+        initial.update(_prefilled(picked, the_plan))
+    elif strategy is not None:
+        initial["strategy"] = strategy
     form = forms.ActivityForm(
-        request.POST or None,
+        None if prefill else (request.POST or None),
         version=version,
         organizations=selectors.partner_choices(plan=the_plan),
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
+    chosen = list(the_plan.strategies.values_list("strategy_id", flat=True))
+    within = initial.get("strategy") or (form.data.get("strategy") if form.is_bound else None)
+    choices = Activity.objects.filter(version=version).order_by("strategy__position", "position")
+    choices = (
+        choices.filter(strategy_id=within)
+        if within and str(within).isdecimal()
+        else choices.filter(strategy_id__in=chosen)
+    )
+    framework_field = form.fields["framework_activity"]
+    if isinstance(framework_field, django_forms.ModelChoiceField):
+        framework_field.queryset = choices
+    for name in ("strategy", "framework_activity"):
+        form.fields[name].widget.attrs.update(
+            {
+                "hx-post": request.path,
+                "hx-trigger": "change",
+                "hx-target": "#activity-form",
+                "hx-select": "#activity-form",
+                "hx-swap": "outerHTML",
+                "hx-vals": json.dumps({"prefill": name}),
+            }
+        )
+    if prefill in ("strategy", "framework_activity"):
+        form.fields[prefill].widget.attrs["autofocus"] = True  # htmx returns focus to it
+    if request.method == "POST" and not prefill and form.is_valid():
         data = form.cleaned_data
         try:
             services.plan_activity_add(
@@ -132,7 +191,6 @@ def activity_add(request: HttpRequest, membership: Membership, plan: Any) -> Htt
             return _back(membership, the_plan)
     suggestions = []
     if picked is None and request.method != "POST":
-        chosen = list(the_plan.strategies.values_list("strategy_id", flat=True))
         suggestions = list(
             Activity.objects.filter(version=version, strategy_id__in=chosen)
             .select_related("strategy", "level", "tier")
