@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from typing import Any
 
 from upstream.core.vocabularies import SECTORS
@@ -71,6 +72,10 @@ class Gap:
     weight: int
     suggestions: list[Suggestion] = field(default_factory=list)
     population: str = ""
+    strategy: str = ""  # the strategy the gap is about, by key
+    # What closes it, named: (uuid, name) of activities, outcomes or indicators; (key, label)
+    # of sectors. The gap page links each to the page that closes it.
+    items: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -165,6 +170,12 @@ def _in_sentence(key: str, label: str) -> str:
     return label[0].lower() + label[1:]
 
 
+def _tier_words(name: str) -> str:
+    """ "primary prevention" for a tier called "Primary" or "Primary prevention"."""
+    words = name.lower()
+    return words if words.endswith("prevention") else f"{words} prevention"
+
+
 def _count(n: int, one: str, many: str = "") -> str:
     """ "1 sector", "3 sectors", "2 activities"."""
     return f"{n} {one if n == 1 else (many or one + 's')}"
@@ -200,6 +211,7 @@ def gap_analysis(plan: Plan) -> GapReport:
         .exclude(status="dropped")
         .values(
             "pk",
+            "uuid",
             "name",
             "plan_strategy_id",
             "level_id",
@@ -219,10 +231,10 @@ def gap_analysis(plan: Plan) -> GapReport:
             "planactivity_id", flat=True
         )
     )
-    outcomes = list(PlanOutcome.objects.filter(plan=plan).values("pk", "name"))
+    outcomes = list(PlanOutcome.objects.filter(plan=plan).values("pk", "uuid", "name"))
     indicators = list(
         Indicator.objects.filter(outcome__plan=plan).values(
-            "outcome_id", "name", "baseline_value", "target_value", "target_date"
+            "outcome_id", "uuid", "name", "baseline_value", "target_value", "target_date"
         )
     )
     principles = list(Principle.objects.filter(version_id=version_id).order_by("position"))
@@ -307,11 +319,20 @@ def gap_analysis(plan: Plan) -> GapReport:
     missing = [row["key"] for row in sectors_needed if not row["present"]]
 
     # Logic-model completeness.
-    without_outcomes = [a["name"] for a in activities if a["pk"] not in linked_activity_ids]
+    unlinked = [
+        (str(a["uuid"]), a["name"]) for a in activities if a["pk"] not in linked_activity_ids
+    ]
+    without_outcomes = [name for _uuid, name in unlinked]
     with_indicators = {i["outcome_id"] for i in indicators}
-    without_indicators = [o["name"] for o in outcomes if o["pk"] not in with_indicators]
+    unmeasured = [(str(o["uuid"]), o["name"]) for o in outcomes if o["pk"] not in with_indicators]
+    without_indicators = [name for _uuid, name in unmeasured]
     no_baseline = [i["name"] for i in indicators if i["baseline_value"] is None]
     no_target = [i["name"] for i in indicators if i["target_value"] is None]
+    incomplete = [
+        (str(i["uuid"]), i["name"])
+        for i in indicators
+        if i["baseline_value"] is None or i["target_value"] is None
+    ]
     uncovered = [
         {"key": key, "label": PRIORITY_POPULATIONS.get(key, key)}
         for key in plan.populations
@@ -347,6 +368,7 @@ def gap_analysis(plan: Plan) -> GapReport:
                     detail="You chose this strategy but have not planned anything under it.",
                     weight=5,
                     suggestions=_suggest(by_strategy[strategy.pk], used, strategies),
+                    strategy=strategy.key,
                 )
             )
     for item in uncovered:
@@ -367,21 +389,31 @@ def gap_analysis(plan: Plan) -> GapReport:
                 population=item["key"],
             )
         )
-    for i, level in enumerate(levels):
-        if total and level_totals[i] == 0:
-            candidates = [fa for fa in framework_activities if fa.level_id == level.pk]
-            candidates.sort(key=lambda fa: fa.strategy_id not in chosen)
-            gaps.append(
-                Gap(
-                    kind="level",
-                    title=f"Nothing at the {level.name.lower()} level",
-                    detail=(
-                        "A comprehensive plan works at every level of the social-ecological model."
-                    ),
-                    weight=4,
-                    suggestions=_suggest(candidates, used, strategies),
-                )
+    # One gap for all the empty levels, each level's first suggestion first.
+    empty = [level for i, level in enumerate(levels) if total and level_totals[i] == 0]
+    if empty:
+        per_level = [
+            sorted(
+                (fa for fa in framework_activities if fa.level_id == level.pk),
+                key=lambda fa: fa.strategy_id not in chosen,
             )
+            for level in empty
+        ]
+        interleaved = [fa for group in zip_longest(*per_level) for fa in group if fa is not None]
+        names = [level.name.lower() for level in empty]
+        gaps.append(
+            Gap(
+                kind="level",
+                title=(
+                    f"Nothing at the {names[0]} level"
+                    if len(names) == 1
+                    else f"Nothing at the {', '.join(names[:-1])} or {names[-1]} levels"
+                ),
+                detail="A comprehensive plan works at every level of the social-ecological model.",
+                weight=4,
+                suggestions=_suggest(interleaved, used, strategies),
+            )
+        )
     for t in tier_rows:
         if total and t["share"] < 100 * THIN_TIER_SHARE:
             tier = next(x for x in tiers if x.key == t["key"])
@@ -389,7 +421,7 @@ def gap_analysis(plan: Plan) -> GapReport:
             gaps.append(
                 Gap(
                     kind="tier",
-                    title=f"Few {tier.name.lower()} prevention activities",
+                    title=f"Few {_tier_words(tier.name)} activities",
                     detail=f"{t['count']} of {total} activities ({t['share']}%).",
                     weight=3,
                     suggestions=_suggest(candidates, used, strategies),
@@ -406,19 +438,35 @@ def gap_analysis(plan: Plan) -> GapReport:
                 ),
                 detail=f"Invite partners from: {_names(labels, 5)}.",
                 weight=3,
+                items=[(key, SECTORS.get(key, key)) for key in missing],
             )
         )
-    for row, strategy in zip(heatmap, strategies.values(), strict=True):
-        if not row.chosen:
-            gaps.append(
-                Gap(
-                    kind="strategy-missing",
-                    title=f"The plan does not use “{strategy.name}”",
-                    detail="The framework's eight strategies work best together.",
-                    weight=2,
-                    suggestions=_suggest(by_strategy[strategy.pk], used, strategies),
-                )
+    # One gap for every strategy left out: seven lines of "does not use" would crowd out the rest.
+    unused = [
+        strategy
+        for row, strategy in zip(heatmap, strategies.values(), strict=True)
+        if not row.chosen
+    ]
+    if unused:
+        first_of_each = [by_strategy[s.pk][0] for s in unused if by_strategy[s.pk]]
+        gaps.append(
+            Gap(
+                kind="strategy-missing",
+                title=(
+                    f"The plan does not use “{unused[0].name}”"
+                    if len(unused) == 1
+                    else f"The plan does not use {len(unused)} of the framework's "
+                    f"{len(strategies)} strategies"
+                ),
+                detail=(
+                    "The framework's strategies work best together"
+                    + ("." if len(unused) == 1 else f": {_names([s.name for s in unused], 8)}.")
+                ),
+                weight=2,
+                suggestions=_suggest(first_of_each, used, strategies),
+                strategy=unused[0].key,
             )
+        )
     if without_outcomes:
         gaps.append(
             Gap(
@@ -429,6 +477,7 @@ def gap_analysis(plan: Plan) -> GapReport:
                 ),
                 detail=f"Link them to the outcomes they drive: {_names(without_outcomes)}.",
                 weight=2,
+                items=unlinked,
             )
         )
     if without_indicators:
@@ -441,6 +490,7 @@ def gap_analysis(plan: Plan) -> GapReport:
                 ),
                 detail=f"Say how you will know: {_names(without_indicators)}.",
                 weight=2,
+                items=unmeasured,
             )
         )
     if no_baseline or no_target:
@@ -450,6 +500,7 @@ def gap_analysis(plan: Plan) -> GapReport:
                 title=_indicator_gap_title(len(no_baseline), len(no_target)),
                 detail=f"Complete them: {_names(sorted(set(no_baseline) | set(no_target)))}.",
                 weight=1,
+                items=incomplete,
             )
         )
     if low:

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from upstream.accounts import selectors as account_selectors
@@ -22,7 +23,7 @@ from upstream.community.selectors import area_for_geography
 from upstream.framework.models import Activity, FrameworkVersion
 from upstream.planning import forms, labels, selectors, services
 from upstream.planning.document import plan_diff, plan_document
-from upstream.planning.gaps import gap_analysis
+from upstream.planning.gaps import Gap, gap_analysis
 from upstream.planning.models import Plan
 
 
@@ -259,16 +260,83 @@ def plan_detail(request: HttpRequest, membership: Membership, plan: Any) -> Http
     )
 
 
+_ITEM_LINKS = 5  # named items linked per gap; the gap's lists below the summary name them all
+
+
+def gap_actions(membership: Membership, plan: Plan, gap: Gap) -> list[dict[str, str]]:
+    """Links to the pages that close ``gap``, for someone who can edit the plan."""
+    org, here = membership.organization.uuid, plan.uuid
+    items = gap.items[:_ITEM_LINKS]
+    add = reverse("planning:activity_add", args=[org, here])
+    if gap.kind == "strategy-empty":
+        return [
+            {
+                "label": "Add an activity under this strategy",
+                "url": f"{add}?strategy={gap.strategy}",
+            }
+        ]
+    if gap.kind == "strategy-missing":
+        return [
+            {
+                "label": "Choose the plan's strategies",
+                "url": reverse("planning:strategies", args=[org, here]),
+            }
+        ]
+    if gap.kind in ("population", "level", "tier"):
+        return [{"label": "Add an activity of your own", "url": add}]
+    if gap.kind == "sectors" and plan.coalition is not None:
+        coalition = reverse("accounts:coalition", args=[org, plan.coalition.uuid])
+        return [
+            {
+                "label": f"Invite partners from {label}",
+                "url": f"{coalition}?{urlencode({'sector': key})}#invite",
+            }
+            for key, label in items
+        ]
+    if gap.kind == "activities-without-outcomes":
+        edit = item_url_maker("planning:activity_edit", membership, plan)
+        return [
+            *({"label": f"Edit “{name}”", "url": edit(uuid)} for uuid, name in items),
+            {
+                "label": "Add an outcome they drive",
+                "url": reverse("planning:outcome_add", args=[org, here]),
+            },
+        ]
+    if gap.kind == "outcomes-without-indicators":
+        indicator_add = item_url_maker("planning:indicator_add", membership, plan)
+        return [
+            {"label": f"Add an indicator to “{name}”", "url": indicator_add(uuid)}
+            for uuid, name in items
+        ]
+    if gap.kind == "indicators-incomplete":
+        edit = item_url_maker("planning:indicator_edit", membership, plan)
+        return [{"label": f"Complete “{name}”", "url": edit(uuid)} for uuid, name in items]
+    if gap.kind == "principles":
+        return [
+            {
+                "label": "Self-assess the principles",
+                "url": reverse("planning:principles", args=[org, here]),
+            }
+        ]
+    return []
+
+
 @require("plan.view")
 def plan_gaps(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
     the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
+    report = gap_analysis(the_plan)
+    editable = selectors.can_edit(membership=membership, plan=the_plan)
     return render(
         request,
         "planning/gaps.html",
         plan_context(
             membership,
             the_plan,
-            report=gap_analysis(the_plan),
+            report=report,
+            gaps=[
+                (gap, gap_actions(membership, the_plan, gap) if editable else [])
+                for gap in report.summary
+            ],
             area=area_for_geography(
                 state_fips=the_plan.state_fips, county_fips=the_plan.county_fips
             ),
