@@ -245,6 +245,43 @@ def test_pdf_export_text_has_cover_logic_model_indicators_and_partners(
     assert AuditEvent.objects.filter(action="plan.exported", details__format="pdf").count() == 1
 
 
+def test_pdf_is_a_tagged_funder_report_with_caveat_draft_mark_budget_and_place(
+    client: Any, coordinator: Any, worked_plan: Any
+) -> None:
+    from pypdf import PdfReader
+
+    activity = worked_plan.activities.get()
+    services.plan_activity_update(
+        actor=coordinator, activity=activity, revision=activity.revision, budget=Decimal("15000")
+    )
+    sign_in_as(client, coordinator.user)
+    Plan.objects.filter(pk=worked_plan.pk).update(title="Riverbend plan 2026–2028")
+    response = client.get(_url(worked_plan, "export.pdf"))
+    assert response["Content-Disposition"] == (
+        'attachment; filename="riverbend-plan-v1-2026-2028.pdf"'
+    )
+    reader = PdfReader(io.BytesIO(response.content))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"  # the document language
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]  # tagged
+    assert reader.metadata.title == "Riverbend plan 2026–2028"
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    caveat = "Reconstructed from public sources; verify against the official framework."
+    assert len(pages) > 1 and all(caveat in page for page in pages)
+    assert all("DRAFT" in page for page in pages)
+    cover = pages[0]
+    assert "Franklin County, Ohio" in cover
+    assert "National Human Trafficking Prevention Framework, version 2024.1" in cover
+    assert "$15,000" in cover and "hhs-2024@" not in " ".join(pages)
+    assert "In progress" not in cover and "Planned" in " ".join(pages)  # status in words
+
+    worked_plan.refresh_from_db()
+    services.plan_publish(actor=coordinator, plan=worked_plan, revision=worked_plan.revision)
+    published = client.get(_url(worked_plan, "export.pdf")).content
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(published)).pages)
+    assert "DRAFT" not in text and caveat in " ".join(text.split())
+
+
 def test_editing_plan_details_from_a_stale_form_is_refused(
     client: Any, coordinator: Any, worked_plan: Any
 ) -> None:

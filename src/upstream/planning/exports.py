@@ -5,11 +5,14 @@ so they show exactly what the plan page shows."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import slugify
 
+from upstream.planning import labels
 from upstream.planning.document import plan_document
 from upstream.planning.gaps import gap_analysis
 from upstream.planning.models import Plan
@@ -30,22 +33,51 @@ def export_context(plan: Plan) -> dict[str, Any]:
     for strategy in document["strategies"]:
         for activity in strategy["activities"]:
             activity["outcome_names"] = outcomes_by_activity.get(activity["key"], [])
+    version = plan.framework_version
+    budgets = [
+        Decimal(a["budget"]) for s in document["strategies"] for a in s["activities"] if a["budget"]
+    ]
     return {
         "doc": document,
         "report": gap_analysis(plan),
         "outcomes_by_activity": outcomes_by_activity,
         "generated_at": timezone.now(),
+        "place": labels.plan_place(document["state_fips"], document["county_fips"]),
+        "framework_name": labels.framework_name(version),
+        "caveat": CAVEATS.get(version.status, ""),
+        "draft": document["status"] != "published",
+        "budget_total": sum(budgets) if budgets else None,
     }
 
 
+# What a reader of a download must know about the framework content it is built on: the same
+# words the framework pages carry.
+CAVEATS = {
+    "reconstructed": "Reconstructed from public sources; verify against the official framework.",
+    "draft": "Draft framework content; verify against the official framework.",
+}
+
+
 def plan_pdf(plan: Plan) -> bytes:
+    """A tagged PDF (PDF/UA-1: structure tree, document language and title) for funders."""
     from weasyprint import CSS, HTML
 
     context = export_context(plan)
     html = render_to_string("planning/export/plan_pdf.html", context)
-    css = render_to_string("planning/export/plan_pdf.css")
-    pdf: bytes = HTML(string=html).write_pdf(stylesheets=[CSS(string=css)])
+    css = render_to_string("planning/export/plan_pdf.css", context)
+    pdf: bytes = HTML(string=html).write_pdf(
+        stylesheets=[CSS(string=css)], pdf_variant="pdf/ua-1", pdf_tags=True
+    )
     return pdf
+
+
+def export_name(plan: Plan, extension: str) -> str:
+    """ "riverbend-county-prevention-plan-v1-2026-2028.pdf": the title, the version, and the
+    period with its dash (slugify drops the en dash a title writes "2026–2028" with)."""
+    period = f"{plan.period_start.year}-{plan.period_end.year}"
+    title = slugify(plan.title.replace("\u2013", "-").replace("\u2014", "-")) or "plan"
+    title = title.replace(period, "").replace("--", "-").strip("-") or "plan"
+    return f"{title}-v{plan.version}-{period}.{extension}"
 
 
 def _num(value: str | None) -> float | str | None:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django import template
 from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from upstream.planning import labels
 
@@ -40,3 +40,11 @@ def as_date(value: object) -> dt.date | None:
 @register.filter
 def money(value: object) -> str:
     return labels.money(value)
+
+
+@register.filter
+def css_string(value: object) -> SafeString:
+    """Text for a CSS ``content: "..."`` string (page headers and footers of the PDF)."""
+    text = " ".join(str(value).split())
+    escaped = "".join(f"\\{ord(c):x} " if c in '\\"<>&' else c for c in text)
+    return mark_safe(escaped)  # noqa: S308 (every character that matters is escaped above)
