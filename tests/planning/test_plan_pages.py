@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 from typing import Any
@@ -201,6 +202,14 @@ def test_xlsx_export_has_a_sheet_per_component_with_the_plans_content(
 ) -> None:
     from openpyxl import load_workbook
 
+    activity = worked_plan.activities.get()
+    services.plan_activity_update(
+        actor=coordinator,
+        activity=activity,
+        revision=activity.revision,
+        start=worked_plan.period_start,
+        end=worked_plan.period_end,
+    )
     sign_in_as(client, coordinator.user)
     response = client.get(_url(worked_plan, "export.xlsx"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -220,10 +229,32 @@ def test_xlsx_export_has_a_sheet_per_component_with_the_plans_content(
     assert activities["B2"].value == "School-based prevention education"
     assert activities["H2"].value == "Partner Shelter"
     assert activities["M2"].value == "More knowledge of grooming tactics"
+    assert activities["K2"].value == "Planned"  # words, not codes
     validations = activities.data_validations.dataValidation
-    assert any(v.formula1 == '"planned,in_progress,done,dropped"' for v in validations)
+    assert any(v.formula1 == '"Planned,In progress,Done,Dropped"' for v in validations)
     indicators = book["Indicators"]
     assert indicators["F2"].value == 22 and indicators["H2"].value == 60
+    # real dates, shown as dates
+    assert indicators["G2"].value.date() == dt.date(2026, 1, 1)
+    assert indicators["G2"].is_date and indicators["G2"].number_format == "yyyy-mm-dd"
+    assert activities["I2"].is_date and activities["J2"].value.date() == dt.date(2028, 12, 31)
+    assert indicators["J2"].value == "Increase" and indicators["K2"].value == "Annually"
+    assert book["Outcomes"]["B2"].value == "Short term"
+    plan_sheet = {row[0].value: row[1].value for row in book["Plan"].iter_rows(min_row=2)}
+    assert plan_sheet["Area"] == "Franklin County, Ohio"
+    assert (
+        plan_sheet["Framework"] == "National Human Trafficking Prevention Framework, version 2024.1"
+    )
+    assert plan_sheet["Status"] == "Draft"
+    assert plan_sheet["Period start"].date() == dt.date(2026, 1, 1)
+    for ws in book:  # every table has a filter over its header and columns fit their content
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
+        assert (
+            ws.auto_filter.ref.split(":")[1].rstrip("0123456789")
+            == ws.cell(row=1, column=ws.max_column).column_letter
+        )
+    assert activities.column_dimensions["B"].width >= len("School-based prevention education")
+    assert response["Content-Disposition"].endswith('-v1-2026-2028.xlsx"')
     assert AuditEvent.objects.filter(action="plan.exported", details__format="xlsx").count() == 1
 
 
