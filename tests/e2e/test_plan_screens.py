@@ -65,9 +65,10 @@ def test_plan_screens_reflow_and_pass_axe_at_each_width(
     page = context.new_page()
     plan, coordinator = demo["plan"], demo["coordinator"]
     _sign_in(page, live_server, coordinator.user)
-    base = f"{live_server.url}/orgs/{coordinator.organization.uuid}/plans/{plan.uuid}/"
-    for suffix in SCREENS:
-        page.goto(base + suffix)
+    plans = f"{live_server.url}/orgs/{coordinator.organization.uuid}/plans/"
+    base = f"{plans}{plan.uuid}/"
+    for url in (plans, *(base + suffix for suffix in SCREENS)):
+        page.goto(url)
         _fits(page)
         assert_accessible(page)
     page.goto(base)
