@@ -43,5 +43,5 @@ def test_demo_coordinator_opens_the_plan_and_its_gap_analysis(client: Any) -> No
     page = client.get(base).content.decode()
     assert "Survivor-centered housing" in page or "Trauma-informed case management" in page
     gaps = client.get(base + "gaps/").content.decode()
-    assert "No activity reaches american indian and alaska native communities" in gaps
+    assert "No activity reaches American Indian and Alaska Native communities" in gaps
     assert client.get(base + "export.pdf").content.startswith(b"%PDF")

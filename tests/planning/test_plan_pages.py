@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 from typing import Any
@@ -190,10 +191,10 @@ def test_publish_then_new_draft_then_diff(client: Any, coordinator: Any, worked_
     )
     body = client.get(_url(draft, "diff/")).content.decode()
     assert "School-based prevention education" in body
-    assert "planned → in_progress" in body
+    assert "Status: Planned → In progress" in body
     history = client.get(_url(draft, "history/")).content.decode()
     assert "Plan version published" in history
-    assert "Plan activity status changed (planned → in_progress)" in history
+    assert "Plan activity status changed: Planned → In progress" in history
 
 
 def test_xlsx_export_has_a_sheet_per_component_with_the_plans_content(
@@ -201,6 +202,14 @@ def test_xlsx_export_has_a_sheet_per_component_with_the_plans_content(
 ) -> None:
     from openpyxl import load_workbook
 
+    activity = worked_plan.activities.get()
+    services.plan_activity_update(
+        actor=coordinator,
+        activity=activity,
+        revision=activity.revision,
+        start=worked_plan.period_start,
+        end=worked_plan.period_end,
+    )
     sign_in_as(client, coordinator.user)
     response = client.get(_url(worked_plan, "export.xlsx"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -220,10 +229,32 @@ def test_xlsx_export_has_a_sheet_per_component_with_the_plans_content(
     assert activities["B2"].value == "School-based prevention education"
     assert activities["H2"].value == "Partner Shelter"
     assert activities["M2"].value == "More knowledge of grooming tactics"
+    assert activities["K2"].value == "Planned"  # words, not codes
     validations = activities.data_validations.dataValidation
-    assert any(v.formula1 == '"planned,in_progress,done,dropped"' for v in validations)
+    assert any(v.formula1 == '"Planned,In progress,Done,Dropped"' for v in validations)
     indicators = book["Indicators"]
     assert indicators["F2"].value == 22 and indicators["H2"].value == 60
+    # real dates, shown as dates
+    assert indicators["G2"].value.date() == dt.date(2026, 1, 1)
+    assert indicators["G2"].is_date and indicators["G2"].number_format == "yyyy-mm-dd"
+    assert activities["I2"].is_date and activities["J2"].value.date() == dt.date(2028, 12, 31)
+    assert indicators["J2"].value == "Increase" and indicators["K2"].value == "Annually"
+    assert book["Outcomes"]["B2"].value == "Short term"
+    plan_sheet = {row[0].value: row[1].value for row in book["Plan"].iter_rows(min_row=2)}
+    assert plan_sheet["Area"] == "Franklin County, Ohio"
+    assert (
+        plan_sheet["Framework"] == "National Human Trafficking Prevention Framework, version 2024.1"
+    )
+    assert plan_sheet["Status"] == "Draft"
+    assert plan_sheet["Period start"].date() == dt.date(2026, 1, 1)
+    for ws in book:  # every table has a filter over its header and columns fit their content
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
+        assert (
+            ws.auto_filter.ref.split(":")[1].rstrip("0123456789")
+            == ws.cell(row=1, column=ws.max_column).column_letter
+        )
+    assert activities.column_dimensions["B"].width >= len("School-based prevention education")
+    assert response["Content-Disposition"].endswith('-v1-2026-2028.xlsx"')
     assert AuditEvent.objects.filter(action="plan.exported", details__format="xlsx").count() == 1
 
 
@@ -243,6 +274,43 @@ def test_pdf_export_text_has_cover_logic_model_indicators_and_partners(
     assert "Partner Shelter" in text
     assert "Coverage heatmap" in text
     assert AuditEvent.objects.filter(action="plan.exported", details__format="pdf").count() == 1
+
+
+def test_pdf_is_a_tagged_funder_report_with_caveat_draft_mark_budget_and_place(
+    client: Any, coordinator: Any, worked_plan: Any
+) -> None:
+    from pypdf import PdfReader
+
+    activity = worked_plan.activities.get()
+    services.plan_activity_update(
+        actor=coordinator, activity=activity, revision=activity.revision, budget=Decimal("15000")
+    )
+    sign_in_as(client, coordinator.user)
+    Plan.objects.filter(pk=worked_plan.pk).update(title="Riverbend plan 2026–2028")
+    response = client.get(_url(worked_plan, "export.pdf"))
+    assert response["Content-Disposition"] == (
+        'attachment; filename="riverbend-plan-v1-2026-2028.pdf"'
+    )
+    reader = PdfReader(io.BytesIO(response.content))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"  # the document language
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]  # tagged
+    assert reader.metadata.title == "Riverbend plan 2026–2028"
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    caveat = "Reconstructed from public sources; verify against the official framework."
+    assert len(pages) > 1 and all(caveat in page for page in pages)
+    assert all("DRAFT" in page for page in pages)
+    cover = pages[0]
+    assert "Franklin County, Ohio" in cover
+    assert "National Human Trafficking Prevention Framework, version 2024.1" in cover
+    assert "$15,000" in cover and "hhs-2024@" not in " ".join(pages)
+    assert "In progress" not in cover and "Planned" in " ".join(pages)  # status in words
+
+    worked_plan.refresh_from_db()
+    services.plan_publish(actor=coordinator, plan=worked_plan, revision=worked_plan.revision)
+    published = client.get(_url(worked_plan, "export.pdf")).content
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(published)).pages)
+    assert "DRAFT" not in text and caveat in " ".join(text.split())
 
 
 def test_editing_plan_details_from_a_stale_form_is_refused(
@@ -291,7 +359,9 @@ def test_coordinator_removes_an_activity_and_the_history_keeps_it(
 ) -> None:
     activity = worked_plan.activities.get()
     sign_in_as(client, coordinator.user)
-    response = client.post(_url(worked_plan, f"activities/{activity.uuid}/remove/"))
+    response = client.post(
+        _url(worked_plan, f"activities/{activity.uuid}/remove/"), {"confirm": "yes"}
+    )
     assert response.status_code == 302
     assert not worked_plan.activities.exists()
     history = client.get(_url(worked_plan, "history/")).content.decode()
@@ -309,8 +379,10 @@ def test_status_update_with_htmx_answers_with_just_the_cell(
         HTTP_HX_REQUEST="true",
     )
     body = response.content.decode()
-    assert body.startswith(f'<td id="status-cell-{activity.uuid}">')
+    assert body.startswith(f'<td id="status-cell-{activity.uuid}"')
     assert "is now done" in body
+    # htmx focuses the autofocus control it swaps in: keyboard focus stays on the status
+    assert f'id="status-{activity.uuid}" name="status" autofocus' in body
     assert f'name="revision" value="{activity.revision + 1}"' in body
     stale = client.post(
         _url(worked_plan, f"activities/{activity.uuid}/status/"),
@@ -319,3 +391,11 @@ def test_status_update_with_htmx_answers_with_just_the_cell(
     )
     assert "Someone else changed this activity" in stale.content.decode()
     assert PlanActivity.objects.get(pk=activity.pk).status == "done"
+    events = AuditEvent.objects.filter(action="plan.activity_status").count()
+    again = client.post(
+        _url(worked_plan, f"activities/{activity.uuid}/status/"),
+        {"status": "done", "revision": activity.revision + 1},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "is already done" in again.content.decode()
+    assert AuditEvent.objects.filter(action="plan.activity_status").count() == events

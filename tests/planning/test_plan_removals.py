@@ -16,6 +16,8 @@ from upstream.planning.models import Indicator, PlanOutcome
 
 pytestmark = pytest.mark.django_db
 
+CONFIRM = {"confirm": "yes"}
+
 
 def _url(plan: Any, suffix: str = "") -> str:
     return f"/orgs/{plan.organization.uuid}/plans/{plan.uuid}/{suffix}"
@@ -46,6 +48,27 @@ def outcome(plan: Any, coordinator: Any) -> Any:
     return outcome
 
 
+def test_one_click_removes_nothing_but_asks_first_without_javascript(
+    client: Client, coordinator: Any, plan: Any, outcome: Any
+) -> None:
+    sign_in_as(client, coordinator.user)
+    activity = plan.activities.get()
+    indicator = outcome.indicators.first()
+    for suffix, what in (
+        (f"activities/{activity.uuid}/remove/", "Remove the activity"),
+        (f"outcomes/{outcome.uuid}/remove/", "Its 2 indicators will be removed with it."),
+        (f"indicators/{indicator.uuid}/remove/", "Remove the indicator"),
+    ):
+        asked = client.get(_url(plan, suffix)).content.decode()
+        assert what in asked and 'name="confirm" value="yes"' in asked
+        one_click = client.post(_url(plan, suffix))  # the old one-click form
+        assert one_click.status_code == 200 and "Yes, remove it" in one_click.content.decode()
+    assert plan.activities.count() == 1
+    assert PlanOutcome.objects.filter(pk=outcome.pk).exists()
+    assert outcome.indicators.count() == 2
+    assert not AuditEvent.objects.filter(action__endswith="_removed").exists()
+
+
 def test_coordinator_removes_an_indicator_then_the_outcome_with_the_rest(
     client: Client, coordinator: Any, plan: Any, outcome: Any
 ) -> None:
@@ -53,11 +76,11 @@ def test_coordinator_removes_an_indicator_then_the_outcome_with_the_rest(
     first = outcome.indicators.order_by("name").first()
     page = client.get(_url(plan, f"indicators/{first.uuid}/")).content.decode()
     assert "Remove this indicator from the plan" in page
-    assert client.post(_url(plan, f"indicators/{first.uuid}/remove/")).status_code == 302
+    assert client.post(_url(plan, f"indicators/{first.uuid}/remove/"), CONFIRM).status_code == 302
     assert outcome.indicators.count() == 1
     page = client.get(_url(plan, f"outcomes/{outcome.uuid}/")).content.decode()
     assert "Remove this outcome and its indicators from the plan" in page
-    response = client.post(_url(plan, f"outcomes/{outcome.uuid}/remove/"), follow=True)
+    response = client.post(_url(plan, f"outcomes/{outcome.uuid}/remove/"), CONFIRM, follow=True)
     assert "and its 1 indicator." in response.content.decode()
     assert not PlanOutcome.objects.filter(pk=outcome.pk).exists()
     assert not Indicator.objects.filter(outcome_id=outcome.pk).exists()
@@ -82,6 +105,10 @@ def test_a_strategy_with_activities_stays_until_they_are_removed(
     assert plan.strategies.count() == 2
     services.plan_activity_remove(actor=coordinator, activity=activity)
     response = client.post(_url(plan, "strategies/"), {"strategies": [other.pk]})
+    asked = response.content.decode()  # asked first, without JavaScript: nothing changes yet
+    assert "Take 1 strategy out of the plan?" in asked and strategy.strategy.name in asked
+    assert plan.strategies.count() == 2
+    response = client.post(_url(plan, "strategies/"), {"strategies": [other.pk], "confirm": "yes"})
     assert response.status_code == 302
     assert list(plan.strategies.values_list("strategy_id", flat=True)) == [other.pk]
     assert AuditEvent.objects.filter(action="plan.strategy_removed").count() == 1
@@ -111,10 +138,10 @@ def test_partners_and_published_plans_cannot_lose_items(
     sign_in_as(client, partner.user)
     indicator = outcome.indicators.first()
     partner_url = f"/orgs/{partner_org.uuid}/plans/{plan.uuid}/indicators/{indicator.uuid}/remove/"
-    assert client.post(partner_url).status_code in (403, 404)
+    assert client.post(partner_url, CONFIRM).status_code in (403, 404)
     plan.refresh_from_db()
     services.plan_publish(actor=coordinator, plan=plan, revision=plan.revision)
     sign_in_as(client, coordinator.user)
-    client.post(_url(plan, f"outcomes/{outcome.uuid}/remove/"))
+    client.post(_url(plan, f"outcomes/{outcome.uuid}/remove/"), CONFIRM)
     assert PlanOutcome.objects.filter(pk=outcome.pk).exists()
     assert Indicator.objects.filter(pk=indicator.pk).exists()

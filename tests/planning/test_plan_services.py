@@ -230,6 +230,23 @@ def test_staff_update_only_the_status_of_activities_their_organization_leads(
         )
 
 
+def test_setting_the_same_status_again_is_no_change_and_leaves_no_history(
+    plan: Any, coordinator: Any
+) -> None:
+    activity = add_from_framework(coordinator, plan, "school-prevention-education")
+    before = AuditEvent.objects.filter(action="plan.activity_status").count()
+    services.plan_activity_set_status(
+        actor=coordinator, activity=activity, status="planned", revision=activity.revision
+    )
+    stored = PlanActivity.objects.get(pk=activity.pk)
+    assert (stored.status, stored.revision) == ("planned", activity.revision)
+    assert AuditEvent.objects.filter(action="plan.activity_status").count() == before
+    services.plan_activity_set_status(
+        actor=coordinator, activity=activity, status="done", revision=activity.revision
+    )
+    assert AuditEvent.objects.filter(action="plan.activity_status").count() == before + 1
+
+
 def test_principle_practices_must_be_the_frameworks(plan: Any, coordinator: Any) -> None:
     principle = plan.framework_version.principles.get(key="equity-and-inclusivity")
     rating = services.principle_rate(

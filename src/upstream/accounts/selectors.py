@@ -6,6 +6,7 @@ from __future__ import annotations
 import hmac
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -320,3 +321,27 @@ def is_coalition_member(*, coalition_id: int, organization_id: int) -> bool:
     return CoalitionMembership.objects.filter(
         coalition_id=coalition_id, organization_id=organization_id, left_at__isnull=True
     ).exists()
+
+
+def organization_names(*, uuids: Iterable[str]) -> dict[str, str]:
+    """Organization uuid (as text) → name, for the given uuids that exist."""
+    return {
+        str(org_uuid): name
+        for org_uuid, name in Organization.objects.filter(uuid__in=list(uuids)).values_list(
+            "uuid", "name"
+        )
+    }
+
+
+def member_organizations(
+    *, user_ids: Iterable[int], organization_ids: Iterable[int]
+) -> list[tuple[int, int, str]]:
+    """(user id, organization id, organization name) of each membership of these people in these
+    organizations, oldest membership first, to say which organization a person acted for."""
+    return list(
+        Membership.objects.filter(
+            user_id__in=list(user_ids), organization_id__in=list(organization_ids)
+        )
+        .order_by("created_at")
+        .values_list("user_id", "organization_id", "organization__name")
+    )

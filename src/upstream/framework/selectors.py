@@ -296,6 +296,15 @@ def outcome_by_key(*, version_id: int, key: str) -> Outcome | None:
     return Outcome.objects.filter(version_id=version_id, key=key).first()
 
 
+def activities_of(*, version_id: int) -> QuerySet[Activity]:
+    """Every activity of a version, in the pack's order (filter further as needed)."""
+    return (
+        Activity.objects.filter(version_id=version_id)
+        .select_related("strategy", "level", "tier")
+        .order_by("strategy__position", "position")
+    )
+
+
 def activities_of_strategies(*, version_id: int, strategy_ids: Iterable[int]) -> QuerySet[Activity]:
     return (
         Activity.objects.filter(version_id=version_id, strategy_id__in=list(strategy_ids))

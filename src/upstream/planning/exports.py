@@ -5,12 +5,15 @@ so they show exactly what the plan page shows."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import slugify
 
 from upstream.core.validators import xlsx_safe
+from upstream.planning import labels
 from upstream.planning.document import plan_document
 from upstream.planning.gaps import gap_analysis
 from upstream.planning.models import Plan
@@ -31,22 +34,51 @@ def export_context(plan: Plan) -> dict[str, Any]:
     for strategy in document["strategies"]:
         for activity in strategy["activities"]:
             activity["outcome_names"] = outcomes_by_activity.get(activity["key"], [])
+    version = plan.framework_version
+    budgets = [
+        Decimal(a["budget"]) for s in document["strategies"] for a in s["activities"] if a["budget"]
+    ]
     return {
         "doc": document,
         "report": gap_analysis(plan),
         "outcomes_by_activity": outcomes_by_activity,
         "generated_at": timezone.now(),
+        "place": labels.plan_place(document["state_fips"], document["county_fips"]),
+        "framework_name": labels.framework_name(version),
+        "caveat": CAVEATS.get(version.status, ""),
+        "draft": document["status"] != "published",
+        "budget_total": sum(budgets) if budgets else None,
     }
 
 
+# What a reader of a download must know about the framework content it is built on: the same
+# words the framework pages carry.
+CAVEATS = {
+    "reconstructed": "Reconstructed from public sources; verify against the official framework.",
+    "draft": "Draft framework content; verify against the official framework.",
+}
+
+
 def plan_pdf(plan: Plan) -> bytes:
+    """A tagged PDF (PDF/UA-1: structure tree, document language and title) for funders."""
     from weasyprint import CSS, HTML
 
     context = export_context(plan)
     html = render_to_string("planning/export/plan_pdf.html", context)
-    css = render_to_string("planning/export/plan_pdf.css")
-    pdf: bytes = HTML(string=html).write_pdf(stylesheets=[CSS(string=css)])
+    css = render_to_string("planning/export/plan_pdf.css", context)
+    pdf: bytes = HTML(string=html).write_pdf(
+        stylesheets=[CSS(string=css)], pdf_variant="pdf/ua-1", pdf_tags=True
+    )
     return pdf
+
+
+def export_name(plan: Plan, extension: str) -> str:
+    """ "riverbend-county-prevention-plan-v1-2026-2028.pdf": the title, the version, and the
+    period with its dash (slugify drops the en dash a title writes "2026–2028" with)."""
+    period = f"{plan.period_start.year}-{plan.period_end.year}"
+    title = slugify(plan.title.replace("\u2013", "-").replace("\u2014", "-")) or "plan"
+    title = title.replace(period, "").replace("--", "-").strip("-") or "plan"
+    return f"{title}-v{plan.version}-{period}.{extension}"
 
 
 def _num(value: str | None) -> float | str | None:
@@ -58,9 +90,16 @@ def _num(value: str | None) -> float | str | None:
         return value
 
 
+DATE_FORMAT = "yyyy-mm-dd"
+MONEY_FORMAT = '"$"#,##0.00'
+
+
 def plan_xlsx(plan: Plan) -> bytes:
+    """One sheet per component. Dates are date cells, codes are words, every table has a
+    filter and columns as wide as their content (within reason)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     context = export_context(plan)
@@ -68,8 +107,15 @@ def plan_xlsx(plan: Plan) -> bytes:
     book = Workbook()
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DFE1E2")
+    date = labels.iso_date
 
-    def sheet(title: str, header: list[str], rows: list[list[Any]], first: bool = False) -> Any:
+    def sheet(
+        title: str,
+        header: list[str],
+        rows: list[list[Any]],
+        first: bool = False,
+        formats: dict[int, str] | None = None,
+    ) -> Any:
         ws = book.active if first else book.create_sheet()
         ws.title = title
         ws.append(header)
@@ -81,11 +127,22 @@ def plan_xlsx(plan: Plan) -> bytes:
             for cell in ws[ws.max_row]:  # text from users is text, never a formula
                 if cell.data_type == "f":
                     cell.data_type = "s"
+        for index, number_format in (formats or {}).items():
+            for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+                if cell.value is not None:
+                    cell.number_format = number_format
         ws.freeze_panes = "A2"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(len(rows) + 1, 2)}"
         for i, name in enumerate(header, start=1):
-            ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(
-                12, min(50, len(name) + 4)
+            longest = max(
+                [len(name) + 4]  # room for the filter button
+                + [len(str(r[i - 1])) for r in rows if i - 1 < len(r) and r[i - 1] is not None]
             )
+            ws.column_dimensions[get_column_letter(i)].width = max(12, min(60, longest + 2))
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str) and len(cell.value) > 60:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
         return ws
 
     def validate(ws: Any, column: str, choices: list[str], count: int) -> None:
@@ -95,37 +152,42 @@ def plan_xlsx(plan: Plan) -> bytes:
         ws.add_data_validation(dv)
         dv.add(f"{column}2:{column}{max(count + 1, 2) + 200}")
 
-    sheet(
+    ws = sheet(
         "Plan",
         ["Field", "Value"],
         [
             ["Title", doc["title"]],
             ["Organization", doc["organization"]["name"]],
             ["Coalition", doc["coalition"]["name"] if doc["coalition"] else ""],
-            ["Period start", doc["period_start"]],
-            ["Period end", doc["period_end"]],
-            ["State FIPS", doc["state_fips"]],
-            ["County FIPS", doc["county_fips"]],
+            ["Period start", date(doc["period_start"])],
+            ["Period end", date(doc["period_end"])],
+            ["Area", context["place"]],
+            ["State", labels.field_value("state_fips", doc["state_fips"])],
+            ["County", labels.field_value("county_fips", doc["county_fips"]).strip("—")],
             ["Priority populations", "; ".join(p["label"] for p in doc["populations"])],
-            ["Framework version", doc["framework_version"]],
-            ["Status", doc["status"]],
+            ["Framework", context["framework_name"]],
+            ["Status", labels.label("plan_status", doc["status"])],
             ["Version", doc["version"]],
+            ["Budget (USD)", float(context["budget_total"] or 0) or None],
+            *([["About the framework content", context["caveat"]]] if context["caveat"] else []),
         ],
         first=True,
     )
+    ws["B5"].number_format = ws["B6"].number_format = DATE_FORMAT
+    ws["B14"].number_format = MONEY_FORMAT
     activities = [
         [
             s["name"],
             a["name"],
-            a["framework_activity"] or "custom",
+            "From the framework" if a["framework_activity"] else "Custom",
             a["level_name"],
             a["tier_name"],
-            a["population_label"],
+            a["population_label"] or "General population",
             a["lead"]["name"],
             "; ".join(p["name"] for p in a["partners"]),
-            a["start"],
-            a["end"],
-            a["status"],
+            date(a["start"]),
+            date(a["end"]),
+            labels.label("status", a["status"]),
             _num(a["budget"]),
             "; ".join(context["outcomes_by_activity"].get(a["key"], [])),
         ]
@@ -137,7 +199,7 @@ def plan_xlsx(plan: Plan) -> bytes:
         [
             "Strategy",
             "Activity",
-            "Framework activity",
+            "Source",
             "Level",
             "Tier",
             "Population",
@@ -150,16 +212,24 @@ def plan_xlsx(plan: Plan) -> bytes:
             "Outcomes",
         ],
         activities,
+        formats={9: DATE_FORMAT, 10: DATE_FORMAT, 12: MONEY_FORMAT},
     )
-    validate(ws, "K", list(ACTIVITY_STATUSES), len(activities))
+    validate(ws, "K", list(ACTIVITY_STATUSES.values()), len(activities))
     outcomes = [
-        [o["name"], o["horizon"], o["strategy"] or "", o["description"], len(o["indicators"])]
+        [
+            o["name"],
+            labels.label("horizon", o["horizon"]),
+            strategy_names.get(o["strategy"] or "", ""),
+            o["description"],
+            len(o["indicators"]),
+        ]
+        for strategy_names in [{s["key"]: s["name"] for s in doc["strategies"]}]
         for o in doc["outcomes"]
     ]
     ws = sheet(
         "Outcomes", ["Outcome", "Horizon", "Strategy", "Description", "Indicators"], outcomes
     )
-    validate(ws, "B", ["short", "intermediate", "long"], len(outcomes))
+    validate(ws, "B", list(labels.HORIZONS.values()), len(outcomes))
     indicators = [
         [
             o["name"],
@@ -168,11 +238,11 @@ def plan_xlsx(plan: Plan) -> bytes:
             i["unit"],
             i["data_source"],
             _num(i["baseline_value"]),
-            i["baseline_date"],
+            date(i["baseline_date"]),
             _num(i["target_value"]),
-            i["target_date"],
-            i["direction"],
-            i["frequency"],
+            date(i["target_date"]),
+            labels.label("direction", i["direction"]),
+            labels.label("frequency", i["frequency"]).replace(",", ""),
         ]
         for o in doc["outcomes"]
         for i in o["indicators"]
@@ -193,14 +263,16 @@ def plan_xlsx(plan: Plan) -> bytes:
             "Frequency",
         ],
         indicators,
+        formats={7: DATE_FORMAT, 9: DATE_FORMAT},
     )
-    validate(ws, "J", list(DIRECTIONS), len(indicators))
-    validate(ws, "K", list(FREQUENCIES), len(indicators))
+    validate(ws, "J", list(DIRECTIONS.values()), len(indicators))
+    validate(ws, "K", [f.replace(",", "") for f in FREQUENCIES.values()], len(indicators))
     principles = [
-        [p["name"], p["rating"], p["evidence"], len(p["practices"])] for p in doc["principles"]
+        [p["name"], labels.label("rating", p["rating"]), p["evidence"], len(p["practices"])]
+        for p in doc["principles"]
     ]
     ws = sheet("Principles", ["Principle", "Rating", "Evidence", "Practices checked"], principles)
-    validate(ws, "B", list(PRINCIPLE_RATINGS), len(principles))
+    validate(ws, "B", list(PRINCIPLE_RATINGS.values()), len(principles))
     sheet(
         "Heatmap",
         ["Strategy", *[level["name"] for level in report.levels], "Total"],

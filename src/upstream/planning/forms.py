@@ -94,7 +94,10 @@ class ActivityForm(UswdsForm):
         required=False,
         label="From the framework",
         empty_label="None: a custom activity",
-        help_text="Choose one to start from the framework's description; edit it as you need.",
+        help_text=(
+            "Choosing one fills the form in from the framework (without JavaScript, press "
+            "“Fill in from the framework” below); edit anything you need."
+        ),
     )
     name = forms.CharField(max_length=200)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
+from itertools import zip_longest
 from typing import TYPE_CHECKING, Any
 
 from upstream.core.vocabularies import SECTORS
@@ -74,6 +75,10 @@ class Gap:
     weight: int
     suggestions: list[Suggestion] = field(default_factory=list)
     population: str = ""
+    strategy: str = ""  # the strategy the gap is about, by key
+    # What closes it, named: (uuid, name) of activities, outcomes or indicators; (key, label)
+    # of sectors. The gap page links each to the page that closes it.
+    items: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -154,6 +159,41 @@ def _names(items: list[str], limit: int = 3) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
+# Population labels that begin with a proper noun or an acronym keep their capitals mid-sentence.
+_PROPER_NOUN_POPULATIONS = frozenset({"american-indian-alaska-native", "lgbtqia2s-youth"})
+
+
+def _in_sentence(key: str, label: str) -> str:
+    """A population's label inside a sentence: "youth in foster care", but "American Indian and
+    Alaska Native communities"."""
+    if key in _PROPER_NOUN_POPULATIONS or not label:
+        return label
+    return label[0].lower() + label[1:]
+
+
+def _tier_words(name: str) -> str:
+    """ "primary prevention" for a tier called "Primary" or "Primary prevention"."""
+    words = name.lower()
+    return words if words.endswith("prevention") else f"{words} prevention"
+
+
+def _count(n: int, one: str, many: str = "") -> str:
+    """ "1 sector", "3 sectors", "2 activities"."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _indicator_gap_title(no_baseline: int, no_target: int) -> str:
+    parts = []
+    if no_baseline:
+        verb = "lacks" if no_baseline == 1 else "lack"
+        parts.append(f"{_count(no_baseline, 'indicator')} {verb} a baseline")
+    if no_target:
+        verb = "lacks" if no_target == 1 else "lack"
+        what = _count(no_target, "indicator") if not parts else str(no_target)
+        parts.append(f"{what} {verb} a target")
+    return ", ".join(parts)
+
+
 def gap_analysis(plan: Plan) -> GapReport:
     version_id = plan.framework_version_id
     items = framework_selectors.items_in_order(version_id=version_id)
@@ -167,6 +207,7 @@ def gap_analysis(plan: Plan) -> GapReport:
         .exclude(status="dropped")
         .values(
             "pk",
+            "uuid",
             "name",
             "plan_strategy_id",
             "level_id",
@@ -186,10 +227,10 @@ def gap_analysis(plan: Plan) -> GapReport:
             "planactivity_id", flat=True
         )
     )
-    outcomes = list(PlanOutcome.objects.filter(plan=plan).values("pk", "name"))
+    outcomes = list(PlanOutcome.objects.filter(plan=plan).values("pk", "uuid", "name"))
     indicators = list(
         Indicator.objects.filter(outcome__plan=plan).values(
-            "outcome_id", "name", "baseline_value", "target_value", "target_date"
+            "outcome_id", "uuid", "name", "baseline_value", "target_value", "target_date"
         )
     )
     principles = list(items["principle"])
@@ -274,11 +315,20 @@ def gap_analysis(plan: Plan) -> GapReport:
     missing = [row["key"] for row in sectors_needed if not row["present"]]
 
     # Logic-model completeness.
-    without_outcomes = [a["name"] for a in activities if a["pk"] not in linked_activity_ids]
+    unlinked = [
+        (str(a["uuid"]), a["name"]) for a in activities if a["pk"] not in linked_activity_ids
+    ]
+    without_outcomes = [name for _uuid, name in unlinked]
     with_indicators = {i["outcome_id"] for i in indicators}
-    without_indicators = [o["name"] for o in outcomes if o["pk"] not in with_indicators]
+    unmeasured = [(str(o["uuid"]), o["name"]) for o in outcomes if o["pk"] not in with_indicators]
+    without_indicators = [name for _uuid, name in unmeasured]
     no_baseline = [i["name"] for i in indicators if i["baseline_value"] is None]
     no_target = [i["name"] for i in indicators if i["target_value"] is None]
+    incomplete = [
+        (str(i["uuid"]), i["name"])
+        for i in indicators
+        if i["baseline_value"] is None or i["target_value"] is None
+    ]
     uncovered = [
         {"key": key, "label": PRIORITY_POPULATIONS.get(key, key)}
         for key in plan.populations
@@ -314,6 +364,7 @@ def gap_analysis(plan: Plan) -> GapReport:
                     detail="You chose this strategy but have not planned anything under it.",
                     weight=5,
                     suggestions=_suggest(by_strategy[strategy.pk], used, strategies),
+                    strategy=strategy.key,
                 )
             )
     for item in uncovered:
@@ -327,28 +378,38 @@ def gap_analysis(plan: Plan) -> GapReport:
         gaps.append(
             Gap(
                 kind="population",
-                title=f"No activity reaches {item['label'].lower()}",
+                title=f"No activity reaches {_in_sentence(item['key'], item['label'])}",
                 detail="This is one of the plan's priority populations.",
                 weight=4,
                 suggestions=_suggest(candidates, used, strategies),
                 population=item["key"],
             )
         )
-    for i, level in enumerate(levels):
-        if total and level_totals[i] == 0:
-            candidates = [fa for fa in framework_activities if fa.level_id == level.pk]
-            candidates.sort(key=lambda fa: fa.strategy_id not in chosen)
-            gaps.append(
-                Gap(
-                    kind="level",
-                    title=f"Nothing at the {level.name.lower()} level",
-                    detail=(
-                        "A comprehensive plan works at every level of the social-ecological model."
-                    ),
-                    weight=4,
-                    suggestions=_suggest(candidates, used, strategies),
-                )
+    # One gap for all the empty levels, each level's first suggestion first.
+    empty = [level for i, level in enumerate(levels) if total and level_totals[i] == 0]
+    if empty:
+        per_level = [
+            sorted(
+                (fa for fa in framework_activities if fa.level_id == level.pk),
+                key=lambda fa: fa.strategy_id not in chosen,
             )
+            for level in empty
+        ]
+        interleaved = [fa for group in zip_longest(*per_level) for fa in group if fa is not None]
+        names = [level.name.lower() for level in empty]
+        gaps.append(
+            Gap(
+                kind="level",
+                title=(
+                    f"Nothing at the {names[0]} level"
+                    if len(names) == 1
+                    else f"Nothing at the {', '.join(names[:-1])} or {names[-1]} levels"
+                ),
+                detail="A comprehensive plan works at every level of the social-ecological model.",
+                weight=4,
+                suggestions=_suggest(interleaved, used, strategies),
+            )
+        )
     for t in tier_rows:
         if total and t["share"] < 100 * THIN_TIER_SHARE:
             tier = next(x for x in tiers if x.key == t["key"])
@@ -356,7 +417,7 @@ def gap_analysis(plan: Plan) -> GapReport:
             gaps.append(
                 Gap(
                     kind="tier",
-                    title=f"Few {tier.name.lower()} prevention activities",
+                    title=f"Few {_tier_words(tier.name)} activities",
                     detail=f"{t['count']} of {total} activities ({t['share']}%).",
                     weight=3,
                     suggestions=_suggest(candidates, used, strategies),
@@ -367,57 +428,82 @@ def gap_analysis(plan: Plan) -> GapReport:
         gaps.append(
             Gap(
                 kind="sectors",
-                title=f"{len(missing)} sector(s) your strategies call for are not involved",
+                title=(
+                    f"{_count(len(missing), 'sector')} your strategies call for "
+                    f"{'is' if len(missing) == 1 else 'are'} not involved"
+                ),
                 detail=f"Invite partners from: {_names(labels, 5)}.",
                 weight=3,
+                items=[(key, SECTORS.get(key, key)) for key in missing],
             )
         )
-    for row, strategy in zip(heatmap, strategies.values(), strict=True):
-        if not row.chosen:
-            gaps.append(
-                Gap(
-                    kind="strategy-missing",
-                    title=f"The plan does not use “{strategy.name}”",
-                    detail="The framework's eight strategies work best together.",
-                    weight=2,
-                    suggestions=_suggest(by_strategy[strategy.pk], used, strategies),
-                )
+    # One gap for every strategy left out: seven lines of "does not use" would crowd out the rest.
+    unused = [
+        strategy
+        for row, strategy in zip(heatmap, strategies.values(), strict=True)
+        if not row.chosen
+    ]
+    if unused:
+        first_of_each = [by_strategy[s.pk][0] for s in unused if by_strategy[s.pk]]
+        gaps.append(
+            Gap(
+                kind="strategy-missing",
+                title=(
+                    f"The plan does not use “{unused[0].name}”"
+                    if len(unused) == 1
+                    else f"The plan does not use {len(unused)} of the framework's "
+                    f"{len(strategies)} strategies"
+                ),
+                detail=(
+                    "The framework's strategies work best together"
+                    + ("." if len(unused) == 1 else f": {_names([s.name for s in unused], 8)}.")
+                ),
+                weight=2,
+                suggestions=_suggest(first_of_each, used, strategies),
+                strategy=unused[0].key,
             )
+        )
     if without_outcomes:
         gaps.append(
             Gap(
                 kind="activities-without-outcomes",
-                title=f"{len(without_outcomes)} activit(ies) lead to no outcome",
+                title=(
+                    f"{_count(len(without_outcomes), 'activity', 'activities')} "
+                    f"lead{'s' if len(without_outcomes) == 1 else ''} to no outcome"
+                ),
                 detail=f"Link them to the outcomes they drive: {_names(without_outcomes)}.",
                 weight=2,
+                items=unlinked,
             )
         )
     if without_indicators:
         gaps.append(
             Gap(
                 kind="outcomes-without-indicators",
-                title=f"{len(without_indicators)} outcome(s) have no indicator",
+                title=(
+                    f"{_count(len(without_indicators), 'outcome')} "
+                    f"{'has' if len(without_indicators) == 1 else 'have'} no indicator"
+                ),
                 detail=f"Say how you will know: {_names(without_indicators)}.",
                 weight=2,
+                items=unmeasured,
             )
         )
     if no_baseline or no_target:
         gaps.append(
             Gap(
                 kind="indicators-incomplete",
-                title=(
-                    f"{len(no_baseline)} indicator(s) lack a baseline, "
-                    f"{len(no_target)} lack a target"
-                ),
+                title=_indicator_gap_title(len(no_baseline), len(no_target)),
                 detail=f"Complete them: {_names(sorted(set(no_baseline) | set(no_target)))}.",
                 weight=1,
+                items=incomplete,
             )
         )
     if low:
         gaps.append(
             Gap(
                 kind="principles",
-                title=f"{len(low)} principle(s) rated low",
+                title=f"{_count(len(low), 'principle')} rated low",
                 detail=_names([p["name"] for p in low], 5) + ".",
                 weight=1,
             )

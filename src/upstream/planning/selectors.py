@@ -5,6 +5,7 @@ a 404."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
@@ -99,3 +100,54 @@ def plan_history(*, membership: Membership, plan: Plan) -> list[AuditEvent]:
         detail="plan",
         exclude_actions=() if access.see_downloads else ("plan.exported",),
     )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    event: AuditEvent
+    who: str  # a person for the plan's own organization; an organization for its partners
+
+
+def sees_people(*, membership: Membership, plan: Plan) -> bool:
+    """Names and e-mail addresses of who changed a plan are for the plan's own organization;
+    coalition partners see which organization did what."""
+    return plan_access(membership=membership, plan=plan).owner
+
+
+def plan_history_entries(*, membership: Membership, plan: Plan) -> list[HistoryEntry]:
+    """The plan's history, each change with who made it as the membership may see it."""
+    events = plan_history(membership=membership, plan=plan)
+    if sees_people(membership=membership, plan=plan):
+        return [
+            HistoryEntry(
+                event,
+                f"{event.actor.full_name} ({event.actor_label})"
+                if event.actor and event.actor.full_name
+                else event.actor_label,
+            )
+            for event in events
+        ]
+    recorded = {str(e.details.get("by", "")) for e in events if e.details.get("by")}
+    names_by_uuid = account_selectors.organization_names(uuids=recorded)
+    # Events written before the organization was recorded: the actor's membership among the
+    # plan's organizations, the owner first.
+    involved = {plan.organization_id}
+    if plan.coalition_id:
+        involved |= set(account_selectors.coalition_member_ids(coalition_id=plan.coalition_id))
+    legacy_actors = {e.actor_id for e in events if not e.details.get("by") and e.actor_id}
+    names_by_actor: dict[int, str] = {}
+    for user_id, org_id, name in account_selectors.member_organizations(
+        user_ids=legacy_actors, organization_ids=involved
+    ):
+        if user_id not in names_by_actor or org_id == plan.organization_id:
+            names_by_actor[user_id] = name
+    unknown = "An organization of the coalition"
+    return [
+        HistoryEntry(
+            event,
+            names_by_uuid.get(str(event.details.get("by", "")))
+            or names_by_actor.get(event.actor_id or 0)
+            or (unknown if event.actor_id else "Upstream"),
+        )
+        for event in events
+    ]

@@ -81,7 +81,8 @@ def _audit(
         target=target,
         target_label=label,
         request=request,
-        details={"plan": str(plan.uuid), **details},
+        # The actor's organization: what coalition partners are shown instead of the person.
+        details={"plan": str(plan.uuid), "by": str(actor.organization.uuid), **details},
     )
 
 
@@ -535,6 +536,8 @@ def plan_activity_set_status(
     if status not in ACTIVITY_STATUSES:
         raise ValidationError({"status": ["Choose a status from the list."]})
     previous = activity.status
+    if status == previous:
+        return activity  # not a change: nothing to save, nothing for the history
     _bump(PlanActivity, activity, revision, "activity", status=status)
     _touch(plan)
     _audit(

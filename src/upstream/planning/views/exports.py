@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.text import slugify
 
 from upstream.accounts.decorators import require
 from upstream.planning import selectors, services
-from upstream.planning.exports import plan_pdf, plan_xlsx
+from upstream.planning.exports import export_name, plan_pdf, plan_xlsx
 
 if TYPE_CHECKING:  # annotations only: views reach accounts through its selectors
     from upstream.accounts.models import Membership
@@ -27,13 +26,11 @@ def _download(body: bytes, content_type: str, name: str) -> HttpResponse:
 def export_pdf(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
     the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
     services.plan_export_record(actor=membership, plan=the_plan, format="pdf", request=request)
-    name = f"{slugify(the_plan.title) or 'plan'}-v{the_plan.version}.pdf"
-    return _download(plan_pdf(the_plan), "application/pdf", name)
+    return _download(plan_pdf(the_plan), "application/pdf", export_name(the_plan, "pdf"))
 
 
 @require("plan.export")
 def export_xlsx(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
     the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
     services.plan_export_record(actor=membership, plan=the_plan, format="xlsx", request=request)
-    name = f"{slugify(the_plan.title) or 'plan'}-v{the_plan.version}.xlsx"
-    return _download(plan_xlsx(the_plan), XLSX, name)
+    return _download(plan_xlsx(the_plan), XLSX, export_name(the_plan, "xlsx"))

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from upstream.accounts.decorators import require
 from upstream.framework import selectors as framework
 from upstream.planning import forms, selectors, services
+from upstream.planning.gaps import POPULATION_WORDS
 from upstream.planning.models import Plan, PrincipleRating
 from upstream.planning.policy import plan_access
 from upstream.planning.views.plans import (
@@ -27,6 +31,7 @@ from upstream.planning.vocabularies import practices_of
 
 if TYPE_CHECKING:  # annotations only: views reach accounts through its selectors
     from upstream.accounts.models import Membership
+    from upstream.framework.models import Activity
 
 
 def _back(membership: Membership, plan: Plan) -> HttpResponse:
@@ -34,9 +39,23 @@ def _back(membership: Membership, plan: Plan) -> HttpResponse:
 
 
 def _remove_and_back(
-    request: HttpRequest, membership: Membership, plan: Plan, remove: Callable[[], str]
+    request: HttpRequest,
+    membership: Membership,
+    plan: Plan,
+    remove: Callable[[], str],
+    *,
+    what: str,
+    consequence: str = "",
+    back: str = "",
 ) -> HttpResponse:
-    """Run a removal; say what it did (or why it was refused) on the plan page."""
+    """Ask first (a page of its own, so it works without JavaScript); once confirmed, run the
+    removal and say what it did (or why it was refused) on the plan page."""
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "planning/remove_confirm.html",
+            plan_context(membership, plan, what=what, consequence=consequence, back=back),
+        )
     try:
         message = remove()
     except ValidationError as exc:
@@ -65,8 +84,38 @@ def _activity_values(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _population_for(activity: Activity, plan: Plan) -> str:
+    """The priority population a framework activity reaches, the plan's own first."""
+    text = " ".join(activity.populations or []).lower()
+    keys = [*plan.populations, *(k for k in POPULATION_WORDS if k not in plan.populations)]
+    return next((k for k in keys if any(word in text for word in POPULATION_WORDS.get(k, ()))), "")
+
+
+def _prefilled(picked: Activity, plan: Plan) -> dict[str, Any]:
+    return {
+        "framework_activity": picked.pk,
+        "strategy": picked.strategy_id,
+        "name": picked.name,
+        "description": picked.description,
+        "level": picked.level_id,
+        "tier": picked.tier_id,
+        "population": _population_for(picked, plan),
+    }
+
+
+def _strategy_pk(version: Any, value: str) -> int | None:
+    """A strategy of the version by its key (links) or its id (the form's select)."""
+    strategies = version.strategies.all()
+    found = strategies.filter(pk=int(value)) if value.isdecimal() else strategies.filter(key=value)
+    pk: int | None = found.values_list("pk", flat=True).first()
+    return pk
+
+
 @require("plan.edit")
 def activity_add(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
+    """Add an activity. Choosing one of the framework's activities (or a strategy) fills the
+    form in: with htmx the form is swapped in place; without JavaScript the "Fill in from the
+    framework" button posts the form back, pre-filled, and saves nothing."""
     the_plan = owned_plan(membership, plan)
     version = the_plan.framework_version
     initial: dict[str, Any] = {
@@ -75,29 +124,59 @@ def activity_add(request: HttpRequest, membership: Membership, plan: Any) -> Htt
         "start": the_plan.period_start,
         "end": the_plan.period_end,
     }
-    picked = framework.activity_by_key(version_id=version.pk, key=request.GET.get("from", ""))
+    prefill = request.POST.get("prefill", "") if request.method == "POST" else ""
+    source = request.POST if prefill else request.GET
+    candidates = framework.activities_of(version_id=version.pk)
+    if prefill:
+        for name in forms.ActivityForm.base_fields:
+            values = request.POST.getlist(name)
+            if values and name not in ("revision",):
+                initial[name] = values if name == "partners" else values[0]
+        picked_value = request.POST.get("framework_activity", "")
+        picked = (
+            candidates.filter(pk=int(picked_value)).first() if picked_value.isdecimal() else None
+        )
+    else:
+        picked = candidates.filter(key=request.GET.get("from", "")).first()
+    strategy = _strategy_pk(version, source.get("strategy", ""))
+    if prefill == "strategy" and picked is not None and picked.strategy_id != strategy:
+        picked = None  # another strategy: its activity no longer fits
+        initial["framework_activity"] = None
     if picked is not None:
-        initial.update(
-            framework_activity=picked.pk,
-            strategy=picked.strategy_id,
-            name=picked.name,
-            description=picked.description,
-            level=picked.level_id,
-            tier=picked.tier_id,
-        )
-    elif request.GET.get("strategy"):
-        initial["strategy"] = (
-            version.strategies.filter(key=request.GET["strategy"])
-            .values_list("pk", flat=True)
-            .first()
-        )
+        initial.update(_prefilled(picked, the_plan))
+    elif strategy is not None:
+        initial["strategy"] = strategy
     form = forms.ActivityForm(
-        request.POST or None,
+        None if prefill else (request.POST or None),
         version=version,
         organizations=selectors.partner_choices(plan=the_plan),
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
+    chosen = list(the_plan.strategies.values_list("strategy_id", flat=True))
+    within = initial.get("strategy") or (form.data.get("strategy") if form.is_bound else None)
+    choices = framework.activities_of(version_id=version.pk)
+    choices = (
+        choices.filter(strategy_id=within)
+        if within and str(within).isdecimal()
+        else choices.filter(strategy_id__in=chosen)
+    )
+    framework_field = form.fields["framework_activity"]
+    if isinstance(framework_field, django_forms.ModelChoiceField):
+        framework_field.queryset = choices
+    for name in ("strategy", "framework_activity"):
+        form.fields[name].widget.attrs.update(
+            {
+                "hx-post": request.path,
+                "hx-trigger": "change",
+                "hx-target": "#activity-form",
+                "hx-select": "#activity-form",
+                "hx-swap": "outerHTML",
+                "hx-vals": json.dumps({"prefill": name}),
+            }
+        )
+    if prefill in ("strategy", "framework_activity"):
+        form.fields[prefill].widget.attrs["autofocus"] = True  # htmx returns focus to it
+    if request.method == "POST" and not prefill and form.is_valid():
         data = form.cleaned_data
         try:
             services.plan_activity_add(
@@ -115,7 +194,6 @@ def activity_add(request: HttpRequest, membership: Membership, plan: Any) -> Htt
             return _back(membership, the_plan)
     suggestions = []
     if picked is None and request.method != "POST":
-        chosen = list(the_plan.strategies.values_list("strategy_id", flat=True))
         suggestions = list(
             framework.activities_of_strategies(version_id=version.pk, strategy_ids=chosen)
         )
@@ -165,7 +243,6 @@ def activity_edit(
 
 
 @require("plan.edit")
-@require_POST
 def activity_remove(
     request: HttpRequest, membership: Membership, plan: Any, activity: Any
 ) -> HttpResponse:
@@ -176,7 +253,15 @@ def activity_remove(
         services.plan_activity_remove(actor=membership, activity=item, request=request)
         return f"Removed “{item.name}”."
 
-    return _remove_and_back(request, membership, the_plan, remove)
+    return _remove_and_back(
+        request,
+        membership,
+        the_plan,
+        remove,
+        what=f"the activity “{item.name}”",
+        consequence="Outcomes it drives stay in the plan; they no longer list it.",
+        back=reverse("planning:activity_edit", args=[membership.organization.uuid, plan, activity]),
+    )
 
 
 @require("plan.update_own_activity")
@@ -189,6 +274,8 @@ def activity_status(
     form = forms.StatusForm(request.POST)
     if not form.is_valid():
         message, ok = "Choose a status from the list.", False
+    elif form.cleaned_data["status"] == item.status:
+        message, ok = f"“{item.name}” is already {item.get_status_display().lower()}.", True
     else:
         try:
             services.plan_activity_set_status(
@@ -401,7 +488,6 @@ def indicator_edit(
 
 
 @require("plan.edit")
-@require_POST
 def outcome_remove(
     request: HttpRequest, membership: Membership, plan: Any, outcome: Any
 ) -> HttpResponse:
@@ -413,11 +499,23 @@ def outcome_remove(
         extra = f" and its {indicators} indicator{'s' if indicators != 1 else ''}"
         return f"Removed the outcome “{item.name}”{extra if indicators else ''}."
 
-    return _remove_and_back(request, membership, the_plan, remove)
+    count = item.indicators.count()
+    return _remove_and_back(
+        request,
+        membership,
+        the_plan,
+        remove,
+        what=f"the outcome “{item.name}”",
+        consequence=(
+            f"Its {count} indicator{'s' if count != 1 else ''} will be removed with it."
+            if count
+            else "It has no indicators."
+        ),
+        back=reverse("planning:outcome_edit", args=[membership.organization.uuid, plan, outcome]),
+    )
 
 
 @require("plan.edit")
-@require_POST
 def indicator_remove(
     request: HttpRequest, membership: Membership, plan: Any, indicator: Any
 ) -> HttpResponse:
@@ -428,7 +526,16 @@ def indicator_remove(
         services.plan_indicator_remove(actor=membership, indicator=item, request=request)
         return f"Removed the indicator “{item.name}”."
 
-    return _remove_and_back(request, membership, the_plan, remove)
+    return _remove_and_back(
+        request,
+        membership,
+        the_plan,
+        remove,
+        what=f"the indicator “{item.name}”",
+        back=reverse(
+            "planning:indicator_edit", args=[membership.organization.uuid, plan, indicator]
+        ),
+    )
 
 
 @require("plan.edit")

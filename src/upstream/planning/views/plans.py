@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from upstream.accounts import selectors as account_selectors
@@ -18,9 +20,9 @@ from upstream.accounts.policy import may
 from upstream.audit.actions import ACTIONS
 from upstream.community.selectors import area_for_geography
 from upstream.framework import selectors as framework
-from upstream.planning import forms, selectors, services
+from upstream.planning import forms, labels, selectors, services
 from upstream.planning.document import plan_diff, plan_document
-from upstream.planning.gaps import gap_analysis
+from upstream.planning.gaps import Gap, gap_analysis
 from upstream.planning.models import Plan
 from upstream.planning.policy import PlanAccess, plan_access
 
@@ -160,7 +162,28 @@ def plan_strategies(request: HttpRequest, membership: Membership, plan: Any) -> 
     form = forms.StrategiesForm(
         request.POST or None, version=the_plan.framework_version, initial={"strategies": chosen}
     )
+    leaving: list[str] = []
     if request.method == "POST" and form.is_valid():
+        kept = {s.pk for s in form.cleaned_data["strategies"]}
+        # Strategies that would leave the plan (one that still has activities is refused by the
+        # service, with the reason, before anything is asked).
+        leaving = [
+            ps.strategy.name
+            for ps in the_plan.strategies.select_related("strategy").prefetch_related("activities")
+            if ps.strategy_id not in kept
+        ]
+        if any(
+            ps.activities.exists() for ps in the_plan.strategies.all() if ps.strategy_id not in kept
+        ):
+            leaving = []
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and leaving
+        and (request.POST.get("confirm") != "yes")
+    ):
+        pass  # ask first: the page lists what would leave the plan
+    elif request.method == "POST" and form.is_valid():
         try:
             services.plan_strategies_set(
                 actor=membership,
@@ -174,7 +197,9 @@ def plan_strategies(request: HttpRequest, membership: Membership, plan: Any) -> 
             messages.success(request, "The plan's strategies are saved.")
             return redirect("planning:detail", org=membership.organization.uuid, plan=plan)
     return render(
-        request, "planning/strategies.html", plan_context(membership, the_plan, form=form)
+        request,
+        "planning/strategies.html",
+        plan_context(membership, the_plan, form=form, leaving=leaving),
     )
 
 
@@ -236,20 +261,94 @@ def plan_detail(request: HttpRequest, membership: Membership, plan: Any) -> Http
                 state_fips=the_plan.state_fips, county_fips=the_plan.county_fips
             ),
             statuses=forms.StatusForm.base_fields["status"].choices,  # type: ignore[attr-defined]
+            framework_name=labels.framework_name(the_plan.framework_version),
+            budget_total=sum(
+                Decimal(a["budget"])
+                for s in document["strategies"]
+                for a in s["activities"]
+                if a["budget"]
+            ),
         ),
     )
+
+
+_ITEM_LINKS = 5  # named items linked per gap; the gap's lists below the summary name them all
+
+
+def gap_actions(membership: Membership, plan: Plan, gap: Gap) -> list[dict[str, str]]:
+    """Links to the pages that close ``gap``, for someone who can edit the plan."""
+    org, here = membership.organization.uuid, plan.uuid
+    items = gap.items[:_ITEM_LINKS]
+    add = reverse("planning:activity_add", args=[org, here])
+    if gap.kind == "strategy-empty":
+        return [
+            {
+                "label": "Add an activity under this strategy",
+                "url": f"{add}?strategy={gap.strategy}",
+            }
+        ]
+    if gap.kind == "strategy-missing":
+        return [
+            {
+                "label": "Choose the plan's strategies",
+                "url": reverse("planning:strategies", args=[org, here]),
+            }
+        ]
+    if gap.kind in ("population", "level", "tier"):
+        return [{"label": "Add an activity of your own", "url": add}]
+    if gap.kind == "sectors" and plan.coalition is not None:
+        coalition = reverse("accounts:coalition", args=[org, plan.coalition.uuid])
+        return [
+            {
+                "label": f"Invite partners from {label}",
+                "url": f"{coalition}?{urlencode({'sector': key})}#invite",
+            }
+            for key, label in items
+        ]
+    if gap.kind == "activities-without-outcomes":
+        edit = item_url_maker("planning:activity_edit", membership, plan)
+        return [
+            *({"label": f"Edit “{name}”", "url": edit(uuid)} for uuid, name in items),
+            {
+                "label": "Add an outcome they drive",
+                "url": reverse("planning:outcome_add", args=[org, here]),
+            },
+        ]
+    if gap.kind == "outcomes-without-indicators":
+        indicator_add = item_url_maker("planning:indicator_add", membership, plan)
+        return [
+            {"label": f"Add an indicator to “{name}”", "url": indicator_add(uuid)}
+            for uuid, name in items
+        ]
+    if gap.kind == "indicators-incomplete":
+        edit = item_url_maker("planning:indicator_edit", membership, plan)
+        return [{"label": f"Complete “{name}”", "url": edit(uuid)} for uuid, name in items]
+    if gap.kind == "principles":
+        return [
+            {
+                "label": "Self-assess the principles",
+                "url": reverse("planning:principles", args=[org, here]),
+            }
+        ]
+    return []
 
 
 @require("plan.view")
 def plan_gaps(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
     the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
+    report = gap_analysis(the_plan)
+    editable = plan_access(membership=membership, plan=the_plan).edit
     return render(
         request,
         "planning/gaps.html",
         plan_context(
             membership,
             the_plan,
-            report=gap_analysis(the_plan),
+            report=report,
+            gaps=[
+                (gap, gap_actions(membership, the_plan, gap) if editable else [])
+                for gap in report.summary
+            ],
             area=area_for_geography(
                 state_fips=the_plan.state_fips, county_fips=the_plan.county_fips
             ),
@@ -298,10 +397,11 @@ def plan_history(request: HttpRequest, membership: Membership, plan: Any) -> Htt
         plan_context(
             membership,
             the_plan,
-            events=[
-                (event, ACTIONS.get(event.action, event.action))
-                for event in selectors.plan_history(membership=membership, plan=the_plan)
+            entries=[
+                (entry, ACTIONS.get(entry.event.action, entry.event.action))
+                for entry in selectors.plan_history_entries(membership=membership, plan=the_plan)
             ],
+            sees_people=selectors.sees_people(membership=membership, plan=the_plan),
         ),
     )
 
@@ -346,7 +446,25 @@ def plan_diff_view(request: HttpRequest, membership: Membership, plan: Any) -> H
     newer = by_uuid.get(request.GET.get("to", ""), the_plan)
     default_old = newer.based_on if newer.based_on_id else None
     older = by_uuid.get(request.GET.get("from", ""), default_old)
-    changes = plan_diff(plan_document(older), plan_document(newer)) if older else []
+    rows: list[dict[str, Any]] = []
+    if older:
+        old_doc, new_doc = plan_document(older), plan_document(newer)
+        names = {
+            a["key"]: a["name"]
+            for doc in (old_doc, new_doc)
+            for s in doc["strategies"]
+            for a in s["activities"]
+        }
+        names.update(
+            {
+                a[key]: a[f"{key}_name"]
+                for doc in (old_doc, new_doc)
+                for s in doc["strategies"]
+                for a in s["activities"]
+                for key in ("level", "tier")
+            }
+        )
+        rows = labels.diff_rows(plan_diff(old_doc, new_doc), names)
     return render(
         request,
         "planning/diff.html",
@@ -356,6 +474,6 @@ def plan_diff_view(request: HttpRequest, membership: Membership, plan: Any) -> H
             versions=versions,
             older=older,
             newer=newer,
-            changes=changes,
+            changes=rows,
         ),
     )
