@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("upstream.accounts.urls", namespace="accounts")),
     path("community/", include("upstream.community.urls", namespace="community")),
     path("", include("upstream.planning.urls", namespace="planning")),
+    path("", include("upstream.tasks.urls", namespace="tasks")),
     path("healthz", core_views.health, name="health"),
     path("api/v1/", api.urls),
 ]

@@ -160,6 +160,26 @@ def test_every_role_below_a_routes_rule_is_refused(
     assert refused >= 40
 
 
+@pytest.mark.django_db
+def test_every_member_who_is_not_an_instance_operator_is_refused_operator_pages(
+    client: Any, owner_values: dict[str, str], members_by_role: dict[str, Any]
+) -> None:
+    from upstream.core.access import OPERATOR
+
+    refused = 0
+    for route, rule, _ in _page_routes():
+        if rule != OPERATOR:
+            continue
+        url = _fill(route, owner_values)
+        for member in members_by_role.values():
+            sign_in_as(client, member.user, sudo=True)
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                assert response.status_code == 403, (method, url, response.status_code)
+                refused += 1
+    assert refused >= 2 * len(members_by_role)
+
+
 def _api_operations() -> list[tuple[str, str, bool]]:
     """(path, method, public) for every operation in the OpenAPI document."""
     from upstream.api import api

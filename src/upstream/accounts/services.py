@@ -296,6 +296,28 @@ def invitation_revoke(
     )
 
 
+@transaction.atomic
+def invitations_expire(*, actor: Any = None) -> int:
+    """Delete invitations that were never accepted and are past their expiry: the address of
+    someone who did not join is not kept. Each is audited (by id, without the address). Running it
+    again changes nothing; returns how many were deleted. ``actor`` is None for the scheduler."""
+    expired = list(
+        Invitation.objects.select_for_update()
+        .filter(accepted_at__isnull=True, expires_at__lte=timezone.now())
+        .select_related("organization")
+    )
+    for invitation in expired:
+        audit_record(
+            action="member.invitation_expired",
+            actor=actor,
+            actor_label="" if actor else "scheduler",
+            organization=invitation.organization,
+            target=invitation,
+        )
+    Invitation.objects.filter(pk__in=[invitation.pk for invitation in expired]).delete()
+    return len(expired)
+
+
 class InvitationUnusable(ValidationError):
     pass
 
