@@ -144,9 +144,11 @@ def due_jobs_run(now: datetime | None = None) -> list[JobRun]:
 
 
 @background(label="Run a periodic job", max_attempts=1)
-def job_in_background(progress: Progress, *, name: str) -> dict[str, Any]:
+def job_in_background(
+    progress: Progress, *, name: str, trigger: str = JobRun.Trigger.OPERATOR
+) -> dict[str, Any]:
     """An operator's "run now": the job runs on a worker and its page shows progress."""
-    record = job_run(name, trigger=JobRun.Trigger.OPERATOR, progress=progress)
+    record = job_run(name, trigger=trigger, progress=progress)
     if record.outcome == Outcome.FAILED:
         raise TaskFailed(record.error_message)
     progress.report(1.0, record.summary)

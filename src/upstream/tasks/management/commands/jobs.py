@@ -35,7 +35,7 @@ class Command(BaseCommand):
         except UnknownJob as exc:
             raise CommandError(str(exc)) from None
         if options["queue"]:
-            run = start(job_in_background, name=name)
+            run = start(job_in_background, name=name, trigger=JobRun.Trigger.COMMAND)
             self.stdout.write(f"Queued {name} (task {run.uuid}).")
             return
         record = job_run(name, trigger=JobRun.Trigger.COMMAND)

@@ -1,0 +1,159 @@
+"""The same tasks on the two real queue backends: the database (a worker process against a file
+database) and RQ on Redis at 127.0.0.1:6379."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from tests.tasks.sample_tasks import ATTEMPTS, count_to_three, flaky_with_pause
+from upstream.tasks.background import start
+from upstream.tasks.models import TaskRun
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+UPSTREAM = [sys.executable, "-m", "upstream.cli"]
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("UPSTREAM_", "DATABASE_URL", "PYTEST"))
+    }
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'upstream.sqlite3'}",
+        UPSTREAM_VAR_DIR=str(tmp_path),
+        UPSTREAM_SECRET_KEY="worker-test-key-" + "x" * 40,
+        UPSTREAM_TASKS_BACKEND="database",
+        UPSTREAM_LOG_LEVEL="WARNING",
+    )
+    env.update(extra)
+    return env
+
+
+def _upstream(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*UPSTREAM, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_a_worker_process_runs_a_queued_task_from_a_file_database(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    assert _upstream(["migrate", "-v", "0"], env).returncode == 0
+    queued = _upstream(["jobs", "run", "invitations.expire", "--queue"], env)
+    assert queued.returncode == 0, queued.stderr
+    worker = subprocess.Popen(
+        [*UPSTREAM, "worker", "--interval", "0.2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    database = sqlite3.connect(tmp_path / "upstream.sqlite3")
+    try:
+        status = None
+        for _ in range(300):  # a bound, not a speed check: the worker is polled until done
+            row = database.execute("SELECT status FROM tasks_taskrun").fetchone()
+            status = row[0] if row else None
+            if status in ("succeeded", "failed") or worker.poll() is not None:
+                break
+            time.sleep(0.2)
+        assert status == "succeeded", worker.stderr.read() if worker.poll() is not None else ""
+        runs = database.execute("SELECT trigger, outcome FROM tasks_jobrun").fetchall()
+        assert runs == [("command", "succeeded")]
+    finally:
+        database.close()
+        worker.send_signal(signal.SIGINT)
+        try:
+            worker.wait(timeout=30)
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+    assert worker.returncode == 0
+
+
+def test_a_worker_without_its_task_tables_stops_with_a_clear_message(tmp_path: Path) -> None:
+    result = _upstream(["worker", "--burst"], _env(tmp_path))
+    assert result.returncode != 0
+    assert "Run `upstream migrate` first" in result.stderr
+
+
+def test_a_worker_whose_redis_does_not_answer_stops_with_a_clear_message(
+    tmp_path: Path,
+) -> None:
+    env = _env(
+        tmp_path,
+        UPSTREAM_TASKS_BACKEND="rq",
+        UPSTREAM_REDIS_URL="redis://:secret@127.0.0.1:1/0",
+    )
+    result = _upstream(["worker", "--burst"], env)
+    assert result.returncode != 0
+    assert "Redis at redis://…@127.0.0.1:1/0 does not answer" in result.stderr
+    assert "secret" not in result.stderr
+
+
+@pytest.mark.django_db
+def test_a_failed_attempt_on_the_database_queue_is_queued_again_after_a_pause(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    ATTEMPTS.clear()
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        with django_capture_on_commit_callbacks(execute=True):
+            run = start(flaky_with_pause, failures=1)
+        call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay")
+        run.refresh_from_db()
+        assert ATTEMPTS == [1]
+        assert run.status == TaskRun.Status.RETRYING
+        later = DBTaskResult.objects.filter(status="READY").get()
+        assert later.run_after is not None and later.run_after > timezone.now()
+
+
+def _redis_or_skip() -> Any:
+    import redis
+
+    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        connection.ping()
+    except redis.RedisError as exc:
+        reason = f"Redis does not answer at 127.0.0.1:6379 ({type(exc).__name__})"
+        if os.environ.get("UPSTREAM_REQUIRE_REDIS") == "1":
+            pytest.fail(reason + " and UPSTREAM_REQUIRE_REDIS=1")
+        pytest.skip(reason)
+    return connection
+
+
+@pytest.mark.django_db
+def test_a_task_queued_on_redis_is_run_by_an_rq_worker_with_its_progress(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    _redis_or_skip()
+    import django_rq
+    from django_tasks_rq import Job
+    from rq import SimpleWorker
+
+    queue = django_rq.get_queue("default", job_class=Job)
+    queue.empty()
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_rq.RQBackend"}}):
+        with django_capture_on_commit_callbacks(execute=True):
+            run = start(count_to_three, upto=4)
+        run.refresh_from_db()
+        assert run.status == TaskRun.Status.QUEUED  # waiting in Redis, not run at once
+        assert queue.count == 1
+        # A worker in this process (no fork) so that it sees this test's database.
+        SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
+    run.refresh_from_db()
+    assert run.status == TaskRun.Status.SUCCEEDED
+    assert run.message == "step 4 of 4" and run.result == {"counted": 4}
