@@ -82,3 +82,15 @@ def test_granting_and_revoking_operators_is_audited(member: Any) -> None:
 def test_granting_operator_rights_to_an_unknown_address_stops_with_a_message(db: None) -> None:
     with pytest.raises(CommandError, match="No active account"):
         call_command("operator", "grant", "nobody@example.org")
+
+
+def test_the_jobs_page_shows_only_the_progress_of_ones_own_run(
+    client: Client, operator: Any, members_by_role: dict[str, Any]
+) -> None:
+    other = members_by_role["analyst"].user
+    call_command("operator", "grant", other.email)
+    run = TaskRun.objects.create(task_path="x", label="Someone else's run", started_by=other)
+    sign_in_as(client, operator)
+    page = client.get(f"/operators/jobs/?task={run.uuid}").content.decode()
+    assert f'id="task-{run.uuid}"' not in page
+    assert client.get("/operators/jobs/?task=not-a-uuid").status_code == 200

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
@@ -107,13 +106,27 @@ def test_a_worker_whose_redis_does_not_answer_stops_with_a_clear_message(
 def test_a_failed_attempt_on_the_database_queue_is_queued_again_after_a_pause(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
+    from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
     ATTEMPTS.clear()
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
         with django_capture_on_commit_callbacks(execute=True):
             run = start(flaky_with_pause, failures=1)
-        call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay")
+        # The database worker's own step (its loop would close this test's connection).
+        worker = Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        )
+        queued = DBTaskResult.objects.ready().get()
+        queued.claim("test-worker")
+        worker.run_task(queued)
         run.refresh_from_db()
         assert ATTEMPTS == [1]
         assert run.status == TaskRun.Status.RETRYING
