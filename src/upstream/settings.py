@@ -379,3 +379,5 @@ INSTALLED_APPS += ["django_tasks", "django_tasks_db", "django_rq", "upstream.tas
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
 # How often a worker looks for due periodic jobs.
 TASKS_SCHEDULER_SECONDS = env_int("UPSTREAM_SCHEDULER_SECONDS", 30)
+# Records of finished tasks and job runs are kept this many days (the tasks.prune job).
+TASKS_RECORD_DAYS = env_int("UPSTREAM_TASK_RECORD_DAYS", 90)

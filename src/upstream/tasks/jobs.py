@@ -157,3 +157,11 @@ def job_in_background(
 
 def scheduler_seconds() -> int:
     return int(getattr(settings, "TASKS_SCHEDULER_SECONDS", 30))
+
+
+@periodic("tasks.prune", schedule="41 3 * * *", label="Delete old records of finished work")
+def prune_task_records(progress: Progress) -> str:
+    from upstream.tasks.services import task_records_prune
+
+    count = task_records_prune()
+    return f"{count} old record{'' if count == 1 else 's'} deleted"
