@@ -47,11 +47,19 @@ def _upstream(args: list[str], env: dict[str, str]) -> subprocess.CompletedProce
     )
 
 
-def test_a_worker_process_runs_a_queued_task_from_a_file_database(tmp_path: Path) -> None:
-    env = _env(tmp_path)
+def test_a_worker_process_runs_queued_tasks_and_due_jobs_from_a_file_database(
+    tmp_path: Path,
+) -> None:
+    env = _env(tmp_path, UPSTREAM_SCHEDULER_SECONDS="1")
     assert _upstream(["migrate", "-v", "0"], env).returncode == 0
     queued = _upstream(["jobs", "run", "invitations.expire", "--queue"], env)
     assert queued.returncode == 0, queued.stderr
+    database = sqlite3.connect(tmp_path / "upstream.sqlite3")
+    with database:  # the job's next run is long past: the worker's scheduler must run it
+        database.execute(
+            "INSERT INTO tasks_jobschedule (name, schedule, next_run_at) "
+            "VALUES ('invitations.expire', '17 * * * *', '2000-01-01 00:00:00')"
+        )
     worker = subprocess.Popen(
         [*UPSTREAM, "worker", "--interval", "0.2"],
         env=env,
@@ -59,18 +67,26 @@ def test_a_worker_process_runs_a_queued_task_from_a_file_database(tmp_path: Path
         stderr=subprocess.PIPE,
         text=True,
     )
-    database = sqlite3.connect(tmp_path / "upstream.sqlite3")
     try:
-        status = None
+        runs: list[tuple[str, str]] = []
         for _ in range(300):  # a bound, not a speed check: the worker is polled until done
-            row = database.execute("SELECT status FROM tasks_taskrun").fetchone()
-            status = row[0] if row else None
-            if status in ("succeeded", "failed") or worker.poll() is not None:
+            runs = database.execute(
+                "SELECT trigger, outcome FROM tasks_jobrun ORDER BY trigger"
+            ).fetchall()
+            if len(runs) == 2 and "running" not in {o for _, o in runs}:
+                break
+            if worker.poll() is not None:
                 break
             time.sleep(0.2)
-        assert status == "succeeded", worker.stderr.read() if worker.poll() is not None else ""
-        runs = database.execute("SELECT trigger, outcome FROM tasks_jobrun").fetchall()
-        assert runs == [("command", "succeeded")]
+        assert runs == [("command", "succeeded"), ("schedule", "succeeded")], (
+            worker.stderr.read() if worker.poll() is not None else runs
+        )
+        status = database.execute("SELECT status FROM tasks_taskrun").fetchone()[0]
+        assert status == "succeeded"
+        next_run = database.execute(
+            "SELECT next_run_at FROM tasks_jobschedule WHERE name = 'invitations.expire'"
+        ).fetchone()[0]
+        assert next_run > "2000-01-01 00:00:00"
     finally:
         database.close()
         worker.send_signal(signal.SIGINT)
