@@ -186,3 +186,26 @@ def test_a_task_queued_on_redis_is_run_by_an_rq_worker_with_its_progress(
     run.refresh_from_db()
     assert run.status == TaskRun.Status.SUCCEEDED
     assert run.message == "step 4 of 4" and run.result == {"counted": 4}
+
+
+def test_an_upstream_worker_on_redis_runs_a_task_queued_by_another_process(
+    tmp_path: Path,
+) -> None:
+    _redis_or_skip()
+    import redis
+
+    url = "redis://127.0.0.1:6379/9"  # a database of its own, emptied first
+    redis.Redis.from_url(url).flushdb()
+    env = _env(tmp_path, UPSTREAM_TASKS_BACKEND="rq", UPSTREAM_REDIS_URL=url)
+    assert _upstream(["migrate", "-v", "0"], env).returncode == 0
+    queued = _upstream(["jobs", "run", "invitations.expire", "--queue"], env)
+    assert queued.returncode == 0, queued.stderr
+    assert redis.Redis.from_url(url).llen("rq:queue:default") == 1  # waiting in Redis
+    worked = _upstream(["worker", "--burst", "--no-scheduler"], env)
+    assert worked.returncode == 0, worked.stderr
+    database = sqlite3.connect(tmp_path / "upstream.sqlite3")
+    try:
+        assert database.execute("SELECT status FROM tasks_taskrun").fetchall() == [("succeeded",)]
+        assert redis.Redis.from_url(url).llen("rq:queue:default") == 0
+    finally:
+        database.close()
