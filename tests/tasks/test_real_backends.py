@@ -209,3 +209,31 @@ def test_an_upstream_worker_on_redis_runs_a_task_queued_by_another_process(
         assert redis.Redis.from_url(url).llen("rq:queue:default") == 0
     finally:
         database.close()
+
+
+@pytest.mark.django_db
+def test_a_failed_attempt_on_redis_is_scheduled_again_after_a_pause(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    _redis_or_skip()
+    import django_rq
+    from django_tasks_rq import Job
+    from rq import SimpleWorker
+    from rq.registry import ScheduledJobRegistry
+
+    queue = django_rq.get_queue("default", job_class=Job)
+    queue.empty()
+    registry = ScheduledJobRegistry(queue=queue)
+    for job_id in registry.get_job_ids():
+        registry.remove(job_id, delete_job=True)
+    ATTEMPTS.clear()
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_rq.RQBackend"}}):
+        with django_capture_on_commit_callbacks(execute=True):
+            run = start(flaky_with_pause, failures=1)
+        SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
+        run.refresh_from_db()
+        assert ATTEMPTS == [1]
+        assert run.status == TaskRun.Status.RETRYING
+        [job_id] = registry.get_job_ids()
+        assert registry.get_scheduled_time(job_id) > timezone.now()
+        registry.remove(job_id, delete_job=True)
