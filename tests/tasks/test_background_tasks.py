@@ -121,3 +121,11 @@ def test_nobody_else_sees_a_task_someone_started(
     assert client.get(f"/tasks/{run.uuid}/").status_code == 404
     client.logout()
     assert client.get(f"/tasks/{run.uuid}/").status_code == 302
+
+
+def test_a_queued_run_whose_task_no_longer_exists_fails_plainly() -> None:
+    run = TaskRun.objects.create(task_path="upstream.tasks.models.TaskRun", label="Gone")
+    execute.call(str(run.uuid))
+    run.refresh_from_db()
+    assert run.status == TaskRun.Status.FAILED
+    assert run.error_message == GENERAL_ERROR

@@ -113,7 +113,12 @@ def execute(run_uuid: str) -> None:
     run = TaskRun.objects.filter(uuid=run_uuid).first()
     if run is None or run.is_finished:
         return  # already done (a repeated delivery changes nothing)
-    background_task = _load(run.task_path)
+    try:
+        background_task = _load(run.task_path)
+    except (ImportError, TypeError) as exc:  # the code changed since the run was queued
+        logger.warning("task run %s names no background task: %s", run.uuid, type(exc).__name__)
+        _finish_failed(run, type(exc), GENERAL_ERROR)
+        return
     while True:
         run.attempts += 1
         run.status = TaskRun.Status.RUNNING
