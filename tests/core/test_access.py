@@ -92,6 +92,7 @@ def owner_values(owner_org: Any, members_by_role: dict[str, Any]) -> dict[str, s
     key, _ = services.apikey_create(actor=admin, name="walk", scope="read")
     coalition = services.coalition_create(actor=admin, name="Walk Coalition", state_fips="39")
     return {
+        **_background_values(members_by_role),
         "org": str(owner_org.uuid),
         "member": str(members_by_role["viewer"].uuid),
         "invitation": str(invitation.uuid),
@@ -158,6 +159,16 @@ def test_every_role_below_a_routes_rule_is_refused(
                 assert response.status_code == 403, (role, method, url, response.status_code)
                 refused += 1
     assert refused >= 40
+
+
+def _background_values(members_by_role: dict[str, Any]) -> dict[str, str]:
+    """A periodic job's name and a background task run started by the owner's administrator."""
+    from upstream.tasks.models import TaskRun
+
+    run = TaskRun.objects.create(
+        task_path="walk", label="Walk", started_by=members_by_role["admin"].user
+    )
+    return {"name": "invitations.expire", "run": str(run.uuid)}
 
 
 @pytest.mark.django_db

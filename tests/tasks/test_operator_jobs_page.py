@@ -75,8 +75,8 @@ def test_granting_and_revoking_operators_is_audited(member: Any) -> None:
     call_command("operator", "grant", member.user.email)
     call_command("operator", "revoke", member.user.email)
     assert not InstanceOperator.objects.exists()
-    actions = list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))
-    assert actions[-2:] == ["operator.granted", "operator.revoked"]
+    events = AuditEvent.objects.filter(action__startswith="operator.").order_by("pk")
+    assert list(events.values_list("action", flat=True)) == ["operator.granted", "operator.revoked"]
 
 
 def test_granting_operator_rights_to_an_unknown_address_stops_with_a_message(db: None) -> None:
