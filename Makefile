@@ -14,7 +14,7 @@ RUN_ENV := UPSTREAM_DEMO=1 UPSTREAM_INSECURE_HTTP=1
 .PHONY: help install assets db demo run test lint typecheck pytest bench clean
 
 help:
-	@echo "make run    install, create the database, load the framework and demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make run    install, create the database, load the framework and demo data, serve on http://$(HOST):$(PORT) with a background worker"
 	@echo "make test   lint, type check and the whole test suite"
 	@echo "make bench  benchmarks, each with its ratio to a reference measured in the same run"
 
@@ -45,7 +45,7 @@ demo: db
 	$(RUN_ENV) .venv/bin/upstream demo --host $(HOST) --port $(PORT)
 
 run: assets demo
-	$(RUN_ENV) .venv/bin/upstream serve --host $(HOST) --port $(PORT)
+	$(RUN_ENV) .venv/bin/upstream run --host $(HOST) --port $(PORT)
 
 lint: install
 	.venv/bin/ruff check .

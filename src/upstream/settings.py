@@ -366,3 +366,25 @@ COMMUNITY_SVI_URL = env_str(
     "UPSTREAM_SVI_URL",
     "https://svi.cdc.gov/Documents/Data/{year}/csv/states_counties/SVI_{year}_US_county.csv",
 )
+
+# Background work (docs/background-work.md): Django's task framework. The database backend needs
+# nothing more than the database; the RQ backend (Redis) is for many workers on many machines.
+# Tests run enqueued tasks at once unless a test chooses a real backend.
+TASKS_BACKEND = env_str("UPSTREAM_TASKS_BACKEND", "immediate" if TESTING else "database")
+REDIS_URL = env_str("UPSTREAM_REDIS_URL", "redis://127.0.0.1:6379/0")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"UPSTREAM_TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {TASKS_BACKEND!r}"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "django_rq", "upstream.tasks"]
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+# How often a worker looks for due periodic jobs.
+TASKS_SCHEDULER_SECONDS = env_int("UPSTREAM_SCHEDULER_SECONDS", 30)
+# Records of finished tasks and job runs are kept this many days (the tasks.prune job).
+TASKS_RECORD_DAYS = env_int("UPSTREAM_TASK_RECORD_DAYS", 90)

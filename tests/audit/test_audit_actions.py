@@ -15,6 +15,7 @@ from upstream.audit import actions
 from upstream.audit.audit_actions import ACTIONS as audit
 from upstream.community import audit_actions
 from upstream.community.audit_actions import ACTIONS as community
+from upstream.core.audit_actions import ACTIONS as core
 from upstream.planning.audit_actions import ACTIONS as planning
 
 SRC = REPO_ROOT / "src" / "upstream"
@@ -50,7 +51,7 @@ def test_the_scan_would_catch_a_write_from_a_view() -> None:
 
 def test_every_app_declares_its_own_actions() -> None:
     collected = actions.collect()
-    assert collected == {**accounts, **audit, **community, **planning}
+    assert collected == {**core, **accounts, **audit, **community, **planning}
     assert all(
         action.startswith(("auth.", "org.", "member.", "apikey.", "coalition."))
         for action in accounts

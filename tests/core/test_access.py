@@ -159,6 +159,7 @@ def owner_values(owner_org: Any, members_by_role: dict[str, Any]) -> dict[str, s
     principle = version.principles.get(key="equity")
     plans.principle_rate(actor=admin, plan=plan, principle=principle, rating="emerging")
     return {
+        **_background_values(members_by_role),
         "org": str(owner_org.uuid),
         "member": str(members_by_role["viewer"].uuid),
         "invitation": str(invitation.uuid),
@@ -256,6 +257,36 @@ def test_every_role_below_a_routes_rule_is_refused(
                 assert response.status_code == 403, (role, method, url, response.status_code)
                 refused += 1
     assert refused >= 40
+
+
+def _background_values(members_by_role: dict[str, Any]) -> dict[str, str]:
+    """A periodic job's name and a background task run started by the owner's administrator."""
+    from upstream.tasks.models import TaskRun
+
+    run = TaskRun.objects.create(
+        task_path="walk", label="Walk", started_by=members_by_role["admin"].user
+    )
+    return {"name": "invitations.expire", "run": str(run.uuid)}
+
+
+@pytest.mark.django_db
+def test_every_member_who_is_not_an_instance_operator_is_refused_operator_pages(
+    client: Any, owner_values: dict[str, str], members_by_role: dict[str, Any]
+) -> None:
+    from upstream.core.access import OPERATOR
+
+    refused = 0
+    for route, rule, _ in _page_routes():
+        if rule != OPERATOR:
+            continue
+        url = _fill(route, owner_values)
+        for member in members_by_role.values():
+            sign_in_as(client, member.user, sudo=True)
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                assert response.status_code == 403, (method, url, response.status_code)
+                refused += 1
+    assert refused >= 2 * len(members_by_role)
 
 
 def _api_operations() -> list[tuple[str, str, bool]]:

@@ -19,6 +19,7 @@ ACTIONS: dict[str, str] = {
     "org.updated": "Organization details changed",
     "member.invited": "Person invited",
     "member.invitation_revoked": "Invitation revoked",
+    "member.invitation_expired": "Expired invitation deleted",
     "member.joined": "Invitation accepted",
     "member.added": "Member added by an operator",
     "member.role_changed": "Role changed",

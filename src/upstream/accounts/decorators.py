@@ -25,7 +25,8 @@ from django.urls import reverse
 from upstream.accounts import policy
 from upstream.accounts.selectors import membership_for
 from upstream.accounts.two_factor import sudo_active, two_factor_state
-from upstream.core.access import RULE_PREFIX, SIGNED_IN, mark
+from upstream.core.access import OPERATOR, RULE_PREFIX, SIGNED_IN, mark
+from upstream.core.models import is_operator
 
 View = Callable[..., HttpResponse]
 CURRENT_ORG_SESSION_KEY = "upstream_org"
@@ -97,3 +98,18 @@ def require(action: str, *, sudo: bool | None = None) -> Callable[[View], View]:
         return mark(wrapper, RULE_PREFIX + action)
 
     return decorate
+
+
+def operator_only(view: View) -> View:
+    """Instance operators only (``upstream operator grant``); anyone else signed in gets 403."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        refusal = _gate(request, two_factor=True, sudo=False)
+        if refusal is not None:
+            return refusal
+        if not is_operator(request.user):
+            raise PermissionDenied("operators only")
+        return view(request, *args, **kwargs)
+
+    return mark(wrapper, OPERATOR)

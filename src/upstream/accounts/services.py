@@ -52,6 +52,7 @@ from upstream.accounts.object_policy import (
 from upstream.accounts.policy import Role, check, may_grant
 from upstream.accounts.two_factor import new_recovery_codes, sudo_start, verify_code
 from upstream.audit.services import audit_record
+from upstream.core.models import InstanceOperator
 
 logger = logging.getLogger(__name__)
 
@@ -308,6 +309,28 @@ def invitation_revoke(
         target_label=invitation.email,
         request=request,
     )
+
+
+@transaction.atomic
+def invitations_expire(*, actor: Any = None) -> int:
+    """Delete invitations that were never accepted and are past their expiry: the address of
+    someone who did not join is not kept. Each is audited (by id, without the address). Running it
+    again changes nothing; returns how many were deleted. ``actor`` is None for the scheduler."""
+    expired = list(
+        Invitation.objects.select_for_update()
+        .filter(accepted_at__isnull=True, expires_at__lte=timezone.now())
+        .select_related("organization")
+    )
+    for invitation in expired:
+        audit_record(
+            action="member.invitation_expired",
+            actor=actor,
+            actor_label="" if actor else "scheduler",
+            organization=invitation.organization,
+            target=invitation,
+        )
+    Invitation.objects.filter(pk__in=[invitation.pk for invitation in expired]).delete()
+    return len(expired)
 
 
 class InvitationUnusable(ValidationError):
@@ -859,3 +882,33 @@ def identity_confirmed(*, user: User, request: HttpRequest) -> None:
     """Start sudo mode after the password (and code) were checked, and audit it."""
     sudo_start(request)
     auth_event_record(action="auth.reauthenticated", user=user, actor=user, request=request)
+
+
+# Instance operators (the periodic jobs page) --------------------------------------------------
+
+
+def _operator_account(email: str) -> User:
+    user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
+    if user is None:
+        raise ValidationError("No active account has that email address.")
+    return user
+
+
+@transaction.atomic
+def operator_grant(*, email: str) -> bool:
+    """Make an account an instance operator; False if it already was."""
+    user = _operator_account(email)
+    _, created = InstanceOperator.objects.get_or_create(user=user)
+    if created:
+        audit_record(action="operator.granted", actor_label="command line", target=user)
+    return created
+
+
+@transaction.atomic
+def operator_revoke(*, email: str) -> bool:
+    """Take instance-operator rights away; False if the account had none."""
+    user = _operator_account(email)
+    deleted, _ = InstanceOperator.objects.filter(user=user).delete()
+    if deleted:
+        audit_record(action="operator.revoked", actor_label="command line", target=user)
+    return bool(deleted)

@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 ACCESS_ATTR = "upstream_access"
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
+OPERATOR = "operator"  # instance operators: Django staff and superusers
 RULE_PREFIX = "rule:"
 
 ViewT = TypeVar("ViewT", bound=Callable[..., Any])
