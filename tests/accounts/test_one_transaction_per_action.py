@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.accounts.conftest import PASSWORD
 from upstream.accounts import services
 from upstream.accounts.models import Invitation, Membership, User
+from upstream.accounts.services import invitations, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def test_two_factor_enrolment_keeps_nothing_when_its_audit_event_fails(screener:
     device = TOTPDevice.objects.get(user=screener.user, confirmed=False)
     code = f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
     with (
-        mock.patch.object(services, "audit_record", side_effect=DatabaseError("disk full")),
+        mock.patch.object(sign_in, "audit_record", side_effect=DatabaseError("disk full")),
         pytest.raises(DatabaseError),
     ):
         client.post("/account/two-factor/", {"code": code})
@@ -44,7 +45,7 @@ def test_accepting_an_invitation_creates_no_account_when_signing_in_fails(
     _, token = services.invitation_create(actor=member, email="new@example.org", role="staff")
     client = Client(raise_request_exception=True)
     with (
-        mock.patch.object(services, "login", side_effect=DatabaseError("disk full")),
+        mock.patch.object(invitations, "login", side_effect=DatabaseError("disk full")),
         pytest.raises(DatabaseError),
     ):
         client.post(

@@ -106,12 +106,12 @@ def test_a_failed_send_says_nothing_and_lets_the_next_request_try_again(
 ) -> None:
     import smtplib
 
-    from upstream.accounts import services
+    from upstream.accounts.services import _common
 
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise smtplib.SMTPRecipientsRefused({"viewer@example.org": (550, b"no")})
 
-    monkeypatch.setattr(services, "send_mail", refuse)
+    monkeypatch.setattr(_common, "send_mail", refuse)
     assert _request_link(client, "viewer@example.org", django_capture_on_commit_callbacks) is None
     viewer.user.refresh_from_db()
     assert viewer.user.password_reset_sent_at is None

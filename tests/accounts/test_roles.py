@@ -142,12 +142,12 @@ def test_the_role_matrix_in_the_docs_matches_the_policy() -> None:
 def test_a_change_and_its_audit_event_commit_or_fail_together(
     members_by_role: dict[str, Any], monkeypatch: Any
 ) -> None:
-    import upstream.accounts.services as account_services
+    from upstream.accounts.services import members as member_services
 
     def broken_audit(**kwargs: Any) -> None:
         raise RuntimeError("audit store unavailable")
 
-    monkeypatch.setattr(account_services, "audit_record", broken_audit)
+    monkeypatch.setattr(member_services, "audit_record", broken_audit)
     staff = members_by_role["staff"]
     with pytest.raises(RuntimeError):
         services.membership_change_role(actor=members_by_role["admin"], member=staff, role="viewer")

@@ -1,0 +1,54 @@
+"""Helpers the services modules share: token hashing, absolute links and email on commit."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def absolute_url(path: str, request: HttpRequest | None = None) -> str:
+    if settings.SITE_URL:
+        return settings.SITE_URL.rstrip("/") + path
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return path
+
+
+def _send(
+    *,
+    to: str,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    on_failure: Callable[[], object] | None = None,
+) -> None:
+    """Send after the transaction commits. With ``on_failure``, a failed send is logged (without
+    the address) and handed to it instead of raising: for senders who must not learn about it."""
+    body = render_to_string(template, context)
+
+    def send() -> None:
+        if on_failure is None:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False)
+            return
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False)
+        except Exception as exc:  # any transport error; the person asking is told nothing
+            # the type only: SMTP errors quote the recipient's address
+            logger.error("could not send %r: %s", subject, type(exc).__name__)
+            on_failure()
+
+    transaction.on_commit(send)
