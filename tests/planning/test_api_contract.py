@@ -121,7 +121,7 @@ def test_a_wrong_method_answers_json_405_with_allow() -> None:
 def test_an_unhandled_error_answers_json_500_without_details(
     world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import upstream.planning.api as planning_api
+    import upstream.planning.api.plans as planning_api
 
     def broken(plan: Any) -> Any:
         raise RuntimeError("secret internal detail")
@@ -409,7 +409,7 @@ def test_schemas_of_different_routers_have_different_names() -> None:
     import upstream.accounts.api
     import upstream.community.api
     import upstream.framework.api
-    import upstream.planning.api
+    import upstream.planning.api.schemas
 
     seen: dict[str, str] = {}
     clashes = []
@@ -417,7 +417,7 @@ def test_schemas_of_different_routers_have_different_names() -> None:
         upstream.accounts.api,
         upstream.community.api,
         upstream.framework.api,
-        upstream.planning.api,
+        upstream.planning.api.schemas,
     ):
         for name, value in inspect.getmembers(module, inspect.isclass):
             if issubclass(value, Schema) and value.__module__ == module.__name__:
