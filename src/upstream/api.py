@@ -39,6 +39,7 @@ from upstream.core.api import (
     JsonObjectParser,
     error_body,
 )
+from upstream.core.text import count
 from upstream.framework.api import router as framework_router
 from upstream.framework.pack import PackError
 from upstream.planning.api import router as planning_router
@@ -107,7 +108,7 @@ def _frozen(request: HttpRequest, exc: PublishedPlanError) -> HttpResponse:
 
 def _data_error(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
     problems = [str(problem) for problem in getattr(exc, "problems", [])]
-    message = f"The data cannot be used: {len(problems)} problem(s); nothing was written."
+    message = f"The data cannot be used: {count(len(problems), 'problem')}; nothing was written."
     return _respond(request, 422, error_body("invalid_data", message, {"__all__": problems}))
 
 

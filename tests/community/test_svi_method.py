@@ -448,7 +448,7 @@ def test_malformed_file_lists_every_non_numeric_value_with_its_row(tmp_path: Pat
         "column EP_POV150: non-numeric values in rows 2, 4",
         "column EP_NOVEH: non-numeric values in rows 1",
     ]
-    assert "3 problem(s)" in str(err.value)
+    assert "3 problems" in str(err.value)
 
 
 def test_malformed_file_reports_bad_and_duplicate_fips(tmp_path: Path) -> None:

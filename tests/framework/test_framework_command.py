@@ -41,7 +41,7 @@ def test_validate_lists_every_problem_and_exits_non_zero(write_pack: Callable[..
     lines = [line for line in err.getvalue().splitlines() if line.startswith("error:")]
     assert len(lines) == 2
     assert all(f"{path}:" in line for line in lines)
-    assert "2 problem(s); nothing loaded" in err.getvalue()
+    assert "2 problems; nothing loaded" in err.getvalue()
 
 
 def test_load_by_shipped_name_then_again_changes_nothing() -> None:
@@ -98,7 +98,7 @@ def test_list_export_and_diff(
     assert yaml.safe_load(yaml_out)["framework"]["version"] == "1.1"
 
     out, _ = _run("diff", "test-framework@1.0", "test-framework@1.1")
-    assert "1 change(s) from test-framework@1.0 to test-framework@1.1" in out
+    assert "1 change from test-framework@1.0 to test-framework@1.1" in out
     assert "changed  levels/individual: name" in out
     out, _ = _run("diff", "--framework", "test-framework", "1.0", "1.0")
     assert "No differences" in out

@@ -33,7 +33,8 @@ def validate_sectors(value: Any) -> None:
         raise ValidationError("Sectors must be a list of sector keys.")
     unknown = sorted(set(value) - set(SECTORS))
     if unknown:
-        raise ValidationError(f"Unknown sector(s): {', '.join(unknown)}.")
+        noun = "sector" if len(unknown) == 1 else "sectors"
+        raise ValidationError(f"Unknown {noun}: {', '.join(unknown)}.")
 
 
 class Organization(models.Model):

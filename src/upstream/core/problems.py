@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from upstream.core.text import count
+
 JsonPath = tuple[str | int, ...]
 
 
@@ -92,4 +94,5 @@ class DataError(ValueError):
         self.source = source
         head = f"{source}: " if source else ""
         lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{head}{len(self.problems)} problem(s), nothing written\n{lines}")
+        problems = count(len(self.problems), "problem")
+        super().__init__(f"{head}{problems}, nothing written\n{lines}")

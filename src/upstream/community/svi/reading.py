@@ -10,6 +10,7 @@ from typing import Final
 import polars as pl
 
 from upstream.community.svi.method import SVI_VARIABLES
+from upstream.core.text import count
 
 # Census/ACS "jam values" that may stand in an estimate or MOE field.  -555555555
 # (MOE of a controlled estimate: no sampling error) is the one the SVI county
@@ -40,7 +41,7 @@ class SviFileError(ValueError):
         self.path = str(path)
         self.problems = list(problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{self.path}: {len(self.problems)} problem(s)\n{lines}")
+        super().__init__(f"{self.path}: {count(len(self.problems), 'problem')}\n{lines}")
 
 
 ID_COLUMNS: Final = ("ST", "STCNTY", "FIPS")

@@ -64,7 +64,8 @@ def indicator_add(
         raise ValidationError({"outcome": ["That outcome belongs to another plan."]})
     unknown = set(values) - set(_INDICATOR_FIELDS)
     if unknown:
-        raise ValidationError(f"Unknown indicator field(s): {', '.join(sorted(unknown))}.")
+        noun = "field" if len(unknown) == 1 else "fields"
+        raise ValidationError(f"Unknown indicator {noun}: {', '.join(sorted(unknown))}.")
     _raise(_indicator_errors({"name": name, **values}))
     indicator = Indicator.objects.create(
         outcome=outcome, organization_id=plan.organization_id, name=name.strip(), **values
@@ -95,7 +96,8 @@ def indicator_update(
     _editable(actor, plan)
     unknown = set(changes) - set(_INDICATOR_FIELDS)
     if unknown:
-        raise ValidationError(f"Unknown indicator field(s): {', '.join(sorted(unknown))}.")
+        noun = "field" if len(unknown) == 1 else "fields"
+        raise ValidationError(f"Unknown indicator {noun}: {', '.join(sorted(unknown))}.")
     merged = {name: changes.get(name, getattr(indicator, name)) for name in _INDICATOR_FIELDS}
     _raise(_indicator_errors(merged))
     _bump(Indicator, indicator, revision, "indicator", **changes)

@@ -58,7 +58,8 @@ def _plan_fields(
     unknown = sorted(set(populations) - set(PRIORITY_POPULATIONS))
     if unknown:
         errors.setdefault("populations", []).append(
-            f"Unknown priority population(s): {', '.join(unknown)}."
+            f"Unknown priority {'population' if len(unknown) == 1 else 'populations'}: "
+            f"{', '.join(unknown)}."
         )
 
 

@@ -16,6 +16,7 @@ from upstream.community.imports import import_long_csv_file, import_svi_csv
 from upstream.community.models import GeographySet
 from upstream.community.problems import CommunityDataError
 from upstream.core.readers import read_yaml, table_limit
+from upstream.core.text import count
 
 DOWNLOAD_TIMEOUT = 60
 
@@ -105,7 +106,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"{error.source}:")
             for problem in error.problems:
                 self.stderr.write(f"error: {problem}")
-            raise CommandError(f"{len(error.problems)} problem(s); nothing was written.") from error
+            problems = count(len(error.problems), "problem")
+            raise CommandError(f"{problems}; nothing was written.") from error
 
     # -- geographies and indicators -------------------------------------------------------
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 
+from upstream.core.text import count
 from upstream.framework import selectors, services
 from upstream.framework.diff import diff_documents
 from upstream.framework.pack import (
@@ -68,12 +69,14 @@ class Command(BaseCommand):
                     raise PackError(problems)
             except PackError as error:
                 self._report(error)
-                self.stderr.write(f"{path}: {len(error.problems)} problem(s); nothing loaded")
+                problems = count(len(error.problems), "problem")
+                self.stderr.write(f"{path}: {problems}; nothing loaded")
                 failed += 1
                 continue
             self.stdout.write(f"{path}: valid ({pack.slug}@{pack.version})")
         if failed:
-            raise CommandError(f"{failed} pack(s) are not valid", returncode=1)
+            verb = "is" if failed == 1 else "are"
+            raise CommandError(f"{count(failed, 'pack')} {verb} not valid", returncode=1)
 
     def _load(self, options: dict[str, Any]) -> None:
         paths = self._paths(options["packs"])
@@ -87,12 +90,14 @@ class Command(BaseCommand):
                 result = services.framework_load_file(path=path)
             except PackError as error:
                 self._report(error)
-                self.stderr.write(f"{path}: {len(error.problems)} problem(s); nothing loaded")
+                problems = count(len(error.problems), "problem")
+                self.stderr.write(f"{path}: {problems}; nothing loaded")
                 failed += 1
                 continue
             self.stdout.write(result.message)
         if failed:
-            raise CommandError(f"{failed} pack(s) were not loaded", returncode=1)
+            verb = "was" if failed == 1 else "were"
+            raise CommandError(f"{count(failed, 'pack')} {verb} not loaded", returncode=1)
 
     def _list(self, options: dict[str, Any]) -> None:
         found = False
@@ -125,7 +130,7 @@ class Command(BaseCommand):
         if not changes:
             self.stdout.write(f"No differences between {old.label} and {new.label}.")
             return
-        self.stdout.write(f"{len(changes)} change(s) from {old.label} to {new.label}:")
+        self.stdout.write(f"{count(len(changes), 'change')} from {old.label} to {new.label}:")
         for change in changes:
             self.stdout.write(f"  {change.describe()}")
 
