@@ -43,6 +43,8 @@ def test_admin_filters_the_audit_log_and_downloads_it(live_server: Any, page: An
     page.wait_for_url("**/account/two-factor/verify/**")
     page.get_by_label("One-time code").fill(_code(device.bin_key))
     page.get_by_role("button", name="Verify").click()
+    page.wait_for_url("**/plans/")  # people with plans land on them
+    page.get_by_role("link", name="Harbor Clinic").first.click()
     page.wait_for_url(f"**/orgs/{org.uuid}/")
 
     page.get_by_role("link", name="Audit log").first.click()
