@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -142,3 +146,22 @@ def test_a_schedule_that_cannot_be_parsed_fails_the_start_up_check(declared_jobs
 def test_a_badly_formed_job_name_fails_the_start_up_check(declared_jobs: Any) -> None:
     _declare_counting_job(name="Count Things")
     assert [error.id for error in check_periodic_jobs(None)] == ["upstream.E201"]
+
+
+def test_jobs_on_a_database_without_tables_says_to_migrate(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        "UPSTREAM_VAR_DIR": str(tmp_path),
+    }
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("upstream")), "jobs", "list"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "Run `upstream migrate` first" in done.stderr
+    assert "Traceback" not in done.stderr

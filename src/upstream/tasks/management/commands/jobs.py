@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 from django.utils import timezone
 
 from upstream.tasks import selectors
@@ -26,6 +27,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if "tasks_jobschedule" not in connection.introspection.table_names():
+            raise CommandError("The database has no job tables yet. Run `upstream migrate` first.")
         if options["action"] == "list":
             self._list()
             return
