@@ -94,5 +94,5 @@ class DataError(ValueError):
         self.source = source
         head = f"{source}: " if source else ""
         lines = "\n".join(f"  - {p}" for p in self.problems)
-        problems = count(len(self.problems), "problem")
-        super().__init__(f"{head}{problems}, nothing written\n{lines}")
+        counted = count(len(self.problems), "problem")
+        super().__init__(f"{head}{counted}, nothing written\n{lines}")

@@ -106,8 +106,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"{error.source}:")
             for problem in error.problems:
                 self.stderr.write(f"error: {problem}")
-            problems = count(len(error.problems), "problem")
-            raise CommandError(f"{problems}; nothing was written.") from error
+            counted = count(len(error.problems), "problem")
+            raise CommandError(f"{counted}; nothing was written.") from error
 
     # -- geographies and indicators -------------------------------------------------------
 

@@ -69,8 +69,8 @@ class Command(BaseCommand):
                     raise PackError(problems)
             except PackError as error:
                 self._report(error)
-                problems = count(len(error.problems), "problem")
-                self.stderr.write(f"{path}: {problems}; nothing loaded")
+                counted = count(len(error.problems), "problem")
+                self.stderr.write(f"{path}: {counted}; nothing loaded")
                 failed += 1
                 continue
             self.stdout.write(f"{path}: valid ({pack.slug}@{pack.version})")
@@ -90,8 +90,8 @@ class Command(BaseCommand):
                 result = services.framework_load_file(path=path)
             except PackError as error:
                 self._report(error)
-                problems = count(len(error.problems), "problem")
-                self.stderr.write(f"{path}: {problems}; nothing loaded")
+                counted = count(len(error.problems), "problem")
+                self.stderr.write(f"{path}: {counted}; nothing loaded")
                 failed += 1
                 continue
             self.stdout.write(result.message)
