@@ -15,10 +15,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.text import slugify
 
 from upstream.accounts.decorators import require
 from upstream.community import selectors, services
+from upstream.community.forms import IndexForm, IndicatorRowsForm
+from upstream.community.forms import problems as form_problems
 from upstream.community.models import GeographySet
 from upstream.community.problems import CommunityDataError
 from upstream.community.selectors import SORT_KEYS, Measure
@@ -383,82 +384,25 @@ def index_detail(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
-def _index_form_rows(request: HttpRequest) -> list[dict[str, Any]]:
-    """One row per indicator with data: its theme (blank: not used), weight and direction."""
-    rows = []
-    # Fields are named by indicator key, not position: a row added meanwhile cannot shift them.
-    for indicator in selectors.indicators_with_data():
-        key = indicator.key
-        rows.append(
-            {
-                "n": key,
-                "indicator": indicator,
-                "theme": request.POST.get(f"theme-{key}", "").strip(),
-                "weight": request.POST.get(f"weight-{key}", "1"),
-                "direction": request.POST.get(f"direction-{key}", indicator.direction),
-            }
-        )
-    return rows
-
-
-def _index_spec(
-    request: HttpRequest, rows: list[dict[str, Any]]
-) -> tuple[dict[str, Any], list[str]]:
-    """The index specification the form describes, and problems only the form can have.
-
-    Rows whose theme names differ only in case or spacing form one theme; two different
-    names whose keys would be the same are refused rather than merged.
-    """
-    themes: dict[str, dict[str, Any]] = {}  # by name, case and spacing folded
-    names_by_key: dict[str, str] = {}
-    problems: list[str] = []
-    for row in rows:
-        if not row["theme"]:
-            continue
-        name = " ".join(row["theme"].split())
-        theme = themes.get(name.casefold())
-        if theme is None:
-            key = slugify(name).upper().replace("-", "_") or f"THEME_{len(themes) + 1}"
-            if key in names_by_key:
-                problems.append(
-                    f"themes “{names_by_key[key]}” and “{name}” would share the key {key}: "
-                    "give them names that differ in more than punctuation"
-                )
-            names_by_key.setdefault(key, name)
-            theme = themes[name.casefold()] = {"key": key, "name": name, "variables": []}
-        try:
-            weight: float | str = float(row["weight"])
-        except ValueError:
-            weight = row["weight"]
-        theme["variables"].append(
-            {"indicator": row["indicator"].key, "weight": weight, "direction": row["direction"]}
-        )
-    year = request.POST.get("year", "").strip()
-    spec: dict[str, Any] = {
-        "key": request.POST.get("key", "").strip(),
-        "name": request.POST.get("name", "").strip(),
-        "description": request.POST.get("description", "").strip(),
-        "geography_set": request.POST.get("geography_set", ""),
-        "year": int(year) if year.isascii() and year.isdigit() else year,
-        "ranking": request.POST.get("ranking", "national"),
-        "themes": list(themes.values()),
-    }
-    if request.POST.get("population"):
-        spec["population"] = request.POST["population"]
-    return spec, problems
-
-
 @require("index.define")
 def index_new(request: HttpRequest, membership: Any) -> HttpResponse:
     """A coordinator or analyst defines a custom index from the indicators with data."""
-    rows = _index_form_rows(request)
+    data = request.POST if request.method == "POST" else None
+    indicators = selectors.indicators_with_data()
+    sets = selectors.geography_sets()
+    form = IndexForm(
+        data,
+        geography_sets=[(gs.key, gs.name) for gs in sets],
+        indicators=[(i.key, i.name) for i in indicators],
+    )
+    rows = IndicatorRowsForm(data, indicators=indicators)
     problems: list[str] = []
-    if request.method == "POST":
-        spec, problems = _index_spec(request, rows)
+    if data is not None:
+        problems = form_problems(form, rows)
         if not problems:
             try:
                 index = services.index_define_and_compute(
-                    actor=membership, spec=spec, request=request
+                    actor=membership, spec={**form.spec(), "themes": rows.themes}, request=request
                 )
             except CommunityDataError as exc:
                 problems = [str(p) for p in exc.problems]
@@ -471,10 +415,9 @@ def index_new(request: HttpRequest, membership: Any) -> HttpResponse:
         {
             "membership": membership,
             "org": membership.organization,
-            "rows": rows,
+            "form": form,
+            "rows": rows.rows(),
             "problems": problems,
-            "sets": selectors.geography_sets(),
-            "values": request.POST,
         },
         status=422 if problems else 200,
     )
