@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from upstream.accounts.decorators import require
+from upstream.core.forms import form_errors
 from upstream.framework import selectors as framework
 from upstream.planning import forms, selectors, services
 from upstream.planning.gaps import POPULATION_WORDS
@@ -22,7 +23,6 @@ from upstream.planning.policy import plan_access
 from upstream.planning.views._common import _back, _remove_and_back
 from upstream.planning.views.plans import (
     _errors,
-    _form_errors,
     owned_plan,
     plan_context,
     status_url_maker,
@@ -156,7 +156,7 @@ def activity_add(request: HttpRequest, membership: Membership, plan: Any) -> Htt
                 **_activity_values(data),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, f"Added “{data['name']}”.")
             return _back(membership, the_plan)
@@ -199,7 +199,7 @@ def activity_edit(
                 **_activity_values(data),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, f"Saved “{data['name']}”.")
             return _back(membership, the_plan)

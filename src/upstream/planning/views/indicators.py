@@ -11,9 +11,10 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from upstream.accounts.decorators import require
+from upstream.core.forms import form_errors
 from upstream.planning import forms, selectors, services
 from upstream.planning.views._common import _back, _remove_and_back
-from upstream.planning.views.plans import _form_errors, owned_plan, plan_context
+from upstream.planning.views.plans import owned_plan, plan_context
 
 if TYPE_CHECKING:  # annotations only: views reach accounts through its selectors
     from upstream.accounts.models import Membership
@@ -51,7 +52,7 @@ def indicator_add(
                 **{name: data[name] for name in _INDICATOR_FIELDS},
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, f"Added the indicator “{data['name']}”.")
             return _back(membership, the_plan)
@@ -88,7 +89,7 @@ def indicator_edit(
                 **{name: data[name] for name in _INDICATOR_FIELDS},
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, f"Saved the indicator “{data['name']}”.")
             return _back(membership, the_plan)

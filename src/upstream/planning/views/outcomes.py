@@ -11,9 +11,10 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from upstream.accounts.decorators import require
+from upstream.core.forms import form_errors
 from upstream.planning import forms, selectors, services
 from upstream.planning.views._common import _back, _remove_and_back
-from upstream.planning.views.plans import _form_errors, owned_plan, plan_context
+from upstream.planning.views.plans import owned_plan, plan_context
 
 if TYPE_CHECKING:  # annotations only: views reach accounts through its selectors
     from upstream.accounts.models import Membership
@@ -52,7 +53,7 @@ def outcome_add(request: HttpRequest, membership: Membership, plan: Any) -> Http
                 request=request,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, f"Added the outcome “{data['name']}”.")
             return _back(membership, the_plan)
@@ -96,7 +97,7 @@ def outcome_edit(
                 request=request,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, f"Saved the outcome “{data['name']}”.")
             return _back(membership, the_plan)

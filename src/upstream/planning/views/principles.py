@@ -10,9 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from upstream.accounts.decorators import require
+from upstream.core.forms import form_errors
 from upstream.planning import forms, services
 from upstream.planning.models import PrincipleRating
-from upstream.planning.views.plans import _form_errors, owned_plan, plan_context
+from upstream.planning.views.plans import owned_plan, plan_context
 from upstream.planning.vocabularies import practices_of
 
 if TYPE_CHECKING:  # annotations only: views reach accounts through its selectors
@@ -54,7 +55,7 @@ def principles(request: HttpRequest, membership: Membership, plan: Any) -> HttpR
                     request=request,
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 messages.success(request, f"Saved your self-assessment of “{principle.name}”.")
                 return redirect("planning:principles", org=membership.organization.uuid, plan=plan)
