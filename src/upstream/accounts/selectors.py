@@ -4,7 +4,6 @@ see; another organization's object raises Http404 so that its existence is not r
 from __future__ import annotations
 
 import hmac
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -25,16 +24,8 @@ from upstream.accounts.models import (
 from upstream.accounts.object_policy import coalition_access
 from upstream.accounts.policy import check
 from upstream.accounts.services import API_KEY_PREFIX, token_hash
+from upstream.core.lookups import get_or_404
 from upstream.core.vocabularies import SECTORS
-
-
-def _as_uuid(value: Any) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise Http404 from None
 
 
 def memberships_for(*, user: Any) -> QuerySet[Membership]:
@@ -50,10 +41,7 @@ def memberships_for(*, user: Any) -> QuerySet[Membership]:
 
 def membership_for(*, user: Any, org_uuid: Any) -> Membership:
     """The user's active membership in that organization, or 404."""
-    membership = memberships_for(user=user).filter(organization__uuid=_as_uuid(org_uuid)).first()
-    if membership is None:
-        raise Http404
-    return membership
+    return get_or_404(memberships_for(user=user), organization__uuid=org_uuid)
 
 
 def members_of(*, membership: Membership) -> QuerySet[Membership]:
@@ -67,16 +55,12 @@ def members_of(*, membership: Membership) -> QuerySet[Membership]:
 
 def member_get(*, membership: Membership, member_uuid: Any) -> Membership:
     check(membership, "member.view")
-    member = (
-        Membership.active.filter(
-            organization_id=membership.organization_id, uuid=_as_uuid(member_uuid)
-        )
-        .select_related("user", "organization")
-        .first()
+    return get_or_404(
+        Membership.active.filter(organization_id=membership.organization_id).select_related(
+            "user", "organization"
+        ),
+        uuid=member_uuid,
     )
-    if member is None:
-        raise Http404
-    return member
 
 
 def invitations_open(*, membership: Membership) -> list[Invitation]:
@@ -94,12 +78,10 @@ def invitations_open(*, membership: Membership) -> list[Invitation]:
 
 def invitation_get(*, membership: Membership, invitation_uuid: Any) -> Invitation:
     check(membership, "member.invite")
-    invitation = Invitation.objects.filter(
-        organization_id=membership.organization_id, uuid=_as_uuid(invitation_uuid)
-    ).first()
-    if invitation is None:
-        raise Http404
-    return invitation
+    return get_or_404(
+        Invitation.objects.filter(organization_id=membership.organization_id),
+        uuid=invitation_uuid,
+    )
 
 
 def invitation_by_token(*, token: str) -> Invitation | None:
@@ -130,10 +112,7 @@ def apikeys_of(*, membership: Membership) -> QuerySet[ApiKey]:
 
 
 def apikey_get(*, membership: Membership, key_uuid: Any) -> ApiKey:
-    key = apikeys_of(membership=membership).filter(uuid=_as_uuid(key_uuid)).first()
-    if key is None:
-        raise Http404
-    return key
+    return get_or_404(apikeys_of(membership=membership), uuid=key_uuid)
 
 
 def apikey_for_secret(*, secret: str) -> ApiKey | None:
@@ -167,9 +146,8 @@ def coalitions_of(*, membership: Membership) -> QuerySet[Coalition]:
 def coalition_get(*, membership: Membership, coalition_uuid: Any) -> Coalition:
     """A coalition the organization belongs to, or has an open invitation from."""
     check(membership, "coalition.view")
-    coalition = (
-        Coalition.objects.filter(uuid=_as_uuid(coalition_uuid))
-        .filter(
+    return get_or_404(
+        Coalition.objects.filter(
             Q(members__organization_id=membership.organization_id, members__left_at__isnull=True)
             | Q(
                 invitations__organization_id=membership.organization_id,
@@ -178,12 +156,9 @@ def coalition_get(*, membership: Membership, coalition_uuid: Any) -> Coalition:
             )
         )
         .select_related("lead_organization")
-        .distinct()
-        .first()
+        .distinct(),
+        uuid=coalition_uuid,
     )
-    if coalition is None:
-        raise Http404
-    return coalition
 
 
 def coalition_members_by_sector(
@@ -222,16 +197,12 @@ def coalition_invitation_get(
     *, membership: Membership, invitation_uuid: Any
 ) -> CoalitionInvitation:
     check(membership, "coalition.view")
-    invitation = (
+    return get_or_404(
         CoalitionInvitation.objects.filter(
-            organization_id=membership.organization_id, uuid=_as_uuid(invitation_uuid)
-        )
-        .select_related("coalition", "coalition__lead_organization")
-        .first()
+            organization_id=membership.organization_id
+        ).select_related("coalition", "coalition__lead_organization"),
+        uuid=invitation_uuid,
     )
-    if invitation is None:
-        raise Http404
-    return invitation
 
 
 INVITE_RESULTS = 10  # at most this many organizations are offered per search
@@ -280,10 +251,7 @@ def organization_to_invite_get(
     check(membership, "coalition.manage")
     if not coalition_access(membership=membership, coalition=coalition).invite:
         raise Http404
-    org = _invitable(coalition).filter(uuid=_as_uuid(organization_uuid)).first()
-    if org is None:
-        raise Http404
-    return org
+    return get_or_404(_invitable(coalition), uuid=organization_uuid)
 
 
 def user_by_email(*, email: str) -> User | None:

@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 
-from upstream.accounts.forms import UswdsForm
 from upstream.audit.actions import action_choices
+from upstream.core.forms import UswdsForm
 
 
 class AuditFilterForm(UswdsForm):

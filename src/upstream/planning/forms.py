@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 
-from upstream.accounts.forms import UswdsForm
+from upstream.core.forms import UswdsForm
 from upstream.core.widgets import CountyField, PlacesForm, StateField
 from upstream.framework import selectors as framework
 from upstream.planning.models import PlanActivity

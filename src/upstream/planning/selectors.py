@@ -4,31 +4,21 @@ a 404."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from upstream.accounts import selectors as account_selectors
 from upstream.accounts.models import Membership, Organization
 from upstream.accounts.policy import check
 from upstream.audit import selectors as audit_selectors
+from upstream.core.lookups import get_or_404
 from upstream.planning.models import Indicator, Plan, PlanActivity, PlanOutcome
 from upstream.planning.policy import plan_access, plans_visible
 
 if TYPE_CHECKING:
     from upstream.audit.models import AuditEvent
-
-
-def _as_uuid(value: Any) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise Http404 from None
 
 
 def plans_for(*, membership: Membership) -> QuerySet[Plan]:
@@ -42,10 +32,7 @@ def plans_for(*, membership: Membership) -> QuerySet[Plan]:
 
 
 def plan_get(*, membership: Membership, plan_uuid: Any) -> Plan:
-    plan = plans_for(membership=membership).filter(uuid=_as_uuid(plan_uuid)).first()
-    if plan is None:
-        raise Http404
-    return plan
+    return get_or_404(plans_for(membership=membership), uuid=plan_uuid)
 
 
 def plan_versions(*, membership: Membership, plan: Plan) -> list[Plan]:
@@ -53,32 +40,23 @@ def plan_versions(*, membership: Membership, plan: Plan) -> list[Plan]:
 
 
 def activity_get(*, membership: Membership, plan: Plan, activity_uuid: Any) -> PlanActivity:
-    activity = (
-        PlanActivity.objects.filter(plan=plan, uuid=_as_uuid(activity_uuid))
-        .select_related("plan", "plan_strategy__strategy", "lead_organization")
-        .first()
+    return get_or_404(
+        PlanActivity.objects.filter(plan=plan).select_related(
+            "plan", "plan_strategy__strategy", "lead_organization"
+        ),
+        uuid=activity_uuid,
     )
-    if activity is None:
-        raise Http404
-    return activity
 
 
 def outcome_get(*, membership: Membership, plan: Plan, outcome_uuid: Any) -> PlanOutcome:
-    outcome = PlanOutcome.objects.filter(plan=plan, uuid=_as_uuid(outcome_uuid)).first()
-    if outcome is None:
-        raise Http404
-    return outcome
+    return get_or_404(PlanOutcome.objects.filter(plan=plan), uuid=outcome_uuid)
 
 
 def indicator_get(*, membership: Membership, plan: Plan, indicator_uuid: Any) -> Indicator:
-    indicator = (
-        Indicator.objects.filter(outcome__plan=plan, uuid=_as_uuid(indicator_uuid))
-        .select_related("outcome")
-        .first()
+    return get_or_404(
+        Indicator.objects.filter(outcome__plan=plan).select_related("outcome"),
+        uuid=indicator_uuid,
     )
-    if indicator is None:
-        raise Http404
-    return indicator
 
 
 def partner_choices(*, plan: Plan) -> QuerySet[Organization]:

@@ -1,6 +1,14 @@
 from django.urls import include, path
 
-from upstream.planning.views import exports, items, mine, plans
+from upstream.planning.views import (
+    activities,
+    exports,
+    indicators,
+    mine,
+    outcomes,
+    plans,
+    principles,
+)
 
 app_name = "planning"
 
@@ -8,17 +16,19 @@ plan_patterns = [
     path("", plans.plan_detail, name="detail"),
     path("edit/", plans.plan_edit, name="edit"),
     path("strategies/", plans.plan_strategies, name="strategies"),
-    path("activities/add/", items.activity_add, name="activity_add"),
-    path("activities/<uuid:activity>/", items.activity_edit, name="activity_edit"),
-    path("activities/<uuid:activity>/remove/", items.activity_remove, name="activity_remove"),
-    path("activities/<uuid:activity>/status/", items.activity_status, name="activity_status"),
-    path("outcomes/add/", items.outcome_add, name="outcome_add"),
-    path("outcomes/<uuid:outcome>/", items.outcome_edit, name="outcome_edit"),
-    path("outcomes/<uuid:outcome>/remove/", items.outcome_remove, name="outcome_remove"),
-    path("outcomes/<uuid:outcome>/indicators/add/", items.indicator_add, name="indicator_add"),
-    path("indicators/<uuid:indicator>/", items.indicator_edit, name="indicator_edit"),
-    path("indicators/<uuid:indicator>/remove/", items.indicator_remove, name="indicator_remove"),
-    path("principles/", items.principles, name="principles"),
+    path("activities/add/", activities.activity_add, name="activity_add"),
+    path("activities/<uuid:activity>/", activities.activity_edit, name="activity_edit"),
+    path("activities/<uuid:activity>/remove/", activities.activity_remove, name="activity_remove"),
+    path("activities/<uuid:activity>/status/", activities.activity_status, name="activity_status"),
+    path("outcomes/add/", outcomes.outcome_add, name="outcome_add"),
+    path("outcomes/<uuid:outcome>/", outcomes.outcome_edit, name="outcome_edit"),
+    path("outcomes/<uuid:outcome>/remove/", outcomes.outcome_remove, name="outcome_remove"),
+    path("outcomes/<uuid:outcome>/indicators/add/", indicators.indicator_add, name="indicator_add"),
+    path("indicators/<uuid:indicator>/", indicators.indicator_edit, name="indicator_edit"),
+    path(
+        "indicators/<uuid:indicator>/remove/", indicators.indicator_remove, name="indicator_remove"
+    ),
+    path("principles/", principles.principles, name="principles"),
     path("gaps/", plans.plan_gaps, name="gaps"),
     path("gaps/add/", plans.plan_gap_add, name="gap_add"),
     path("history/", plans.plan_history, name="history"),

@@ -19,6 +19,7 @@ from upstream.accounts.decorators import require
 from upstream.accounts.policy import may
 from upstream.audit.actions import ACTIONS
 from upstream.community.selectors import area_for_geography
+from upstream.core.forms import form_errors
 from upstream.framework import selectors as framework
 from upstream.planning import forms, labels, selectors, services
 from upstream.planning.document import plan_diff, plan_document
@@ -32,14 +33,6 @@ if TYPE_CHECKING:  # annotations only: views reach accounts through its selector
 
 def _errors(exc: ValidationError) -> str:
     return " ".join(exc.messages)
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def plan_context(
@@ -113,7 +106,7 @@ def plan_create(request: HttpRequest, membership: Membership) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, "The plan is created. Now choose its strategies.")
             return redirect("planning:strategies", org=org.uuid, plan=plan.uuid)
@@ -148,7 +141,7 @@ def plan_edit(request: HttpRequest, membership: Membership, plan: Any) -> HttpRe
                 actor=membership, plan=the_plan, revision=revision, request=request, **data
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, "The plan's details are saved.")
             return redirect("planning:detail", org=membership.organization.uuid, plan=plan)
@@ -192,7 +185,7 @@ def plan_strategies(request: HttpRequest, membership: Membership, plan: Any) -> 
                 request=request,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, "The plan's strategies are saved.")
             return redirect("planning:detail", org=membership.organization.uuid, plan=plan)
