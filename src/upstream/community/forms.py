@@ -16,7 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
-from upstream.accounts.forms import UswdsForm
+from upstream.core.forms import UswdsForm
 from upstream.core.validators import apply_text_rules
 
 DEFAULT_YEAR = "2022"
