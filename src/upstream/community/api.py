@@ -4,7 +4,7 @@ Public reference data for now, so these routes need no credentials (like the fra
 """
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -15,12 +15,13 @@ from upstream.community import selectors
 from upstream.community.models import Geography, IndexResult, Observation
 from upstream.core.api import Pages, Year
 from upstream.core.validators import StateFips
+from upstream.core.vocabularies import GeographyKind, IndicatorDirection, Ranking
 
 router = Router(tags=["community"])
 
-Kind = Literal["state", "county", "tract"]
-Direction = Literal["higher", "lower"]
-Scope = Literal["national", "state"]
+Kind = GeographyKind
+Direction = IndicatorDirection
+Scope = Ranking
 
 
 class GeographySetOut(Schema):

@@ -10,12 +10,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-KIND_CHOICES = [("state", "State"), ("county", "County"), ("tract", "Census tract")]
-DIRECTION_CHOICES = [
-    ("higher", "Higher values are more vulnerable"),
-    ("lower", "Lower values are more vulnerable"),
-]
-RANKING_CHOICES = [("national", "National"), ("state", "Within each state")]
+from upstream.core.vocabularies import GEOGRAPHY_KINDS, INDICATOR_DIRECTIONS, RANKINGS, choices
+
+KIND_CHOICES = choices(GEOGRAPHY_KINDS)
+DIRECTION_CHOICES = choices(INDICATOR_DIRECTIONS)
+RANKING_CHOICES = choices(RANKINGS)
 SCOPE_CHOICES = RANKING_CHOICES
 
 

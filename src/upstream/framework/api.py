@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from upstream.core.api import Pages
+from upstream.core.vocabularies import Confidence, FactorKind, FrameworkStatus, Horizon
 from upstream.framework import search as fw_search
 from upstream.framework import selectors
 from upstream.framework.diff import diff_documents
@@ -22,7 +23,6 @@ router = Router(tags=["framework"])
 ItemKind = Literal[
     "principle", "level", "tier", "strategy", "activity", "outcome", "factor", "definition"
 ]
-Confidence = Literal["confirmed", "memory", "reconstructed", "unconfirmed"]
 
 
 class SourceOut(Schema):
@@ -39,7 +39,7 @@ class ItemOut(Schema):
 
 class VersionSummaryOut(Schema):
     version: str
-    status: Literal["official", "reconstructed", "draft"]
+    status: FrameworkStatus
     loaded_at: dt.datetime
 
 
@@ -69,7 +69,7 @@ class VersionOut(Schema):
     publisher: str
     published_on: dt.date | None
     source_url: str
-    status: Literal["official", "reconstructed", "draft"]
+    status: FrameworkStatus
     confidence: Confidence
     summary: str
     notice: str
@@ -132,11 +132,11 @@ class OutcomeOut(ItemOut):
     strategy: str = Field(..., alias="strategy.key")
     name: str
     description: str
-    horizon: Literal["short", "intermediate", "long"]
+    horizon: Horizon
 
 
 class FactorOut(ItemOut):
-    kind: Literal["risk", "protective"]
+    kind: FactorKind
     level: str = Field(..., alias="level.key")
     name: str
     description: str
@@ -204,11 +204,11 @@ class ActivityFilter(Schema):
 
 class OutcomeFilter(Schema):
     strategy: str | None = None
-    horizon: Literal["short", "intermediate", "long"] | None = None
+    horizon: Horizon | None = None
 
 
 class FactorFilter(Schema):
-    kind: Literal["risk", "protective"] | None = None
+    kind: FactorKind | None = None
     level: str | None = None
     strategy: str | None = None
 

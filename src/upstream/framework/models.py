@@ -11,19 +11,18 @@ import uuid
 
 from django.db import models
 
-CONFIDENCE_CHOICES = [
-    ("confirmed", "Confirmed"),
-    ("memory", "From memory"),
-    ("reconstructed", "Reconstructed"),
-    ("unconfirmed", "Unconfirmed"),
-]
-STATUS_CHOICES = [
-    ("official", "Official"),
-    ("reconstructed", "Reconstructed"),
-    ("draft", "Draft"),
-]
-HORIZON_CHOICES = [("short", "Short term"), ("intermediate", "Intermediate"), ("long", "Long term")]
-FACTOR_KIND_CHOICES = [("risk", "Risk factor"), ("protective", "Protective factor")]
+from upstream.core.vocabularies import (
+    CONFIDENCE_NAMES,
+    FACTOR_KINDS,
+    FRAMEWORK_STATUSES,
+    HORIZONS,
+    choices,
+)
+
+CONFIDENCE_CHOICES = choices(CONFIDENCE_NAMES)
+STATUS_CHOICES = choices(FRAMEWORK_STATUSES)
+HORIZON_CHOICES = choices(HORIZONS)
+FACTOR_KIND_CHOICES = choices(FACTOR_KINDS)
 
 
 class Framework(models.Model):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from upstream.core.validators import xlsx_safe
+from upstream.core.vocabularies import HORIZONS
 from upstream.planning import labels
 from upstream.planning.document import plan_document
 from upstream.planning.gaps import gap_analysis
@@ -229,7 +230,7 @@ def plan_xlsx(plan: Plan) -> bytes:
     ws = sheet(
         "Outcomes", ["Outcome", "Horizon", "Strategy", "Description", "Indicators"], outcomes
     )
-    validate(ws, "B", list(labels.HORIZONS.values()), len(outcomes))
+    validate(ws, "B", list(HORIZONS.values()), len(outcomes))
     indicators = [
         [
             o["name"],

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 
 from upstream.core.forms import UswdsForm
+from upstream.core.vocabularies import HORIZONS, choices
 from upstream.core.widgets import CountyField, PlacesForm, StateField
 from upstream.framework import selectors as framework
 from upstream.planning.models import PlanActivity
@@ -169,9 +170,7 @@ class OutcomeForm(UswdsForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(max_length=200)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    horizon = forms.ChoiceField(
-        choices=[("short", "Short term"), ("intermediate", "Intermediate"), ("long", "Long term")]
-    )
+    horizon = forms.ChoiceField(choices=choices(HORIZONS))
     activities = forms.ModelMultipleChoiceField(
         queryset=PlanActivity.objects.none(),
         required=False,

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from upstream.core.places import county_name, place_name, state_name
-from upstream.core.vocabularies import SECTORS
+from upstream.core.vocabularies import HORIZONS, SECTORS
 from upstream.framework.models import FrameworkVersion
 from upstream.planning.vocabularies import (
     ACTIVITY_STATUSES,
@@ -20,14 +20,9 @@ from upstream.planning.vocabularies import (
     PRIORITY_POPULATIONS,
 )
 
-HORIZONS: dict[str, str] = {
-    "short": "Short term",
-    "intermediate": "Intermediate term",
-    "long": "Long term",
-}
 PLAN_STATUSES: dict[str, str] = {"draft": "Draft", "published": "Published"}
 
-VOCABULARIES: dict[str, Mapping[str, str]] = {
+VOCABULARIES: dict[str, Mapping[Any, str]] = {
     "status": ACTIVITY_STATUSES,
     "horizon": HORIZONS,
     "direction": DIRECTIONS,

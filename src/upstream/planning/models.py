@@ -24,7 +24,7 @@ from upstream.accounts.models import (
     county_fips_validator,
     state_fips_validator,
 )
-from upstream.framework.models import HORIZON_CHOICES as HORIZONS
+from upstream.core.vocabularies import HORIZONS, choices
 from upstream.framework.models import (
     Activity,
     FrameworkVersion,
@@ -177,7 +177,7 @@ class PlanOutcome(PlanItem):
     )
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    horizon = models.CharField(max_length=20, choices=HORIZONS)
+    horizon = models.CharField(max_length=20, choices=choices(HORIZONS))
     activities = models.ManyToManyField(PlanActivity, blank=True, related_name="outcomes")
 
     class Meta:
