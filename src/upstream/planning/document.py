@@ -42,6 +42,34 @@ def _org(org: Organization) -> dict[str, Any]:
     return {"uuid": str(org.uuid), "name": org.name, "sectors": list(org.sectors)}
 
 
+def plan_details(plan: Plan) -> dict[str, Any]:
+    """The plan's own fields, without its logic model: the head of the plan document, and what
+    the API answers for plan writes. ``plan`` has its organization, coalition and framework
+    version loaded (or they are fetched)."""
+    return {
+        "uuid": str(plan.uuid),
+        "series": str(plan.series),
+        "title": plan.title,
+        "organization": _org(plan.organization),
+        "coalition": (
+            {"uuid": str(plan.coalition.uuid), "name": plan.coalition.name}
+            if plan.coalition
+            else None
+        ),
+        "period_start": _date(plan.period_start),
+        "period_end": _date(plan.period_end),
+        "state_fips": plan.state_fips,
+        "county_fips": plan.county_fips,
+        "populations": [
+            {"key": key, "label": PRIORITY_POPULATIONS.get(key, key)} for key in plan.populations
+        ],
+        "framework_version": plan.framework_version.label,
+        "status": plan.status,
+        "version": plan.version,
+        "revision": plan.revision,
+    }
+
+
 def plan_document(plan: Plan) -> dict[str, Any]:
     """Everything in the plan, in logic-model order (strategy → activities; outcomes →
     indicators), with labels resolved. A published version returns its frozen snapshot."""
@@ -153,26 +181,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         }
 
     return {
-        "uuid": str(plan.uuid),
-        "series": str(plan.series),
-        "title": plan.title,
-        "organization": _org(plan.organization),
-        "coalition": (
-            {"uuid": str(plan.coalition.uuid), "name": plan.coalition.name}
-            if plan.coalition
-            else None
-        ),
-        "period_start": _date(plan.period_start),
-        "period_end": _date(plan.period_end),
-        "state_fips": plan.state_fips,
-        "county_fips": plan.county_fips,
-        "populations": [
-            {"key": key, "label": PRIORITY_POPULATIONS.get(key, key)} for key in plan.populations
-        ],
-        "framework_version": plan.framework_version.label,
-        "status": plan.status,
-        "version": plan.version,
-        "revision": plan.revision,
+        **plan_details(plan),
         "strategies": [
             {
                 "key": ps["strategy__key"],

@@ -14,7 +14,7 @@ from upstream.accounts.api import caller, guarded
 from upstream.accounts.selectors import coalitions_of
 from upstream.framework import selectors as framework
 from upstream.planning import selectors, services
-from upstream.planning.api.common import _changes, _day, _org, _plan
+from upstream.planning.api.common import _changes, _plan
 from upstream.planning.api.router import router
 from upstream.planning.api.schemas import (
     GapReportOut,
@@ -26,38 +26,16 @@ from upstream.planning.api.schemas import (
     PlanSummaryOut,
     PublishIn,
 )
-from upstream.planning.document import plan_diff, plan_document
+from upstream.planning.document import plan_details, plan_diff, plan_document
 from upstream.planning.gaps import gap_analysis
 from upstream.planning.models import Plan
-from upstream.planning.vocabularies import PRIORITY_POPULATIONS
 
 
 def _plan_details(plan: Plan) -> dict[str, Any]:
     plan = Plan.objects.select_related("organization", "coalition", "framework_version").get(
         pk=plan.pk
     )
-    return {
-        "uuid": str(plan.uuid),
-        "series": str(plan.series),
-        "title": plan.title,
-        "organization": _org(plan.organization),
-        "coalition": (
-            {"uuid": str(plan.coalition.uuid), "name": plan.coalition.name}
-            if plan.coalition
-            else None
-        ),
-        "period_start": _day(plan.period_start),
-        "period_end": _day(plan.period_end),
-        "state_fips": plan.state_fips,
-        "county_fips": plan.county_fips,
-        "populations": [
-            {"key": key, "label": PRIORITY_POPULATIONS.get(key, key)} for key in plan.populations
-        ],
-        "framework_version": plan.framework_version.label,
-        "status": plan.status,
-        "version": plan.version,
-        "revision": plan.revision,
-    }
+    return plan_details(plan)
 
 
 @router.get(
