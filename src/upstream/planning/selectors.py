@@ -129,3 +129,13 @@ def plan_history_entries(*, membership: Membership, plan: Plan) -> list[HistoryE
         )
         for event in events
     ]
+
+
+def plans_with_activities_led_by(*, membership: Membership, plans: list[Plan]) -> set[int]:
+    """Ids of those plans (already visible to the membership) in which its organization leads
+    at least one activity."""
+    return set(
+        PlanActivity.objects.filter(
+            plan__in=[p.pk for p in plans], lead_organization_id=membership.organization_id
+        ).values_list("plan_id", flat=True)
+    )

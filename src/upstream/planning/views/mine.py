@@ -17,7 +17,7 @@ from upstream.accounts import selectors as account_selectors
 from upstream.accounts.decorators import signed_in
 from upstream.accounts.policy import may
 from upstream.planning import selectors
-from upstream.planning.models import Plan, PlanActivity
+from upstream.planning.models import Plan
 from upstream.planning.policy import plan_access
 
 if TYPE_CHECKING:
@@ -52,11 +52,7 @@ def plans_mine(request: HttpRequest) -> HttpResponse:
     entries: list[PlanEntry] = []
     for membership in memberships:
         plans = list(selectors.plans_for(membership=membership).order_by("-updated_at")[:50])
-        leads = set(
-            PlanActivity.objects.filter(
-                plan__in=[p.pk for p in plans], lead_organization_id=membership.organization_id
-            ).values_list("plan_id", flat=True)
-        )
+        leads = selectors.plans_with_activities_led_by(membership=membership, plans=plans)
         for plan in plans:
             if plan.series in seen:
                 continue  # the newest-changed version of each plan stands for it
