@@ -233,3 +233,50 @@ def problems(*forms_: forms.BaseForm) -> list[str]:
             if name != NON_FIELD_ERRORS:
                 found.extend(f"{form[name].label}: {e}" for e in errors)
     return found
+
+
+UPLOAD_KINDS = [
+    ("svi", "CDC/ATSDR SVI CSV (county or tract file, as CDC publishes it)"),
+    ("indicators", "Indicator CSV: fips, indicator, year, value and optionally moe"),
+]
+IF_STORED = [
+    ("refuse", "Refuse the file (nothing is written)"),
+    ("replace", "Overwrite the stored values"),
+]
+
+
+class UploadForm(UswdsForm):
+    """An SVI or indicator CSV to import in the background (the file itself is checked by
+    :func:`upstream.community.uploads.upload_receive`)."""
+
+    kind = forms.ChoiceField(label="Kind of file", choices=UPLOAD_KINDS, widget=forms.RadioSelect)
+    file = forms.FileField(
+        label="CSV file",
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+        help_text="UTF-8 text with a header line. The whole file is imported or none of it.",
+    )
+    year = forms.IntegerField(
+        label="SVI release year",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text="SVI files only, when the file name does not say it (SVI_2022_US_county.csv).",
+    )
+    geography_set = forms.ChoiceField(
+        label="Geography set",
+        required=False,
+        help_text="The boundaries the codes belong to (blank: the one for the data's year).",
+    )
+    if_stored = forms.ChoiceField(
+        label="Indicator CSV: when a value is already stored",
+        choices=IF_STORED,
+        initial="refuse",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(
+        self, *args: Any, geography_sets: Sequence[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_choices("geography_set", [("", "(default)"), *geography_sets])

@@ -25,7 +25,13 @@ from django.db import transaction
 from upstream.community.geo import fitting_set_problem, svi_geography_set
 from upstream.community.models import Geography, GeographySet, IndicatorDefinition, Observation
 from upstream.community.problems import CommunityDataError, Problem
-from upstream.community.svi import ACS_SENTINELS, SVI_THEMES, SviFileError, read_svi_csv
+from upstream.community.svi import (
+    ACS_SENTINELS,
+    REQUIRED_COLUMNS,
+    SVI_THEMES,
+    SviFileError,
+    read_svi_text,
+)
 from upstream.core.problems import shown
 from upstream.core.readers import read_text, table_limit
 from upstream.core.validators import CONTROL_CHARACTERS, is_ascii_digits
@@ -133,6 +139,32 @@ def _number(raw: str) -> float | None:
 
 def _year(raw: str) -> int | None:
     return int(raw) if is_ascii_digits(raw) and len(raw) == 4 else None
+
+
+def header_problems(text: str, *, kind: str) -> list[Problem]:
+    """What is wrong with the header line of an indicator CSV (``kind="indicators"``) or a CDC
+    SVI CSV (``kind="svi"``): empty, unreadable, or missing required columns. The importers check
+    the same again; this lets a page refuse a wrong file before it is queued."""
+    first = text.lstrip("\ufeff").split("\n", 1)[0].strip()
+    if not first:
+        return [Problem("the file is empty (no header line)")]
+    try:
+        header = next(csv.reader([first]))
+    except (csv.Error, StopIteration) as exc:
+        return [Problem(f"the header line cannot be read as CSV: {exc}")]
+    if kind == "svi":
+        names = [h.strip() for h in header]
+        required: tuple[str, ...] = REQUIRED_COLUMNS
+    else:
+        names = [h.strip().lower() for h in header]
+        required = LONG_COLUMNS
+    missing = [c for c in required if c not in names]
+    if not missing:
+        return []
+    found = ", ".join(names) or "nothing"
+    if len(found) > 80 or not found.isprintable():
+        found = shown(found, 80)
+    return [Problem(f"missing required columns: {', '.join(missing)} (found: {found})")]
 
 
 # ---------------------------------------------------------------------------
@@ -356,11 +388,6 @@ def import_long_csv_file(
 # ---------------------------------------------------------------------------
 
 
-def svi_year_from_name(path: Path) -> int | None:
-    match = re.search(r"(?:SVI[_ -]?)?((?:19|20)[0-9]{2})", path.name, re.IGNORECASE)
-    return int(match.group(1)) if match else None
-
-
 def _svi_indicators(year: int, source: str) -> dict[str, IndicatorDefinition]:
     specs = [
         (
@@ -407,38 +434,55 @@ def _svi_columns() -> list[tuple[str, str, str | None]]:
     return columns
 
 
-@transaction.atomic
+def svi_year_from(name: str) -> int | None:
+    match = re.search(r"(?:SVI[_ -]?)?((?:19|20)[0-9]{2})", name, re.IGNORECASE)
+    return int(match.group(1)) if match else None
+
+
 def import_svi_csv(
     *,
     path: Path,
     year: int | None = None,
     geography_set: str | None = None,
 ) -> ImportResult:
+    """:func:`import_svi_text` of a file: at most ``MAX_TABLE_BYTES``, UTF-8 text."""
+    text = read_text(path, limit=table_limit(), file=str(path))
+    return import_svi_text(
+        text=text, name=path.name, year=year, geography_set=geography_set, source=str(path)
+    )
+
+
+@transaction.atomic
+def import_svi_text(
+    *,
+    text: str,
+    name: str,
+    year: int | None = None,
+    geography_set: str | None = None,
+    source: str = "",
+) -> ImportResult:
     """Import a CDC SVI county or tract CSV as observations of the ``svi-*`` indicators.
 
+    ``name`` is the file's name (the release year is read from it unless ``year`` is given).
     Tracts are added under their county. Observations of the same indicators, year and set are
     replaced. Missing values (-999, ACS codes) are left out, as the SVI method requires.
     """
+    source = source or name
     problems: list[Problem] = []
-    year = year or svi_year_from_name(path)
+    year = year or svi_year_from(name)
     gs = svi_geography_set(key=geography_set, year=year)
     if year is None:
         problems.append(Problem("cannot tell the SVI release year from the file name; give --year"))
     try:
-        # bounded and strictly decoded here; svi.read_svi_csv then parses the same bytes
-        read_text(path, limit=table_limit(), file=str(path))
-    except CommunityDataError as exc:
-        raise CommunityDataError(problems + exc.problems, source=str(path)) from None
-    try:
-        frame = read_svi_csv(path)
+        frame = read_svi_text(text, source=source)
     except SviFileError as exc:
         raise CommunityDataError(
-            problems + [Problem(p) for p in exc.problems], source=str(path)
+            problems + [Problem(p) for p in exc.problems], source=source
         ) from exc
     if problems:
-        raise CommunityDataError(problems, source=str(path))
+        raise CommunityDataError(problems, source=source)
     if year is None:  # pragma: no cover - reported above
-        raise CommunityDataError([Problem("no year")], source=str(path))
+        raise CommunityDataError([Problem("no year")], source=source)
 
     fips_list = frame.get_column("FIPS").to_list()
     tract_file = bool(fips_list) and len(fips_list[0]) == 11
@@ -477,12 +521,12 @@ def import_svi_csv(
             _add(problems, Problem(_not_in_set(fips, gs, extra), number, "FIPS"))
     if problems:
         hint = fitting_set_problem({f[:5] for f in fips_list}, gs)
-        raise CommunityDataError(problems + ([hint] if hint else []), source=str(path))
+        raise CommunityDataError(problems + ([hint] if hint else []), source=source)
 
     Geography.objects.bulk_create(new_tracts, batch_size=2000)
     if new_tracts:
         geographies = dict(gs.geographies.values_list("fips", "id"))
-    indicators = _svi_indicators(year, f"CDC/ATSDR Social Vulnerability Index {year} ({path.name})")
+    indicators = _svi_indicators(year, f"CDC/ATSDR Social Vulnerability Index {year} ({name})")
     Observation.objects.filter(
         geography__geography_set=gs,
         geography__kind="tract" if tract_file else "county",

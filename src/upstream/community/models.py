@@ -7,8 +7,11 @@ indices will need an ``organization`` key when tenancy lands.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from upstream.core.vocabularies import GEOGRAPHY_KINDS, INDICATOR_DIRECTIONS, RANKINGS, choices
 
@@ -185,3 +188,43 @@ class IndexResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.index_id}@{self.geography_id} {self.scope}: {self.percentile}"
+
+
+class Upload(models.Model):
+    """A CSV a member uploaded in the browser, kept in the database until its background import
+    ends (any app server's worker can read it; no local file is the source of truth). When the
+    import ends, either way, the bytes are cleared and only the outcome stays."""
+
+    class Kind(models.TextChoices):
+        SVI = "svi", "CDC/ATSDR SVI CSV"
+        INDICATORS = "indicators", "Indicator CSV (fips, indicator, year, value[, moe])"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be imported"
+        IMPORTED = "imported", "Imported"
+        REFUSED = "refused", "Refused, nothing written"
+        DISCARDED = "discarded", "Discarded, not imported"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="community_uploads"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=200, help_text="The file's name as uploaded.")
+    size = models.PositiveBigIntegerField(default=0)
+    data = models.BinaryField(blank=True, default=b"")
+    options = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    summary = models.CharField(max_length=500, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} upload {self.uuid}"

@@ -12,6 +12,7 @@ import polars as pl
 from django.db.models import QuerySet
 from django.http import Http404
 
+from upstream.accounts.policy import check
 from upstream.community.models import (
     Geography,
     GeographySet,
@@ -19,6 +20,7 @@ from upstream.community.models import (
     IndexResult,
     IndicatorDefinition,
     Observation,
+    Upload,
 )
 
 SORT_KEYS = ("name", "state", "value", "percentile", "state_percentile", "flags")
@@ -513,3 +515,13 @@ def area_for_geography(
         return None
     area = replace(area_vulnerability(index=index, fips=fips), area=county_fips or state_fips)
     return area if area.fips else None
+
+
+def uploads_for(*, membership: Any, limit: int = 20) -> list[Upload]:
+    """The organization's recent uploads (without their bytes), for those who may upload."""
+    check(membership, "indicator.import")
+    return list(
+        Upload.objects.filter(organization_id=membership.organization_id)
+        .defer("data")
+        .order_by("-created_at", "-id")[:limit]
+    )

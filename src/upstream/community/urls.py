@@ -11,4 +11,5 @@ urlpatterns = [
     path("indices/", views.index_list, name="indices"),
     path("indices/<slug:key>/", views.index_detail, name="index"),
     path("orgs/<uuid:org>/indices/new/", views.index_new, name="index_new"),
+    path("orgs/<uuid:org>/uploads/", views.upload_page, name="uploads"),
 ]

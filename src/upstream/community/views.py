@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,14 +18,16 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from upstream.accounts.decorators import require
-from upstream.community import selectors, services
-from upstream.community.forms import IndexForm, IndicatorRowsForm
+from upstream.community import selectors, services, uploads
+from upstream.community.forms import IndexForm, IndicatorRowsForm, UploadForm
 from upstream.community.forms import problems as form_problems
 from upstream.community.models import GeographySet
 from upstream.community.problems import CommunityDataError
 from upstream.community.selectors import SORT_KEYS, Measure
 from upstream.core.access import public
 from upstream.core.places import place_name
+from upstream.core.readers import read_stream, table_limit
+from upstream.tasks.selectors import task_run_for
 
 PAGE_SIZE = 100
 STATE_FIPS_LENGTH = 2
@@ -420,4 +423,54 @@ def index_new(request: HttpRequest, membership: Any) -> HttpResponse:
             "problems": problems,
         },
         status=422 if problems else 200,
+    )
+
+
+@require("indicator.import")
+def upload_page(request: HttpRequest, membership: Any) -> HttpResponse:
+    """An administrator or analyst uploads an SVI or indicator CSV; it is imported in the
+    background and this page follows it (``?task=``) to the rows imported or the problem list."""
+    sets = [(gs.key, gs.name) for gs in selectors.geography_sets()]
+    form = UploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        geography_sets=sets,
+    )
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        handle = form.cleaned_data["file"]
+        try:
+            data = read_stream(handle, limit=table_limit(), file=handle.name)
+            _, started = uploads.upload_receive(
+                actor=membership,
+                kind=form.cleaned_data["kind"],
+                name=handle.name,
+                data=data,
+                year=form.cleaned_data["year"],
+                geography_set=form.cleaned_data["geography_set"] or None,
+                replace=form.cleaned_data["if_stored"] == "replace",
+                request=request,
+            )
+        except CommunityDataError as exc:
+            problems = [str(p) for p in exc.problems]
+        else:
+            url = reverse("community:uploads", kwargs={"org": membership.organization.uuid})
+            return redirect(f"{url}?task={started.uuid}")
+    run: Any = None
+    if request.method == "GET" and request.GET.get("task"):
+        try:
+            run = task_run_for(user=request.user, run_uuid=request.GET["task"])
+        except (Http404, ValidationError):
+            run = None
+    return render(
+        request,
+        "community/uploads.html",
+        {
+            "org": membership.organization,
+            "form": form,
+            "problems": problems,
+            "run": run,
+            "uploads": selectors.uploads_for(membership=membership),
+        },
+        status=422 if request.method == "POST" else 200,
     )

@@ -17,6 +17,7 @@ _CLASSES = {
     "checkboxselectmultiple": "usa-checkbox__input",
     "radioselect": "usa-radio__input",
     "checkbox": "usa-checkbox__input",
+    "file": "usa-file-input",
 }
 
 

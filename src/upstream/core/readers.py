@@ -6,7 +6,8 @@ YAML alias bomb, JSON nested ten thousand deep, an integer of a million digits) 
 machine.
 
 * :func:`read_bytes` refuses files over a size limit (``MAX_DOCUMENT_BYTES`` for YAML and JSON,
-  ``MAX_TABLE_BYTES`` for CSV) before reading them whole.
+  ``MAX_TABLE_BYTES`` for CSV) before reading them whole; :func:`read_stream` does the same for
+  an open file (a browser upload).
 * :func:`decode_text` accepts UTF-8 (with or without a byte-order mark) and refuses control
   characters other than tab, line feed and carriage return, naming the line.
 * :func:`yaml_compose` / :func:`yaml_load` read YAML with only JSON's types (mappings, lists,
@@ -21,7 +22,7 @@ import codecs
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 from django.conf import settings
@@ -51,19 +52,24 @@ def _refuse(message: str, *, file: str | None, line: int | None = None) -> DataE
 def read_bytes(path: Path, *, limit: int, file: str | None = None) -> bytes:
     """The bytes of ``path``, refusing files larger than ``limit`` (and unreadable ones)."""
     name = file if file is not None else str(path)
-    too_big = (
-        f"the file is larger than {limit:,} bytes, the most an import accepts "
-        "(split it, or raise the limit: see the configuration reference)"
-    )
     try:
         with path.open("rb") as handle:
-            data = handle.read(limit + 1)
+            return read_stream(handle, limit=limit, file=name)
     except IsADirectoryError:
         raise _refuse("cannot read: it is a folder, not a file", file=name) from None
     except OSError as exc:
         raise _refuse(f"cannot read: {exc.strerror or exc}", file=name) from None
+
+
+def read_stream(handle: BinaryIO, *, limit: int, file: str | None = None) -> bytes:
+    """The bytes of an open file (an upload, say), refusing more than ``limit`` of them."""
+    data = handle.read(limit + 1)
     if len(data) > limit:
-        raise _refuse(too_big, file=name)
+        raise _refuse(
+            f"the file is larger than {limit:,} bytes, the most an import accepts "
+            "(split it, or raise the limit: see the configuration reference)",
+            file=file,
+        )
     return data
 
 

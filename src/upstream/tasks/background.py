@@ -33,7 +33,13 @@ GENERAL_ERROR = (
 
 class TaskFailed(Exception):
     """A failure whose message is written for the person who started the task (no personal
-    data). It is not tried again: trying again would fail the same way."""
+    data). It is not tried again: trying again would fail the same way. ``problems`` (JSON-ready
+    dicts with ``message`` and, where known, ``row`` and ``column``: an importer's problem list)
+    are kept on the run for the page to list."""
+
+    def __init__(self, message: str, *, problems: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.problems = list(problems or [])
 
 
 class Progress:
@@ -129,7 +135,8 @@ def execute(run_uuid: str) -> None:
             # services a task calls are atomic themselves).
             result = background_task(Progress(run), **run.arguments)
         except TaskFailed as exc:
-            _finish_failed(run, type(exc), str(exc)[:300])
+            result = {"problems": exc.problems} if exc.problems else {}
+            _finish_failed(run, type(exc), str(exc)[:300], result=result)
             return
         except Exception as exc:
             logger.warning(
@@ -166,8 +173,15 @@ def _type_name(exc_type: type[BaseException]) -> str:
     return f"{exc_type.__module__}.{exc_type.__qualname__}"[:200]
 
 
-def _finish_failed(run: TaskRun, exc_type: type[BaseException], message: str) -> None:
+def _finish_failed(
+    run: TaskRun,
+    exc_type: type[BaseException],
+    message: str,
+    *,
+    result: dict[str, Any] | None = None,
+) -> None:
     run.status = TaskRun.Status.FAILED
+    run.result = result or {}
     run.error_type = _type_name(exc_type)
     run.error_message = message
     run.finished_at = run.updated_at = timezone.now()

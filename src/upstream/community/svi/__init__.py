@@ -77,6 +77,7 @@ from upstream.community.svi.reading import (
     SENTINEL_COLUMN,
     SviFileError,
     read_svi_csv,
+    read_svi_text,
 )
 
 __all__ = [
@@ -99,5 +100,6 @@ __all__ = [
     "compute_svi",
     "percentile_rank",
     "read_svi_csv",
+    "read_svi_text",
     "svi_theme_spec",
 ]

@@ -95,6 +95,13 @@ def read_svi_csv(path: str | Path, *, sentinels_to_null: bool = True) -> pl.Data
         raise SviFileError(path, [f"cannot read file: {exc}"]) from exc
     except UnicodeDecodeError as exc:
         raise SviFileError(path, [f"not UTF-8 text: {exc}"]) from exc
+    return read_svi_text(text, source=str(path), sentinels_to_null=sentinels_to_null)
+
+
+def read_svi_text(text: str, *, source: str, sentinels_to_null: bool = True) -> pl.DataFrame:
+    """:func:`read_svi_csv` of text already read (an upload, say); ``source`` names it in
+    problems."""
+    path = source
     if not text.strip():
         raise SviFileError(path, ["file is empty"])
     try:
