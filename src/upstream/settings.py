@@ -388,3 +388,6 @@ RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
 TASKS_SCHEDULER_SECONDS = env_int("UPSTREAM_SCHEDULER_SECONDS", 30)
 # Records of finished tasks and job runs are kept this many days (the tasks.prune job).
 TASKS_RECORD_DAYS = env_int("UPSTREAM_TASK_RECORD_DAYS", 90)
+# A task run with no sign of life (progress or attempt) for this long, or a job run started this
+# long ago and not finished, is marked failed: its worker stopped (the tasks.abandon_stale job).
+TASKS_STALE_MINUTES = env_int("UPSTREAM_TASK_STALE_MINUTES", 60)

@@ -368,3 +368,36 @@ def test_the_upload_page_lists_only_the_organizations_own_uploads(
     page = client.get(_url(owner_org)).content.decode()
     assert "ours.csv" in page
     assert "theirs.csv" not in page
+
+
+def test_an_upload_left_waiting_a_day_is_cleared_and_its_task_says_so(
+    owner_org: Any, analyst: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = Upload.objects.create(
+        organization=owner_org,
+        uploaded_by=analyst.user,
+        kind="indicators",
+        name="old.csv",
+        data=GOOD.encode(),
+        created_at=timezone.now() - timedelta(hours=25),
+    )
+    fresh = Upload.objects.create(
+        organization=owner_org,
+        uploaded_by=analyst.user,
+        kind="indicators",
+        name="new.csv",
+        data=GOOD.encode(),
+    )
+    assert uploads.uploads_stale_discard() == 1
+    assert uploads.uploads_stale_discard() == 0
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert old.status == Upload.Status.DISCARDED
+    assert bytes(old.data) == b""
+    assert fresh.status == Upload.Status.PENDING
+    with pytest.raises(TaskFailed, match="upload it again"):
+        uploads.upload_import_in_background(Progress(), upload=str(old.uuid))

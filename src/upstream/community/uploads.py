@@ -12,6 +12,7 @@ nothing more.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -34,6 +35,8 @@ ACTION = "indicator.import"
 REFUSED = "The file was not imported: {problems}; nothing was written."
 GONE = "The uploaded file is no longer stored; upload it again."
 NO_LONGER_ALLOWED = "You may no longer import community data in this organization."
+STALE = "Not imported within a day of the upload; upload it again."
+STALE_AFTER = timedelta(days=1)
 
 
 def upload_check(*, kind: str, name: str, data: bytes) -> str:
@@ -187,6 +190,19 @@ def upload_discard(*, upload: Upload, reason: str) -> None:
     right): its bytes are cleared."""
     if upload.status == Upload.Status.PENDING:
         _end(upload, Upload.Status.DISCARDED, summary=reason)
+
+
+def uploads_stale_discard(*, now: datetime | None = None) -> int:
+    """Clear the bytes of uploads still waiting :data:`STALE_AFTER` after they came (their task
+    was lost with its worker, or gave up without ending them); returns how many. A task that
+    reaches one later tells its uploader to upload the file again."""
+    cutoff = (now or timezone.now()) - STALE_AFTER
+    return Upload.objects.filter(status=Upload.Status.PENDING, created_at__lt=cutoff).update(
+        status=Upload.Status.DISCARDED,
+        summary=STALE,
+        data=b"",
+        finished_at=now or timezone.now(),
+    )
 
 
 def _may_still_import(upload: Upload) -> bool:

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from upstream.tasks.background import Progress, TaskFailed, background
 from upstream.tasks.models import JobRun, JobSchedule, Outcome
-from upstream.tasks.services import task_records_prune
+from upstream.tasks.services import stale_runs_abandon, task_records_prune
 
 logger = logging.getLogger(__name__)
 
@@ -164,3 +164,13 @@ def scheduler_seconds() -> int:
 def prune_task_records(progress: Progress) -> str:
     count = task_records_prune()
     return f"{count} old record{'' if count == 1 else 's'} deleted"
+
+
+@periodic(
+    "tasks.abandon_stale",
+    schedule="*/10 * * * *",
+    label="Mark runs whose worker stopped as failed",
+)
+def abandon_stale_runs(progress: Progress) -> str:
+    count = stale_runs_abandon()
+    return f"{count} run{'' if count == 1 else 's'} whose worker stopped marked failed"
