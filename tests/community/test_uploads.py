@@ -401,3 +401,18 @@ def test_an_upload_left_waiting_a_day_is_cleared_and_its_task_says_so(
     assert fresh.status == Upload.Status.PENDING
     with pytest.raises(TaskFailed, match="upload it again"):
         uploads.upload_import_in_background(Progress(), upload=str(old.uuid))
+
+
+def test_the_upload_service_and_list_refuse_a_role_below_analyst(owner_org: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from upstream.community import selectors
+
+    coordinator = make_member(owner_org, "coordinator", email="uploads-svc@owner.example.org")
+    with pytest.raises(PermissionDenied):
+        uploads.upload_receive(
+            actor=coordinator, kind="indicators", name="idle.csv", data=GOOD.encode()
+        )
+    with pytest.raises(PermissionDenied):
+        selectors.uploads_for(membership=coordinator)
+    assert not Upload.objects.exists()
