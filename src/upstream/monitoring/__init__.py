@@ -1,0 +1,1 @@
+"""Monitoring: releases of aggregate figures (the small-cell suppression engine for now)."""
