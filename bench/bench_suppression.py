@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from upstream.monitoring.suppression import Release, Rules, Table, attack, protect  # noqa: E402
+from upstream.monitoring.suppression import Release, Rules, Table, attack, protect
 
 ROWS, COLUMNS, SEED = 50, 20, 20261202
 

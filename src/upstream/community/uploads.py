@@ -26,7 +26,7 @@ from upstream.community.imports import import_svi_text as import_svi
 from upstream.community.models import Upload
 from upstream.community.problems import CommunityDataError, Problem
 from upstream.community.services import svi_index_ensure
-from upstream.core.readers import decode_text, table_limit
+from upstream.core.readers import decode_text, table_limit, within_limit
 from upstream.core.text import count
 from upstream.tasks.background import Progress, TaskFailed, background, start
 from upstream.tasks.models import TaskRun
@@ -42,17 +42,7 @@ STALE_AFTER = timedelta(days=1)
 def upload_check(*, kind: str, name: str, data: bytes) -> str:
     """The upload's text, or a DataError naming what is wrong with it (the same checks and
     messages as the command line's readers, plus the header's columns)."""
-    if len(data) > table_limit():
-        raise CommunityDataError(
-            [
-                Problem(
-                    f"the file is larger than {table_limit():,} bytes, the most an import "
-                    "accepts (split it, or ask your operator to raise the limit)",
-                    file=name,
-                )
-            ],
-            source=name,
-        )
+    within_limit(data, limit=table_limit(), file=name)
     text = decode_text(data, file=name)
     if not text.strip():
         raise CommunityDataError([Problem("the file is empty", file=name)], source=name)

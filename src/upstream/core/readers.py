@@ -63,7 +63,11 @@ def read_bytes(path: Path, *, limit: int, file: str | None = None) -> bytes:
 
 def read_stream(handle: BinaryIO, *, limit: int, file: str | None = None) -> bytes:
     """The bytes of an open file (an upload, say), refusing more than ``limit`` of them."""
-    data = handle.read(limit + 1)
+    return within_limit(handle.read(limit + 1), limit=limit, file=file)
+
+
+def within_limit(data: bytes, *, limit: int, file: str | None = None) -> bytes:
+    """``data``, or a DataError if there is more than ``limit`` bytes of it."""
     if len(data) > limit:
         raise _refuse(
             f"the file is larger than {limit:,} bytes, the most an import accepts "
