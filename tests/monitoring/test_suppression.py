@@ -217,3 +217,33 @@ def test_no_suppressed_cell_is_left_narrower_than_the_threshold(
         assert _narrowest(release, protected.suppressed) >= 11
         assert _bridges(table.grid(), protected.suppressed) == []
     assert protect(release).suppressed == protected.suppressed
+
+
+def _grid(rows: int, columns: int) -> st.SearchStrategy[list[list[int]]]:
+    cell = st.one_of(st.integers(0, 12), st.integers(11, 80))
+    line = st.lists(cell, min_size=columns, max_size=columns)
+    return st.lists(line, min_size=rows, max_size=rows)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=2, max_value=3).flatmap(lambda n: st.tuples(_grid(n, 3), _grid(n, 2))))
+def test_tables_sharing_their_row_totals_are_protected_together(
+    pair: tuple[list[list[int]], list[list[int]]],
+) -> None:
+    first, second = pair
+    # make the second table's county totals equal to the first's: the same people, by sex
+    totals = [sum(line) for line in first]
+    second = [
+        [*line[:-1], total - sum(line[:-1])] for line, total in zip(second, totals, strict=True)
+    ]
+    if any(value < 0 for line in second for value in line):
+        return
+    release = Release.of(
+        _table(first, "by age", "county", "age"), _table(second, "by sex", "county", "sex")
+    )
+    try:
+        protected = protect(release)
+    except UnsafeRelease:
+        return
+    if protected.suppressed:
+        assert _narrowest(release, protected.suppressed) >= 11
