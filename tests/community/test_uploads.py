@@ -416,3 +416,35 @@ def test_the_upload_service_and_list_refuse_a_role_below_analyst(owner_org: Any)
     with pytest.raises(PermissionDenied):
         selectors.uploads_for(membership=coordinator)
     assert not Upload.objects.exists()
+
+
+def test_an_svi_file_with_bad_numbers_lists_them_by_column_and_writes_nothing(
+    client: Client,
+    owner_org: Any,
+    analyst: Any,
+    us2023: GeographySet,
+    shared_data: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    import csv
+
+    source = (shared_data / "svi" / "SVI_2022_PENNSYLVANIA_county.csv").read_text("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(source)))[:3]
+    rows[2][rows[0].index("EP_POV150")] = "lots"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    text = out.getvalue()
+    response = _post(
+        client,
+        owner_org,
+        text,
+        django_capture_on_commit_callbacks,
+        kind="svi",
+        name="SVI_2022_PENNSYLVANIA_county.csv",
+    )
+    run = _run(response)
+    assert run.status == TaskRun.Status.FAILED
+    assert {"column": "EP_POV150", "message": "non-numeric values in rows 2"} in run.result[
+        "problems"
+    ]
+    assert not Observation.objects.exists()

@@ -439,6 +439,12 @@ def svi_year_from(name: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _svi_problem(text: str) -> Problem:
+    """A problem of the SVI reader, with its column when it names one ("column X: ...")."""
+    match = re.fullmatch(r"column ([A-Za-z0-9_]+): (.+)", text, re.DOTALL)
+    return Problem(match.group(2), column=match.group(1)) if match else Problem(text)
+
+
 def import_svi_csv(
     *,
     path: Path,
@@ -477,7 +483,7 @@ def import_svi_text(
         frame = read_svi_text(text, source=source)
     except SviFileError as exc:
         raise CommunityDataError(
-            problems + [Problem(p) for p in exc.problems], source=source
+            problems + [_svi_problem(p) for p in exc.problems], source=source
         ) from exc
     if problems:
         raise CommunityDataError(problems, source=source)
