@@ -907,7 +907,18 @@ class _Reader:
                 if not code or minimum is None:
                     self.refuse(at, None, "result-rules.level", "needs a code and a minScore")
                     continue
-                label = self._text(sub["label"], "valueString", at, None) if "label" in sub else Text()
+                translations = {}
+                for e in part.get("extension") or ():
+                    if e.get("url") == "labelTranslation":
+                        lt = {x.get("url"): x for x in e.get("extension") or ()}
+                        lang = (lt.get("lang") or {}).get("valueCode")
+                        content = (lt.get("content") or {}).get("valueString")
+                        if not lang or not isinstance(content, str):
+                            self.refuse(at, None, "result-rules.level", "a labelTranslation needs lang and content")
+                            continue
+                        translations[lang] = content
+                        self.languages.add(lang)
+                label = Text((sub.get("label") or {}).get("valueString"), translations)
                 levels.append(Level(code=code, min_score=Decimal(str(minimum)), label=label))
             elif name == "need":
                 sub_parts = part.get("extension") or ()
@@ -1027,3 +1038,16 @@ def _index(items: Sequence[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
         out[item["linkId"]] = item
         out.update(_index(item.get("item") or ()))
     return out
+
+
+BUILT_IN = ("upstream-illustrative",)
+
+
+def load_built_in(name: str) -> Instrument:
+    """An instrument shipped with Upstream (``screening/instruments/<name>.json``)."""
+    from importlib.resources import files
+
+    if name not in BUILT_IN:
+        raise KeyError(name)
+    text = files("upstream.screening").joinpath("instruments", f"{name}.json").read_text(encoding="utf-8")
+    return load_questionnaire(text, name=f"{name}.json")
