@@ -171,3 +171,13 @@ def test_invalid_fhir_is_refused_with_its_path():
 def test_every_problem_is_listed_at_once():
     message = refusal({"linkId": "a", "type": "time"}, {"linkId": "b", "type": "url"})
     assert "2 problems" in message
+
+
+def test_fhirpath_calling_an_unknown_function_is_refused():
+    item = {
+        "linkId": "score",
+        "type": "integer",
+        "text": "s",
+        "extension": [expression(SDC + "sdc-questionnaire-calculatedExpression", "%resource.item.ordinal().sum()")],
+    }
+    assert "item 'score': calculatedExpression:" in refusal(item) and "unknown function ordinal()" in refusal(item)

@@ -18,6 +18,9 @@ from antlr4 import CommonTokenStream, InputStream, Token  # type: ignore[import-
 from antlr4.error.ErrorListener import ErrorListener  # type: ignore[import-untyped]
 from antlr4.tree.Tree import ParseTreeWalker  # type: ignore[import-untyped]
 from fhirpathpy import apply_parsed_path  # type: ignore[import-untyped]
+from fhirpathpy.engine.invocations import (  # type: ignore[import-untyped]
+    invocation_registry as _builtin_functions,
+)
 from fhirpathpy.engine.util import set_paths  # type: ignore[import-untyped]
 from fhirpathpy.models import models  # type: ignore[import-untyped]
 from fhirpathpy.parser.ASTPathListener import ASTPathListener  # type: ignore[import-untyped]
@@ -40,6 +43,7 @@ RESERVED_NAMES = frozenset(
 
 _MODEL = models["r4"]
 _STRING = re.compile(r"'(?:[^'\\]|\\.)*'")
+_FUNCTION = re.compile(r"(?<![A-Za-z0-9_%`])([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 _VARIABLE = re.compile(r"%(?:([A-Za-z_][A-Za-z0-9_]*)|`([^`]*)`)")
 
 
@@ -81,6 +85,9 @@ def parse_fhirpath(text: str) -> dict[str, Any]:
         raise ExpressionSyntaxError(
             f"column {following.column + 1}: unexpected {following.text!r} after the expression"
         )
+    unknown = sorted(functions_used(text) - KNOWN_FUNCTIONS)
+    if unknown:
+        raise ExpressionSyntaxError(f"unknown function {unknown[0]}()")
     ParseTreeWalker().walk(listener, tree)
     return listener.parentStack[0]  # type: ignore[no-any-return]
 
@@ -89,6 +96,15 @@ def variables_used(text: str) -> frozenset[str]:
     """The ``%names`` an expression reads (string literals are skipped)."""
     bare = _STRING.sub("''", text)
     return frozenset(m.group(1) or m.group(2) for m in _VARIABLE.finditer(bare))
+
+
+def functions_used(text: str) -> frozenset[str]:
+    """The function names an expression calls (string literals are skipped)."""
+    bare = _STRING.sub("''", text)
+    return frozenset(m.group(1) for m in _FUNCTION.finditer(bare)) - _KEYWORDS
+
+
+_KEYWORDS = frozenset({"and", "or", "xor", "implies", "is", "as", "in", "contains", "div", "mod"})
 
 
 def _number(value: object) -> Decimal | None:
@@ -119,6 +135,7 @@ def _weight(inputs: Sequence[object]) -> list[float | int]:
     return out
 
 
+KNOWN_FUNCTIONS = frozenset(_builtin_functions) | {"weight"}
 _OPTIONS = {"userInvocationTable": {"weight": {"fn": _weight, "arity": {0: []}}}}
 
 
