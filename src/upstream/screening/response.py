@@ -127,22 +127,18 @@ def answers_from(instrument: Instrument, data: Mapping[str, Any], *, source: str
 def questionnaire_for(instrument: Instrument, language: str | None = None) -> dict[str, Any]:
     """The instrument as a Questionnaire in ``language``, with weights written both ways."""
     data: dict[str, Any] = copy.deepcopy(dict(instrument.resource))
+    base = instrument.language
     if language:
         data["language"] = language
-        _localise(data, ("title", "description"), language)
+        _localise(data, ("title", "description"), language, base)
     for item in _items(data.get("item") or []):
-        _localise(item, ("text", "prefix"), language)
-        for option in item.get("answerOption") or ():
-            link = instrument.items[item["linkId"]]
-            weight = None
-            for known in link.options:
-                if known.weight is not None and fhir_value(known.value) == option.get(
-                    "valueCoding", option.get("valueString", option.get("valueInteger"))
-                ):
-                    weight = known.weight
+        _localise(item, ("text", "prefix"), language, base)
+        link = instrument.items[item["linkId"]]
+        for option, known in zip(item.get("answerOption") or (), link.options, strict=True):
+            weight = known.weight
             coding = option.get("valueCoding")
             if isinstance(coding, dict):
-                _localise(coding, ("display",), language)
+                _localise(coding, ("display",), language, base)
                 coding["extension"] = [e for e in coding.get("extension") or () if e.get("url") not in WEIGHT_URLS]
             option["extension"] = [e for e in option.get("extension") or () if e.get("url") not in WEIGHT_URLS]
             if weight is not None:
@@ -166,19 +162,37 @@ def _items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _localise(node: dict[str, Any], keys: tuple[str, ...], language: str | None) -> None:
-    """Make ``language`` the base text of each key; the old base stays as a translation."""
-    if not language:
+def _localise(node: dict[str, Any], keys: tuple[str, ...], language: str | None, base: str | None) -> None:
+    """Make ``language`` the base text of each key; the old base text becomes its translation."""
+    if not language or language == base:
         return
     for key in keys:
         shadow = node.get(f"_{key}")
         if not isinstance(shadow, dict):
             continue
         translations = {}
+        kept = []
         for ext in shadow.get("extension") or ():
             if ext.get("url") == TRANSLATION:
                 parts = {e.get("url"): e for e in ext.get("extension") or ()}
-                translations[(parts.get("lang") or {}).get("valueCode")] = (parts.get("content") or {}).get("valueString")
-        chosen = Text(node.get(key), {k: v for k, v in translations.items() if k and v}).get(language)
-        if chosen is not None:
-            node[key] = chosen
+                lang = (parts.get("lang") or {}).get("valueCode")
+                content = (parts.get("content") or {}).get("valueString")
+                if lang and content:
+                    translations[lang] = content
+                if lang and Text(None, {lang: "x"}).has(language):
+                    continue
+            kept.append(ext)
+        chosen = Text(node.get(key), translations).get(language)
+        if chosen is None or chosen == node.get(key):
+            continue
+        if base and isinstance(node.get(key), str):
+            kept.append(_translation(base, node[key]))
+        node[key] = chosen
+        shadow["extension"] = kept
+
+
+def _translation(language: str, content: str) -> dict[str, Any]:
+    return {
+        "url": TRANSLATION,
+        "extension": [{"url": "lang", "valueCode": language}, {"url": "content", "valueString": content}],
+    }
