@@ -31,7 +31,13 @@ def code(value: str) -> Coding:
     return Coding(SYS, value)
 
 
-def option(value: str, weight: float | None = None, *, url: str = FHIR + "itemWeight", on_coding: bool = False) -> dict[str, Any]:
+def option(
+    value: str,
+    weight: float | None = None,
+    *,
+    url: str = FHIR + "itemWeight",
+    on_coding: bool = False,
+) -> dict[str, Any]:
     out: dict[str, Any] = {"valueCoding": {"system": SYS, "code": value, "display": value.title()}}
     if weight is not None:
         ext = [{"url": url, "valueDecimal": weight}]
@@ -43,7 +49,13 @@ def option(value: str, weight: float | None = None, *, url: str = FHIR + "itemWe
 
 
 def choice(link_id: str, *values: str, **extra: Any) -> dict[str, Any]:
-    return {"linkId": link_id, "type": "choice", "text": link_id, "answerOption": [option(v) for v in values], **extra}
+    return {
+        "linkId": link_id,
+        "type": "choice",
+        "text": link_id,
+        "answerOption": [option(v) for v in values],
+        **extra,
+    }
 
 
 def expression(url: str, text: str, name: str | None = None) -> dict[str, Any]:

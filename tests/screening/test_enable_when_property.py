@@ -35,10 +35,17 @@ operators = st.sampled_from(["exists", "=", "!=", ">", "<", ">=", "<="])
 small_ints = st.integers(min_value=-3, max_value=3)
 
 
-@given(operator=operators, target=small_ints, answers=st.lists(small_ints, max_size=3), flag=st.booleans())
+@given(
+    operator=operators,
+    target=small_ints,
+    answers=st.lists(small_ints, max_size=3),
+    flag=st.booleans(),
+)
 def test_one_integer_condition_matches_the_reference(operator, target, answers, flag):
     value = flag if operator == "exists" else target
-    assert condition_met(EnableWhen("q", operator, value), tuple(answers)) is reference(operator, value, answers)
+    assert condition_met(EnableWhen("q", operator, value), tuple(answers)) is reference(
+        operator, value, answers
+    )
 
 
 @given(
@@ -47,15 +54,27 @@ def test_one_integer_condition_matches_the_reference(operator, target, answers, 
     answers=st.lists(st.decimals(min_value=-2, max_value=2, places=1), max_size=3),
 )
 def test_decimal_conditions_match_the_reference(operator, target, answers):
-    assert condition_met(EnableWhen("q", operator, target), tuple(answers)) is reference(operator, target, answers)
+    assert condition_met(EnableWhen("q", operator, target), tuple(answers)) is reference(
+        operator, target, answers
+    )
 
 
-@given(operator=operators.filter(lambda o: o != "exists"), target=st.text("ab", max_size=2), answers=st.lists(st.text("ab", min_size=1, max_size=2), max_size=2))
+@given(
+    operator=operators.filter(lambda o: o != "exists"),
+    target=st.text("ab", max_size=2),
+    answers=st.lists(st.text("ab", min_size=1, max_size=2), max_size=2),
+)
 def test_string_conditions_match_the_reference(operator, target, answers):
-    assert condition_met(EnableWhen("q", operator, target), tuple(answers)) is reference(operator, target, answers)
+    assert condition_met(EnableWhen("q", operator, target), tuple(answers)) is reference(
+        operator, target, answers
+    )
 
 
-conditions = st.lists(st.tuples(st.sampled_from(["a", "b"]), operators, small_ints, st.booleans()), min_size=1, max_size=3)
+conditions = st.lists(
+    st.tuples(st.sampled_from(["a", "b"]), operators, small_ints, st.booleans()),
+    min_size=1,
+    max_size=3,
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -78,7 +97,13 @@ def test_whole_instrument_matches_the_reference(conds, behavior, a, b):
             "item": [
                 {"linkId": "a", "type": "integer", "text": "a", "repeats": True},
                 {"linkId": "b", "type": "integer", "text": "b"},
-                {"linkId": "t", "type": "string", "text": "t", "enableWhen": enable_when, "enableBehavior": behavior},
+                {
+                    "linkId": "t",
+                    "type": "string",
+                    "text": "t",
+                    "enableWhen": enable_when,
+                    "enableBehavior": behavior,
+                },
             ],
         }
     )

@@ -23,7 +23,9 @@ def read(shared_data: Path, name: str) -> dict:
 
 @pytest.fixture(scope="module")
 def hvs(shared_data: Path):
-    return load_questionnaire(read(shared_data, "Questionnaire-SDOHCC-QuestionnaireHungerVitalSign.json"))
+    return load_questionnaire(
+        read(shared_data, "Questionnaire-SDOHCC-QuestionnaireHungerVitalSign.json")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +34,9 @@ def prapare(shared_data: Path):
 
 
 def test_hunger_vital_sign_sample_response_gives_its_published_risk(shared_data, hvs):
-    sample = read(shared_data, "QuestionnaireResponse-SDOHCC-QuestionnaireResponseHungerVitalSignExample.json")
+    sample = read(
+        shared_data, "QuestionnaireResponse-SDOHCC-QuestionnaireResponseHungerVitalSignExample.json"
+    )
     answers = answers_from(hvs, sample)
     published = answers.pop("/88124-3")
     result = submit(hvs, answers)
@@ -41,7 +45,9 @@ def test_hunger_vital_sign_sample_response_gives_its_published_risk(shared_data,
 
 
 def test_hunger_vital_sign_legacy_2020_files_agree(shared_data):
-    instrument = load_questionnaire(read(shared_data, "legacy-2020_SDOHCC-Questionnaire-HungerVitalSign-1.json"))
+    instrument = load_questionnaire(
+        read(shared_data, "legacy-2020_SDOHCC-Questionnaire-HungerVitalSign-1.json")
+    )
     sample = read(shared_data, "legacy-2020_QR-5770275.json")
     sample["questionnaire"] = instrument.url
     answers = answers_from(instrument, sample)
@@ -74,14 +80,18 @@ def test_hunger_vital_sign_risk_rule(hvs, worried, ran_out, expected):
 
 
 def test_a_client_sent_risk_is_recomputed(hvs):
-    result = evaluate(hvs, {"/88122-7": [Coding(LOINC, NEVER)], "/88124-3": [Coding(LOINC, AT_RISK)]})
+    result = evaluate(
+        hvs, {"/88122-7": [Coding(LOINC, NEVER)], "/88124-3": [Coding(LOINC, AT_RISK)]}
+    )
     assert result.answers["/88124-3"][0].code == NO_RISK
 
 
 def test_prapare_sample_response_imports_and_scores(shared_data, prapare):
     assert len(prapare.items) == 28
     assert sum(len(i.options) for i in prapare.walk()) == 77
-    sample = read(shared_data, "QuestionnaireResponse-SDOHCC-QuestionnaireResponsePRAPAREExample.json")
+    sample = read(
+        shared_data, "QuestionnaireResponse-SDOHCC-QuestionnaireResponsePRAPAREExample.json"
+    )
     answers = answers_from(prapare, sample)
     result = submit(prapare, answers)
     assert result.dropped == ()
@@ -97,7 +107,9 @@ def test_prapare_sample_response_imports_and_scores(shared_data, prapare):
 
 
 def test_prapare_exports_a_valid_response(shared_data, prapare):
-    sample = read(shared_data, "QuestionnaireResponse-SDOHCC-QuestionnaireResponsePRAPAREExample.json")
+    sample = read(
+        shared_data, "QuestionnaireResponse-SDOHCC-QuestionnaireResponsePRAPAREExample.json"
+    )
     result = submit(prapare, answers_from(prapare, sample))
     out = response_from(result, language="en")
     QuestionnaireResponse.model_validate(out)

@@ -1,4 +1,4 @@
-"""An instrument that uses anything outside the supported subset is refused, item and feature named."""
+"""An instrument using anything outside the supported subset is refused, item and feature named."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ def refusal(*items, **root) -> str:
     return str(caught.value)
 
 
-@pytest.mark.parametrize("kind", ["dateTime", "time", "url", "attachment", "reference", "quantity", "question"])
+@pytest.mark.parametrize(
+    "kind", ["dateTime", "time", "url", "attachment", "reference", "quantity", "question"]
+)
 def test_unknown_item_type_is_refused(kind):
     message = refusal({"linkId": "q1", "type": kind, "text": "x"})
     assert f"item 'q1': type: item type '{kind}' is not supported" in message
@@ -28,25 +30,42 @@ def test_supported_fhir_type_outside_the_subset_names_item_and_type():
 
 
 def test_unsupported_item_extension_is_refused():
-    item = choice("q1", "a", extension=[{"url": FHIR + "questionnaire-sliderStepValue", "valueInteger": 1}])
-    assert "item 'q1': extension: 'http://hl7.org/fhir/StructureDefinition/questionnaire-sliderStepValue'" in refusal(item)
+    item = choice(
+        "q1", "a", extension=[{"url": FHIR + "questionnaire-sliderStepValue", "valueInteger": 1}]
+    )
+    assert (
+        "item 'q1': extension: 'http://hl7.org/fhir/StructureDefinition/questionnaire-sliderStepValue'"
+        in refusal(item)
+    )
 
 
 def test_unsupported_root_extension_is_refused():
-    message = refusal(choice("q1", "a"), extension=[{"url": SDC + "sdc-questionnaire-launchContext", "valueString": "x"}])
-    assert "extension: 'http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-launchContext'" in message
+    message = refusal(
+        choice("q1", "a"),
+        extension=[{"url": SDC + "sdc-questionnaire-launchContext", "valueString": "x"}],
+    )
+    assert (
+        "extension: 'http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-launchContext'"
+        in message
+    )
 
 
 def test_any_modifier_extension_is_refused():
     item = choice("q1", "a", modifierExtension=[{"url": "urn:x:mod", "valueBoolean": True}])
     assert "item 'q1': modifierExtension" in refusal(item)
-    message = refusal(choice("q1", "a"), modifierExtension=[{"url": "urn:x:mod", "valueBoolean": True}])
+    message = refusal(
+        choice("q1", "a"), modifierExtension=[{"url": "urn:x:mod", "valueBoolean": True}]
+    )
     assert "modifierExtension" in message
 
 
 def test_enable_when_naming_a_missing_item_is_refused():
-    item = choice("q2", "a", enableWhen=[{"question": "nope", "operator": "exists", "answerBoolean": True}])
-    assert "item 'q2': enableWhen: names item 'nope', which does not exist" in refusal(choice("q1", "a"), item)
+    item = choice(
+        "q2", "a", enableWhen=[{"question": "nope", "operator": "exists", "answerBoolean": True}]
+    )
+    assert "item 'q2': enableWhen: names item 'nope', which does not exist" in refusal(
+        choice("q1", "a"), item
+    )
 
 
 def test_fhirpath_that_does_not_parse_is_refused():
@@ -54,9 +73,14 @@ def test_fhirpath_that_does_not_parse_is_refused():
         "linkId": "score",
         "type": "integer",
         "text": "s",
-        "extension": [expression(SDC + "sdc-questionnaire-calculatedExpression", "%resource.item.where(")],
+        "extension": [
+            expression(SDC + "sdc-questionnaire-calculatedExpression", "%resource.item.where(")
+        ],
     }
-    assert "item 'score': calculatedExpression: the FHIRPath '%resource.item.where(' does not parse" in refusal(item)
+    assert (
+        "item 'score': calculatedExpression: the FHIRPath '%resource.item.where(' does not parse"
+        in refusal(item)
+    )
 
 
 def test_expression_reading_an_undefined_variable_is_refused():
@@ -70,36 +94,60 @@ def test_expression_reading_an_undefined_variable_is_refused():
 
 
 def test_variable_with_a_reserved_name_is_refused():
-    message = refusal(choice("q1", "a"), extension=[expression(FHIR + "variable", "1", name="resource")])
+    message = refusal(
+        choice("q1", "a"), extension=[expression(FHIR + "variable", "1", name="resource")]
+    )
     assert "variable: %resource is reserved" in message
 
 
 def test_expression_language_other_than_fhirpath_is_refused():
-    ext = {"url": SDC + "sdc-questionnaire-enableWhenExpression", "valueExpression": {"language": "text/cql", "expression": "true"}}
-    assert "item 'q1': enableWhenExpression: language 'text/cql' is not supported" in refusal(choice("q1", "a", extension=[ext]))
+    ext = {
+        "url": SDC + "sdc-questionnaire-enableWhenExpression",
+        "valueExpression": {"language": "text/cql", "expression": "true"},
+    }
+    assert "item 'q1': enableWhenExpression: language 'text/cql' is not supported" in refusal(
+        choice("q1", "a", extension=[ext])
+    )
 
 
 @pytest.mark.parametrize("code", ["slider", "autocomplete", "gtable", "lookup"])
 def test_unsupported_item_control_is_refused(code):
     ext = {
         "url": FHIR + "questionnaire-itemControl",
-        "valueCodeableConcept": {"coding": [{"system": "http://hl7.org/fhir/questionnaire-item-control", "code": code}]},
+        "valueCodeableConcept": {
+            "coding": [{"system": "http://hl7.org/fhir/questionnaire-item-control", "code": code}]
+        },
     }
-    assert f"item 'q1': itemControl: control '{code}' is not supported" in refusal(choice("q1", "a", extension=[ext]))
+    assert f"item 'q1': itemControl: control '{code}' is not supported" in refusal(
+        choice("q1", "a", extension=[ext])
+    )
 
 
 def test_answer_value_set_is_refused():
-    item = {"linkId": "q1", "type": "choice", "text": "x", "answerValueSet": "http://example.org/vs"}
+    item = {
+        "linkId": "q1",
+        "type": "choice",
+        "text": "x",
+        "answerValueSet": "http://example.org/vs",
+    }
     assert "item 'q1': answerValueSet: is not supported" in refusal(item)
 
 
 def test_repeating_group_is_refused():
-    item = {"linkId": "g", "type": "group", "text": "g", "repeats": True, "item": [choice("q1", "a")]}
+    item = {
+        "linkId": "g",
+        "type": "group",
+        "text": "g",
+        "repeats": True,
+        "item": [choice("q1", "a")],
+    }
     assert "item 'g': repeats: repeating groups are not supported" in refusal(item)
 
 
 def test_duplicate_link_id_is_refused():
-    assert "item 'q1': linkId: is used by more than one item" in refusal(choice("q1", "a"), choice("q1", "b"))
+    assert "item 'q1': linkId: is used by more than one item" in refusal(
+        choice("q1", "a"), choice("q1", "b")
+    )
 
 
 def test_enable_when_and_its_expression_together_are_refused():
@@ -109,18 +157,32 @@ def test_enable_when_and_its_expression_together_are_refused():
         enableWhen=[{"question": "q1", "operator": "exists", "answerBoolean": True}],
         extension=[expression(SDC + "sdc-questionnaire-enableWhenExpression", "true")],
     )
-    assert "item 'q2': enableWhenExpression: cannot be combined with enableWhen" in refusal(choice("q1", "a"), item)
+    assert "item 'q2': enableWhenExpression: cannot be combined with enableWhen" in refusal(
+        choice("q1", "a"), item
+    )
 
 
 def test_ordering_a_coding_is_refused():
-    item = choice("q2", "a", enableWhen=[{"question": "q1", "operator": ">", "answerCoding": {"system": "urn:test", "code": "a"}}])
-    assert "item 'q2': enableWhen: operator > cannot order choice answers" in refusal(choice("q1", "a"), item)
+    item = choice(
+        "q2",
+        "a",
+        enableWhen=[
+            {"question": "q1", "operator": ">", "answerCoding": {"system": "urn:test", "code": "a"}}
+        ],
+    )
+    assert "item 'q2': enableWhen: operator > cannot order choice answers" in refusal(
+        choice("q1", "a"), item
+    )
 
 
 def test_enable_when_answer_of_the_wrong_type_is_refused():
     target = {"linkId": "age", "type": "integer", "text": "age"}
-    item = choice("q2", "a", enableWhen=[{"question": "age", "operator": ">", "answerString": "ten"}])
-    assert "item 'q2': enableWhen: the answer str does not fit integer item 'age'" in refusal(target, item)
+    item = choice(
+        "q2", "a", enableWhen=[{"question": "age", "operator": ">", "answerString": "ten"}]
+    )
+    assert "item 'q2': enableWhen: the answer str does not fit integer item 'age'" in refusal(
+        target, item
+    )
 
 
 def test_more_than_one_enable_when_needs_a_behaviour():
@@ -137,12 +199,25 @@ def test_more_than_one_enable_when_needs_a_behaviour():
 
 
 def test_untranslatable_text_extension_is_refused():
-    item = choice("q1", "a", _text={"extension": [{"url": FHIR + "rendering-xhtml", "valueString": "<b>x</b>"}]})
-    assert "item 'q1': _text: extension 'http://hl7.org/fhir/StructureDefinition/rendering-xhtml' is not supported" in refusal(item)
+    item = choice(
+        "q1",
+        "a",
+        _text={"extension": [{"url": FHIR + "rendering-xhtml", "valueString": "<b>x</b>"}]},
+    )
+    assert (
+        "item 'q1': _text: extension "
+        "'http://hl7.org/fhir/StructureDefinition/rendering-xhtml' is not supported"
+        in refusal(item)
+    )
 
 
 def test_bad_regex_is_refused():
-    item = {"linkId": "s", "type": "string", "text": "s", "extension": [{"url": FHIR + "regex", "valueString": "([a-z"}]}
+    item = {
+        "linkId": "s",
+        "type": "string",
+        "text": "s",
+        "extension": [{"url": FHIR + "regex", "valueString": "([a-z"}],
+    }
     assert "item 's': regex: does not compile" in refusal(item)
 
 
@@ -150,7 +225,13 @@ def test_result_rules_naming_a_missing_item_are_refused():
     rules = {
         "url": "https://upstream.invalid/fhir/StructureDefinition/result-rules",
         "extension": [
-            {"url": "need", "extension": [{"url": "domain", "valueCode": "housing"}, {"url": "item", "valueString": "gone"}]}
+            {
+                "url": "need",
+                "extension": [
+                    {"url": "domain", "valueCode": "housing"},
+                    {"url": "item", "valueString": "gone"},
+                ],
+            }
         ],
     }
     assert "result-rules.need: names item 'gone'" in refusal(choice("q1", "a"), extension=[rules])
@@ -178,6 +259,12 @@ def test_fhirpath_calling_an_unknown_function_is_refused():
         "linkId": "score",
         "type": "integer",
         "text": "s",
-        "extension": [expression(SDC + "sdc-questionnaire-calculatedExpression", "%resource.item.ordinal().sum()")],
+        "extension": [
+            expression(
+                SDC + "sdc-questionnaire-calculatedExpression", "%resource.item.ordinal().sum()"
+            )
+        ],
     }
-    assert "item 'score': calculatedExpression:" in refusal(item) and "unknown function ordinal()" in refusal(item)
+    assert "item 'score': calculatedExpression:" in refusal(
+        item
+    ) and "unknown function ordinal()" in refusal(item)

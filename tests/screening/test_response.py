@@ -18,7 +18,15 @@ from .helpers import choice, code, load
 @pytest.fixture
 def instrument():
     return load(
-        {"linkId": "g", "type": "group", "text": "G", "item": [choice("c", "a", "b", repeats=True), {"linkId": "b", "type": "boolean", "text": "B"}]},
+        {
+            "linkId": "g",
+            "type": "group",
+            "text": "G",
+            "item": [
+                choice("c", "a", "b", repeats=True),
+                {"linkId": "b", "type": "boolean", "text": "B"},
+            ],
+        },
         {"linkId": "n", "type": "decimal", "text": "N"},
         {"linkId": "d", "type": "date", "text": "D"},
         {"linkId": "s", "type": "string", "text": "S"},
@@ -26,7 +34,13 @@ def instrument():
 
 
 def test_every_answer_type_round_trips(instrument):
-    answers = {"c": [code("a"), code("b")], "b": [False], "n": [Decimal("2.5")], "d": [date(2024, 2, 29)], "s": ["hi"]}
+    answers = {
+        "c": [code("a"), code("b")],
+        "b": [False],
+        "n": [Decimal("2.5")],
+        "d": [date(2024, 2, 29)],
+        "s": ["hi"],
+    }
     result = evaluate(instrument, answers)
     out = response_from(result, authored=datetime(2025, 1, 2, 3, 4, tzinfo=UTC), response_id="r1")
     QuestionnaireResponse.model_validate(out)
@@ -49,12 +63,26 @@ def test_naive_authored_time_is_refused(instrument):
 
 def test_response_to_another_instrument_is_refused(instrument):
     with pytest.raises(DataError, match="answers questionnaire 'urn:other'"):
-        answers_from(instrument, {"resourceType": "QuestionnaireResponse", "status": "completed", "questionnaire": "urn:other"})
+        answers_from(
+            instrument,
+            {
+                "resourceType": "QuestionnaireResponse",
+                "status": "completed",
+                "questionnaire": "urn:other",
+            },
+        )
 
 
 def test_response_to_another_version_is_refused(instrument):
     with pytest.raises(DataError, match="version '1'"):
-        answers_from(instrument, {"resourceType": "QuestionnaireResponse", "status": "completed", "questionnaire": "urn:test:q|1"})
+        answers_from(
+            instrument,
+            {
+                "resourceType": "QuestionnaireResponse",
+                "status": "completed",
+                "questionnaire": "urn:test:q|1",
+            },
+        )
 
 
 def test_unknown_item_and_wrong_type_are_refused(instrument):
@@ -62,12 +90,18 @@ def test_unknown_item_and_wrong_type_are_refused(instrument):
         "resourceType": "QuestionnaireResponse",
         "status": "completed",
         "questionnaire": "urn:test:q|2",
-        "item": [{"linkId": "zz", "answer": [{"valueString": "x"}]}, {"linkId": "d", "answer": [{"valueString": "x"}]}],
+        "item": [
+            {"linkId": "zz", "answer": [{"valueString": "x"}]},
+            {"linkId": "d", "answer": [{"valueString": "x"}]},
+        ],
     }
     with pytest.raises(DataError) as caught:
         answers_from(instrument, data)
     text = str(caught.value)
-    assert "item 'zz': there is no such item" in text and "item 'd': the answer is not a date value" in text
+    assert (
+        "item 'zz': there is no such item" in text
+        and "item 'd': the answer is not a date value" in text
+    )
 
 
 def test_invalid_fhir_response_is_refused(instrument):

@@ -17,17 +17,17 @@ from typing import Any
 from antlr4 import CommonTokenStream, InputStream, Token  # type: ignore[import-untyped]
 from antlr4.error.ErrorListener import ErrorListener  # type: ignore[import-untyped]
 from antlr4.tree.Tree import ParseTreeWalker  # type: ignore[import-untyped]
-from fhirpathpy import apply_parsed_path  # type: ignore[import-untyped]
-from fhirpathpy.engine.invocations import (  # type: ignore[import-untyped]
+from fhirpathpy import apply_parsed_path
+from fhirpathpy.engine.invocations import (
     invocation_registry as _builtin_functions,
 )
-from fhirpathpy.engine.util import set_paths  # type: ignore[import-untyped]
-from fhirpathpy.models import models  # type: ignore[import-untyped]
-from fhirpathpy.parser.ASTPathListener import ASTPathListener  # type: ignore[import-untyped]
-from fhirpathpy.parser.generated.FHIRPathLexer import (  # type: ignore[import-untyped]
+from fhirpathpy.engine.util import set_paths
+from fhirpathpy.models import models
+from fhirpathpy.parser.ASTPathListener import ASTPathListener
+from fhirpathpy.parser.generated.FHIRPathLexer import (
     FHIRPathLexer,
 )
-from fhirpathpy.parser.generated.FHIRPathParser import (  # type: ignore[import-untyped]
+from fhirpathpy.parser.generated.FHIRPathParser import (
     FHIRPathParser,
 )
 
@@ -55,15 +55,15 @@ class ExpressionFailed(ValueError):
     """A FHIRPath expression could not be evaluated on an answer set."""
 
 
-class _Raise(ErrorListener):  # type: ignore[misc]
-    def syntaxError(  # noqa: N802 - the ANTLR interface's name
+class _Raise(ErrorListener):
+    def syntaxError(
         self, recognizer: object, offending: object, line: int, column: int, msg: str, e: object
     ) -> None:
         raise ExpressionSyntaxError(f"column {column + 1}: {msg}")
 
 
 def parse_fhirpath(text: str) -> dict[str, Any]:
-    """The fhirpathpy syntax tree of ``text``; :class:`ExpressionSyntaxError` if it does not parse."""
+    """The fhirpathpy syntax tree of ``text``; :class:`ExpressionSyntaxError` if it is not valid."""
     if not text.strip():
         raise ExpressionSyntaxError("the expression is empty")
     lexer = FHIRPathLexer(InputStream(text))
@@ -73,7 +73,7 @@ def parse_fhirpath(text: str) -> dict[str, Any]:
     parser = FHIRPathParser(tokens)
     parser.removeErrorListeners()
     parser.addErrorListener(_Raise())
-    listener = ASTPathListener()
+    listener = ASTPathListener()  # type: ignore[no-untyped-call]
     try:
         tree = parser.expression()
     except ExpressionSyntaxError:
@@ -89,7 +89,7 @@ def parse_fhirpath(text: str) -> dict[str, Any]:
     if unknown:
         raise ExpressionSyntaxError(f"unknown function {unknown[0]}()")
     ParseTreeWalker().walk(listener, tree)
-    return listener.parentStack[0]  # type: ignore[no-any-return]
+    return listener.parentStack[0]
 
 
 def variables_used(text: str) -> frozenset[str]:
@@ -114,7 +114,7 @@ def _number(value: object) -> Decimal | None:
 
 
 def weight_of(value: object) -> Decimal | None:
-    """The weight carried on a Coding (or an answer) by ``itemWeight`` or either ``ordinalValue``."""
+    """The weight on a Coding (or an answer): ``itemWeight`` or either ``ordinalValue``."""
     if not isinstance(value, Mapping):
         return None
     for url in WEIGHT_URLS:
@@ -154,16 +154,23 @@ class Expression:
     @classmethod
     def compile(cls, text: str, *, name: str | None = None) -> Expression:
         tree = parse_fhirpath(text)
-        fn = set_paths(apply_parsed_path, parsedPath=tree, model=_MODEL, options=_OPTIONS)
+        fn = set_paths(  # type: ignore[no-untyped-call]
+            apply_parsed_path, parsedPath=tree, model=_MODEL, options=_OPTIONS
+        )
         return cls(text=text, name=name, reads=variables_used(text), _compiled=fn)
 
-    def evaluate(self, focus: object, variables: Mapping[str, object], *, cached: bool = True) -> list[Any]:
-        """The expression's result on ``focus``; ``cached=False`` parses it again (for benchmarks)."""
+    def evaluate(
+        self, focus: object, variables: Mapping[str, object], *, cached: bool = True
+    ) -> list[Any]:
+        """The result on ``focus``; ``cached=False`` parses the text again (for benchmarks)."""
         try:
             if cached and self._compiled is not None:
                 return self._compiled(focus, dict(variables))
             tree = parse_fhirpath(self.text)
-            return apply_parsed_path(focus, tree, dict(variables), _MODEL, _OPTIONS)  # type: ignore[no-any-return]
+            result: list[Any] = apply_parsed_path(  # type: ignore[no-untyped-call]
+                focus, tree, dict(variables), _MODEL, _OPTIONS
+            )
+            return result
         except ExpressionSyntaxError:
             raise
         except Exception as exc:  # fhirpathpy raises bare ValueError/TypeError/Exception

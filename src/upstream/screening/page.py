@@ -54,7 +54,9 @@ def _label(display: Text, value: AnswerValue, language: str | None) -> str:
     return str(value)
 
 
-def page_model(instrument: Instrument, evaluation: Evaluation, *, language: str | None = None) -> tuple[ItemView, ...]:
+def page_model(
+    instrument: Instrument, evaluation: Evaluation, *, language: str | None = None
+) -> tuple[ItemView, ...]:
     """The enabled, visible items in document order; help items fold into the item they explain."""
     out: list[ItemView] = []
     for item in instrument.walk():
@@ -74,7 +76,9 @@ def page_model(instrument: Instrument, evaluation: Evaluation, *, language: str 
             )
             for o in evaluation.options.get(item.link_id) or ()
         )
-        untranslated = language is not None and language != instrument.language and not item.text.has(language)
+        untranslated = (
+            language is not None and language != instrument.language and not item.text.has(language)
+        )
         out.append(
             ItemView(
                 link_id=item.link_id,

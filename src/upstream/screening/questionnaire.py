@@ -15,8 +15,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from importlib.resources import files
 from typing import Any, Literal
 
+from fhir.resources.R4B.questionnaire import Questionnaire
 from pydantic import ValidationError
 
 from upstream.core.problems import DataError, JsonPath, Problem
@@ -31,7 +33,16 @@ from upstream.screening.expressions import (
 # ---------------------------------------------------------------------------- vocabularies
 
 ItemType = Literal[
-    "group", "display", "boolean", "choice", "open-choice", "string", "text", "integer", "decimal", "date"
+    "group",
+    "display",
+    "boolean",
+    "choice",
+    "open-choice",
+    "string",
+    "text",
+    "integer",
+    "decimal",
+    "date",
 ]
 ITEM_TYPES: tuple[str, ...] = ItemType.__args__  # type: ignore[attr-defined]
 QUESTION_TYPES = frozenset(ITEM_TYPES) - {"group", "display"}
@@ -43,7 +54,9 @@ ITEM_CONTROLS: tuple[str, ...] = ItemControl.__args__  # type: ignore[attr-defin
 
 Mode = Literal["interview", "self-administered", "information-integration"]
 MODES: tuple[str, ...] = Mode.__args__  # type: ignore[attr-defined]
-LicenceStatus = Literal["open", "free-to-use", "permission-required", "proprietary", "project", "unknown"]
+LicenceStatus = Literal[
+    "open", "free-to-use", "permission-required", "proprietary", "project", "unknown"
+]
 LICENCE_STATUSES: tuple[str, ...] = LicenceStatus.__args__  # type: ignore[attr-defined]
 NEED_DOMAINS: tuple[str, ...] = (
     "housing",
@@ -114,15 +127,64 @@ EXPRESSION_EXTENSIONS = {
 }
 
 _ROOT_KEYS = frozenset(
-    """resourceType id meta text language extension url identifier version name title derivedFrom
-    status experimental subjectType date publisher contact description useContext jurisdiction
-    purpose copyright approvalDate lastReviewDate effectivePeriod code item""".split()
+    [
+        "resourceType",
+        "id",
+        "meta",
+        "text",
+        "language",
+        "extension",
+        "url",
+        "identifier",
+        "version",
+        "name",
+        "title",
+        "derivedFrom",
+        "status",
+        "experimental",
+        "subjectType",
+        "date",
+        "publisher",
+        "contact",
+        "description",
+        "useContext",
+        "jurisdiction",
+        "purpose",
+        "copyright",
+        "approvalDate",
+        "lastReviewDate",
+        "effectivePeriod",
+        "code",
+        "item",
+    ]
 )
 _ITEM_KEYS = frozenset(
-    """id extension linkId definition code prefix text type enableWhen enableBehavior required
-    repeats readOnly maxLength answerOption initial item""".split()
+    [
+        "id",
+        "extension",
+        "linkId",
+        "definition",
+        "code",
+        "prefix",
+        "text",
+        "type",
+        "enableWhen",
+        "enableBehavior",
+        "required",
+        "repeats",
+        "readOnly",
+        "maxLength",
+        "answerOption",
+        "initial",
+        "item",
+    ]
 )
-_TEXT_KEYS = {"_text": "text", "_prefix": "prefix", "_title": "title", "_description": "description"}
+_TEXT_KEYS = {
+    "_text": "text",
+    "_prefix": "prefix",
+    "_title": "title",
+    "_description": "description",
+}
 
 # ---------------------------------------------------------------------------- the model
 
@@ -238,7 +300,7 @@ class Item:
 
     @property
     def is_computed(self) -> bool:
-        """The server sets the answer (a calculation, or a read-only or hidden item's initial value)."""
+        """The server sets the answer: a calculation, or a read-only or hidden initial value."""
         return self.calculated_expression is not None or self.read_only or self.hidden
 
     def option_for(self, value: AnswerValue) -> AnswerOption | None:
@@ -332,7 +394,10 @@ class Instrument:
     @property
     def has_expressions(self) -> bool:
         return bool(self.variables) or any(
-            i.variables or i.enable_when_expression or i.calculated_expression or i.answer_expression
+            i.variables
+            or i.enable_when_expression
+            or i.calculated_expression
+            or i.answer_expression
             for i in self.items.values()
         )
 
@@ -362,7 +427,9 @@ def load_questionnaire(source: str | bytes | Mapping[str, Any], *, name: str = "
     else:
         data = source
     if not isinstance(data, Mapping) or data.get("resourceType") != "Questionnaire":
-        raise DataError([Problem("the document is not a FHIR Questionnaire (resourceType)")], source=name)
+        raise DataError(
+            [Problem("the document is not a FHIR Questionnaire (resourceType)")], source=name
+        )
     problems = _fhir_problems(data)
     if problems:
         raise DataError(problems, source=name)
@@ -370,13 +437,12 @@ def load_questionnaire(source: str | bytes | Mapping[str, Any], *, name: str = "
     instrument = reader.read()
     if reader.problems:
         raise DataError(reader.problems, source=name)
-    assert instrument is not None
+    if instrument is None:  # pragma: no cover - read() returns None only with problems
+        raise DataError([Problem("the instrument could not be read")], source=name)
     return instrument
 
 
 def _fhir_problems(data: Mapping[str, Any]) -> list[Problem]:
-    from fhir.resources.R4B.questionnaire import Questionnaire
-
     try:
         Questionnaire.model_validate(dict(data))
     except ValidationError as exc:
@@ -422,9 +488,16 @@ class _Reader:
             self.refuse(("url",), None, "url", "an instrument needs a canonical url")
         for i, ext in enumerate(data.get("extension") or ()):
             if ext.get("url") not in ROOT_EXTENSIONS:
-                self.refuse(("extension", i), None, "extension", f"{ext.get('url')!r} is not supported")
+                self.refuse(
+                    ("extension", i), None, "extension", f"{ext.get('url')!r} is not supported"
+                )
         for i, ext in enumerate(data.get("modifierExtension") or ()):
-            self.refuse(("modifierExtension", i), None, "modifierExtension", f"{ext.get('url')!r} is not supported")
+            self.refuse(
+                ("modifierExtension", i),
+                None,
+                "modifierExtension",
+                f"{ext.get('url')!r} is not supported",
+            )
         variables = self._variables(data, ("extension",), None, set())
         seen_vars = {v.name for v in variables if v.name}
         self._walk(data.get("item") or (), ("item",), None, 0, seen_vars)
@@ -436,7 +509,9 @@ class _Reader:
         top = tuple(i["linkId"] for i in data.get("item") or ())
         weighted = _with_weights_on_codings(data)
         language = data.get("language")
-        languages = tuple(sorted({language, *self.languages} - {None}))  # type: ignore[arg-type]
+        languages = tuple(
+            sorted({*([language] if isinstance(language, str) else []), *self.languages})
+        )
         return Instrument(
             url=str(url),
             version=data.get("version"),
@@ -477,13 +552,17 @@ class _Reader:
             for i, ext in enumerate(shadow.get("extension") or ()):
                 where = (*path, f"_{key}", "extension", i)
                 if ext.get("url") != TRANSLATION:
-                    self.refuse(where, link_id, f"_{key}", f"extension {ext.get('url')!r} is not supported")
+                    self.refuse(
+                        where, link_id, f"_{key}", f"extension {ext.get('url')!r} is not supported"
+                    )
                     continue
                 parts = {e.get("url"): e for e in ext.get("extension") or ()}
                 lang = (parts.get("lang") or {}).get("valueCode")
                 content = (parts.get("content") or {}).get("valueString")
                 if not lang or not isinstance(content, str):
-                    self.refuse(where, link_id, "translation", "needs a 'lang' code and a 'content' string")
+                    self.refuse(
+                        where, link_id, "translation", "needs a 'lang' code and a 'content' string"
+                    )
                     continue
                 translations[lang] = content
                 self.languages.add(lang)
@@ -492,7 +571,12 @@ class _Reader:
     # ---- expressions
 
     def _expression(
-        self, ext: Mapping[str, Any], path: JsonPath, link_id: str | None, feature: str, scope: set[str]
+        self,
+        ext: Mapping[str, Any],
+        path: JsonPath,
+        link_id: str | None,
+        feature: str,
+        scope: set[str],
     ) -> Expression | None:
         value = ext.get("valueExpression")
         if not isinstance(value, Mapping):
@@ -500,25 +584,41 @@ class _Reader:
             return None
         language = value.get("language")
         if language != "text/fhirpath":
-            self.refuse(path, link_id, feature, f"language {language!r} is not supported (use text/fhirpath)")
+            self.refuse(
+                path,
+                link_id,
+                feature,
+                f"language {language!r} is not supported (use text/fhirpath)",
+            )
             return None
         text = value.get("expression")
         if not isinstance(text, str):
-            self.refuse(path, link_id, feature, "needs an expression (a reference is not supported)")
+            self.refuse(
+                path, link_id, feature, "needs an expression (a reference is not supported)"
+            )
             return None
         try:
-            expression = Expression.compile(text, name=value.get("name") if feature == "variable" else None)
+            expression = Expression.compile(
+                text, name=value.get("name") if feature == "variable" else None
+            )
         except ExpressionSyntaxError as exc:
             self.refuse(path, link_id, feature, f"the FHIRPath {text!r} does not parse ({exc})")
             return None
         unknown = sorted(expression.reads - scope - RESERVED_NAMES)
         if unknown:
             names = ", ".join(f"%{n}" for n in unknown)
-            self.refuse(path, link_id, feature, f"{text!r} reads {names}, which no variable in scope defines")
+            self.refuse(
+                path,
+                link_id,
+                feature,
+                f"{text!r} reads {names}, which no variable in scope defines",
+            )
             return None
         return expression
 
-    def _variables(self, node: Mapping[str, Any], path: JsonPath, link_id: str | None, scope: set[str]) -> tuple[Expression, ...]:
+    def _variables(
+        self, node: Mapping[str, Any], path: JsonPath, link_id: str | None, scope: set[str]
+    ) -> tuple[Expression, ...]:
         out = []
         for i, ext in enumerate(node.get("extension") or ()):
             if ext.get("url") != VARIABLE:
@@ -526,7 +626,9 @@ class _Reader:
             where = (*path[:-1], "extension", i) if path else ("extension", i)
             name = (ext.get("valueExpression") or {}).get("name")
             if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-                self.refuse(where, link_id, "variable", f"needs a name usable as %name (got {name!r})")
+                self.refuse(
+                    where, link_id, "variable", f"needs a name usable as %name (got {name!r})"
+                )
                 continue
             if name in RESERVED_NAMES:
                 self.refuse(where, link_id, "variable", f"%{name} is reserved for the engine")
@@ -543,12 +645,24 @@ class _Reader:
     # ---- items
 
     def _walk(
-        self, raw_items: Sequence[Mapping[str, Any]], path: JsonPath, parent: str | None, depth: int, scope: set[str]
+        self,
+        raw_items: Sequence[Mapping[str, Any]],
+        path: JsonPath,
+        parent: str | None,
+        depth: int,
+        scope: set[str],
     ) -> None:
         for index, raw in enumerate(raw_items):
             self._item(raw, (*path, index), parent, depth, set(scope))
 
-    def _item(self, raw: Mapping[str, Any], path: JsonPath, parent: str | None, depth: int, scope: set[str]) -> None:
+    def _item(
+        self,
+        raw: Mapping[str, Any],
+        path: JsonPath,
+        parent: str | None,
+        depth: int,
+        scope: set[str],
+    ) -> None:
         link_id = raw.get("linkId")
         if not isinstance(link_id, str) or not link_id:
             self.refuse((*path, "linkId"), None, "linkId", "every item needs a linkId")
@@ -565,7 +679,9 @@ class _Reader:
             if key.startswith("_"):
                 if key in _TEXT_KEYS:
                     continue
-                self.refuse((*path, key), link_id, key, "extensions on this element are not supported")
+                self.refuse(
+                    (*path, key), link_id, key, "extensions on this element are not supported"
+                )
             elif key not in _ITEM_KEYS:
                 feature = "answerValueSet" if key == "answerValueSet" else key
                 hint = " (list the answers as answerOption)" if key == "answerValueSet" else ""
@@ -574,7 +690,9 @@ class _Reader:
         for i, ext in enumerate(raw.get("extension") or ()):
             url = ext.get("url")
             if url not in ITEM_EXTENSIONS:
-                self.refuse((*path, "extension", i), link_id, "extension", f"{url!r} is not supported")
+                self.refuse(
+                    (*path, "extension", i), link_id, "extension", f"{url!r} is not supported"
+                )
                 continue
             extensions.setdefault(url, []).append((i, ext))
 
@@ -588,16 +706,25 @@ class _Reader:
             found = extensions.get(url) or []
             distinct = {json.dumps(e[1], sort_keys=True) for e in found}
             if len(distinct) > 1:
-                self.refuse((*path, "extension", found[1][0]), link_id, feature, "is given more than once, differently")
+                self.refuse(
+                    (*path, "extension", found[1][0]),
+                    link_id,
+                    feature,
+                    "is given more than once, differently",
+                )
             if found:
-                expressions[feature] = self._expression(found[0][1], (*path, "extension", found[0][0]), link_id, feature, scope)
+                expressions[feature] = self._expression(
+                    found[0][1], (*path, "extension", found[0][0]), link_id, feature, scope
+                )
 
         is_question = kind in QUESTION_TYPES
         repeats = bool(raw.get("repeats"))
         required = bool(raw.get("required"))
         read_only = bool(raw.get("readOnly"))
         if kind == "group" and repeats:
-            self.refuse((*path, "repeats"), link_id, "repeats", "repeating groups are not supported")
+            self.refuse(
+                (*path, "repeats"), link_id, "repeats", "repeating groups are not supported"
+            )
         if kind == "display":
             for key in ("required", "repeats", "readOnly", "initial", "answerOption"):
                 if raw.get(key):
@@ -606,8 +733,15 @@ class _Reader:
             for feature in ("calculatedExpression", "initialExpression", "answerExpression"):
                 if expressions.get(feature):
                     self.refuse(path, link_id, feature, f"a {kind} item takes no answers")
-        if parent is not None and self.items.get(parent) is not None and self.items[parent].is_question and kind != "display":
-            self.refuse(path, link_id, "item", "only display items may sit under a question (use a group)")
+        if (
+            parent is not None
+            and self.items.get(parent) is not None
+            and self.items[parent].is_question
+            and kind != "display"
+        ):
+            self.refuse(
+                path, link_id, "item", "only display items may sit under a question (use a group)"
+            )
 
         control = None
         found_control = one(ITEM_CONTROL)
@@ -619,11 +753,30 @@ class _Reader:
             ]
             code = codes[0] if codes else None
             if code not in ITEM_CONTROLS:
-                self.refuse((*path, "extension", found_control[0]), link_id, "itemControl", f"control {code!r} is not supported")
+                self.refuse(
+                    (*path, "extension", found_control[0]),
+                    link_id,
+                    "itemControl",
+                    f"control {code!r} is not supported",
+                )
             elif code == "help" and kind != "display":
-                self.refuse((*path, "extension", found_control[0]), link_id, "itemControl", "help is for display items")
-            elif code in ("drop-down", "radio-button", "check-box") and kind not in ("choice", "open-choice", "boolean"):
-                self.refuse((*path, "extension", found_control[0]), link_id, "itemControl", f"{code} needs a choice item")
+                self.refuse(
+                    (*path, "extension", found_control[0]),
+                    link_id,
+                    "itemControl",
+                    "help is for display items",
+                )
+            elif code in ("drop-down", "radio-button", "check-box") and kind not in (
+                "choice",
+                "open-choice",
+                "boolean",
+            ):
+                self.refuse(
+                    (*path, "extension", found_control[0]),
+                    link_id,
+                    "itemControl",
+                    f"{code} needs a choice item",
+                )
             else:
                 control = code
 
@@ -639,21 +792,35 @@ class _Reader:
         min_length = min_length_ext[1].get("valueInteger") if min_length_ext else None
         text_types = ("string", "text", "open-choice")
         if (max_length is not None or min_length is not None) and kind not in text_types:
-            self.refuse(path, link_id, "maxLength", f"length limits apply to text answers, not {kind}")
+            self.refuse(
+                path, link_id, "maxLength", f"length limits apply to text answers, not {kind}"
+            )
         regex = None
         found_regex = one(REGEX)
         if found_regex:
             if kind not in text_types:
-                self.refuse((*path, "extension", found_regex[0]), link_id, "regex", f"applies to text answers, not {kind}")
+                self.refuse(
+                    (*path, "extension", found_regex[0]),
+                    link_id,
+                    "regex",
+                    f"applies to text answers, not {kind}",
+                )
             else:
                 try:
                     regex = re.compile(str(found_regex[1].get("valueString")))
                 except re.error as exc:
-                    self.refuse((*path, "extension", found_regex[0]), link_id, "regex", f"does not compile ({exc})")
+                    self.refuse(
+                        (*path, "extension", found_regex[0]),
+                        link_id,
+                        "regex",
+                        f"does not compile ({exc})",
+                    )
         entry_format = Text()
         found_format = one(ENTRY_FORMAT)
         if found_format:
-            entry_format = self._text(found_format[1], "valueString", (*path, "extension", found_format[0]), link_id)
+            entry_format = self._text(
+                found_format[1], "valueString", (*path, "extension", found_format[0]), link_id
+            )
         unit_ext = one(UNIT)
         unit = None
         if unit_ext:
@@ -661,25 +828,55 @@ class _Reader:
             unit = coding.get("display") or coding.get("code")
 
         options = self._options(raw, kind, path, link_id)
-        if kind in ("choice", "open-choice") and not options and not expressions.get("answerExpression"):
-            if "answerExpression" not in expressions:
-                self.refuse(path, link_id, "answerOption", f"a {kind} item needs answerOption or answerExpression")
+        if (
+            kind in ("choice", "open-choice")
+            and not options
+            and "answerExpression" not in expressions
+        ):
+            self.refuse(
+                path,
+                link_id,
+                "answerOption",
+                f"a {kind} item needs answerOption or answerExpression",
+            )
         if options and kind not in ("choice", "open-choice"):
-            self.refuse((*path, "answerOption"), link_id, "answerOption", f"a {kind} item takes no answer options")
+            self.refuse(
+                (*path, "answerOption"),
+                link_id,
+                "answerOption",
+                f"a {kind} item takes no answer options",
+            )
         initial = self._initial(raw, kind, path, link_id)
         if options:
             initial = (*initial, *(o.value for o in options if o.initial_selected))
         if initial and expressions.get("initialExpression"):
-            self.refuse(path, link_id, "initialExpression", "cannot be combined with initial (sdc-behave-1)")
+            self.refuse(
+                path, link_id, "initialExpression", "cannot be combined with initial (sdc-behave-1)"
+            )
         if len(initial) > 1 and not repeats:
-            self.refuse((*path, "initial"), link_id, "initial", "more than one initial value on an item that does not repeat")
+            self.refuse(
+                (*path, "initial"),
+                link_id,
+                "initial",
+                "more than one initial value on an item that does not repeat",
+            )
 
         enable_when = self._enable_when(raw, path, link_id)
         if enable_when and expressions.get("enableWhenExpression"):
-            self.refuse(path, link_id, "enableWhenExpression", "cannot be combined with enableWhen (sdc-behave-2)")
-        behavior = raw.get("enableBehavior") or "all"
+            self.refuse(
+                path,
+                link_id,
+                "enableWhenExpression",
+                "cannot be combined with enableWhen (sdc-behave-2)",
+            )
+        behavior: Literal["all", "any"] = "any" if raw.get("enableBehavior") == "any" else "all"
         if len(enable_when) > 1 and not raw.get("enableBehavior"):
-            self.refuse((*path, "enableBehavior"), link_id, "enableBehavior", "is required with more than one enableWhen")
+            self.refuse(
+                (*path, "enableBehavior"),
+                link_id,
+                "enableBehavior",
+                "is required with more than one enableWhen",
+            )
 
         self.items[link_id] = Item(
             link_id=link_id,
@@ -692,7 +889,7 @@ class _Reader:
             repeats=repeats,
             read_only=read_only,
             hidden=hidden,
-            control=control,  # type: ignore[arg-type]
+            control=control,
             max_length=max_length,
             min_length=min_length,
             min_value=min_value,
@@ -709,34 +906,61 @@ class _Reader:
             calculated_expression=expressions.get("calculatedExpression"),
             initial_expression=expressions.get("initialExpression"),
             answer_expression=expressions.get("answerExpression"),
-            children=tuple(c.get("linkId") for c in raw.get("item") or () if isinstance(c.get("linkId"), str)),
+            children=tuple(
+                c.get("linkId") for c in raw.get("item") or () if isinstance(c.get("linkId"), str)
+            ),
             codes=tuple(_coding(c) for c in raw.get("code") or () if c.get("code")),
         )
         self._walk(raw.get("item") or (), (*path, "item"), link_id, depth + 1, scope)
 
     def _bound(
-        self, found: tuple[int, Mapping[str, Any]] | None, kind: str, path: JsonPath, link_id: str, feature: str
+        self,
+        found: tuple[int, Mapping[str, Any]] | None,
+        kind: str,
+        path: JsonPath,
+        link_id: str,
+        feature: str,
     ) -> int | Decimal | date | None:
         if not found:
             return None
         index, ext = found
-        expected = {"integer": "valueInteger", "decimal": "valueDecimal", "date": "valueDate"}.get(kind)
+        expected = {"integer": "valueInteger", "decimal": "valueDecimal", "date": "valueDate"}.get(
+            kind
+        )
         if expected is None:
-            self.refuse((*path, "extension", index), link_id, feature, f"applies to integer, decimal and date items, not {kind}")
+            self.refuse(
+                (*path, "extension", index),
+                link_id,
+                feature,
+                f"applies to integer, decimal and date items, not {kind}",
+            )
             return None
         keys = [k for k in ext if k.startswith("value")]
         if keys != [expected] and not (kind == "decimal" and keys == ["valueInteger"]):
-            self.refuse((*path, "extension", index), link_id, feature, f"a {kind} item needs {expected}")
+            self.refuse(
+                (*path, "extension", index), link_id, feature, f"a {kind} item needs {expected}"
+            )
             return None
         value = _typed(kind, ext[keys[0]])
         return value  # type: ignore[return-value]
 
-    def _options(self, raw: Mapping[str, Any], kind: str, path: JsonPath, link_id: str) -> tuple[AnswerOption, ...]:
-        out = []
+    def _options(
+        self, raw: Mapping[str, Any], kind: str, path: JsonPath, link_id: str
+    ) -> tuple[AnswerOption, ...]:
+        out: list[AnswerOption] = []
         for i, option in enumerate(raw.get("answerOption") or ()):
             where = (*path, "answerOption", i)
             for key in option:
-                if key not in ("valueCoding", "valueString", "valueInteger", "valueDate", "extension", "initialSelected", "id", "_valueString"):
+                if key not in (
+                    "valueCoding",
+                    "valueString",
+                    "valueInteger",
+                    "valueDate",
+                    "extension",
+                    "initialSelected",
+                    "id",
+                    "_valueString",
+                ):
                     self.refuse((*where, key), link_id, "answerOption", f"{key} is not supported")
             value: AnswerValue | None
             display = Text()
@@ -746,35 +970,69 @@ class _Reader:
                 display = self._text(coding, "display", (*where, "valueCoding"), link_id)
                 for j, ext in enumerate(coding.get("extension") or ()):
                     if ext.get("url") not in CODING_EXTENSIONS:
-                        self.refuse((*where, "valueCoding", "extension", j), link_id, "answerOption", f"extension {ext.get('url')!r} is not supported")
+                        self.refuse(
+                            (*where, "valueCoding", "extension", j),
+                            link_id,
+                            "answerOption",
+                            f"extension {ext.get('url')!r} is not supported",
+                        )
             elif "valueString" in option:
                 value = option["valueString"]
                 display = self._text(option, "valueString", where, link_id)
             elif "valueInteger" in option:
                 value = int(option["valueInteger"])
             elif "valueDate" in option:
-                value = _typed("date", option["valueDate"])  # type: ignore[assignment]
+                value = _typed("date", option["valueDate"])
             else:
-                self.refuse(where, link_id, "answerOption", "needs a value (Coding, string, integer or date)")
+                self.refuse(
+                    where,
+                    link_id,
+                    "answerOption",
+                    "needs a value (Coding, string, integer or date)",
+                )
                 continue
             weight = None
             prefix = Text()
             for j, ext in enumerate(option.get("extension") or ()):
                 url = ext.get("url")
                 if url not in OPTION_EXTENSIONS:
-                    self.refuse((*where, "extension", j), link_id, "answerOption", f"extension {url!r} is not supported")
+                    self.refuse(
+                        (*where, "extension", j),
+                        link_id,
+                        "answerOption",
+                        f"extension {url!r} is not supported",
+                    )
                 elif url == OPTION_PREFIX:
                     prefix = self._text(ext, "valueString", (*where, "extension", j), link_id)
-            weights = {w for w in (weight_of(option), weight_of(option.get("valueCoding"))) if w is not None}
+            weights = {
+                w
+                for w in (weight_of(option), weight_of(option.get("valueCoding")))
+                if w is not None
+            }
             if len(weights) > 1:
-                self.refuse(where, link_id, "itemWeight", "the option carries two different weights")
+                self.refuse(
+                    where, link_id, "itemWeight", "the option carries two different weights"
+                )
             weight = next(iter(weights), None)
+            if value is None:
+                self.refuse(where, link_id, "answerOption", "the value is not valid")
+                continue
             if any(same_value(o.value, value) for o in out):
                 self.refuse(where, link_id, "answerOption", "the same answer is listed twice")
-            out.append(AnswerOption(value=value, display=display, prefix=prefix, weight=weight, initial_selected=bool(option.get("initialSelected"))))
+            out.append(
+                AnswerOption(
+                    value=value,
+                    display=display,
+                    prefix=prefix,
+                    weight=weight,
+                    initial_selected=bool(option.get("initialSelected")),
+                )
+            )
         return tuple(out)
 
-    def _initial(self, raw: Mapping[str, Any], kind: str, path: JsonPath, link_id: str) -> tuple[AnswerValue, ...]:
+    def _initial(
+        self, raw: Mapping[str, Any], kind: str, path: JsonPath, link_id: str
+    ) -> tuple[AnswerValue, ...]:
         out = []
         for i, initial in enumerate(raw.get("initial") or ()):
             value = _answer_from_fhir(initial, kind)
@@ -784,7 +1042,9 @@ class _Reader:
             out.append(value)
         return tuple(out)
 
-    def _enable_when(self, raw: Mapping[str, Any], path: JsonPath, link_id: str) -> tuple[EnableWhen, ...]:
+    def _enable_when(
+        self, raw: Mapping[str, Any], path: JsonPath, link_id: str
+    ) -> tuple[EnableWhen, ...]:
         out = []
         for i, condition in enumerate(raw.get("enableWhen") or ()):
             where = (*path, "enableWhen", i)
@@ -807,34 +1067,61 @@ class _Reader:
             elif key not in ("answerBoolean", "answerInteger", "answerString"):
                 self.refuse(where, link_id, "enableWhen", f"{key} is not supported")
                 continue
-            out.append(EnableWhen(question=str(condition.get("question")), operator=operator, answer=value))
+            out.append(
+                EnableWhen(question=str(condition.get("question")), operator=operator, answer=value)
+            )
         return tuple(out)
 
     # ---- cross-item checks
 
     def _check_references(self) -> None:
         for link_id, item in self.items.items():
-            raw, path = self.raw_items[link_id]
+            _, path = self.raw_items[link_id]
             for i, condition in enumerate(item.enable_when):
                 where = (*path, "enableWhen", i)
                 target = self.items.get(condition.question)
                 if target is None:
-                    self.refuse(where, link_id, "enableWhen", f"names item {condition.question!r}, which does not exist")
+                    self.refuse(
+                        where,
+                        link_id,
+                        "enableWhen",
+                        f"names item {condition.question!r}, which does not exist",
+                    )
                     continue
                 if condition.question == link_id:
                     self.refuse(where, link_id, "enableWhen", "an item cannot depend on itself")
                     continue
                 if not target.is_question:
-                    self.refuse(where, link_id, "enableWhen", f"names {target.type} item {target.link_id!r}, which has no answers")
+                    self.refuse(
+                        where,
+                        link_id,
+                        "enableWhen",
+                        f"names {target.type} item {target.link_id!r}, which has no answers",
+                    )
                     continue
                 problem = _condition_problem(condition, target)
                 if problem:
                     self.refuse(where, link_id, "enableWhen", problem)
-            if item.required and item.read_only and not (item.initial or item.calculated_expression or item.initial_expression):
-                self.refuse(path, link_id, "readOnly", "a required read-only item needs an initial value or a calculation")
+            if (
+                item.required
+                and item.read_only
+                and not (item.initial or item.calculated_expression or item.initial_expression)
+            ):
+                self.refuse(
+                    path,
+                    link_id,
+                    "readOnly",
+                    "a required read-only item needs an initial value or a calculation",
+                )
 
     def _instrument_record(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"mode": None, "licence": Licence(), "training_required": None, "accuracy": (), "validated": None}
+        out: dict[str, Any] = {
+            "mode": None,
+            "licence": Licence(),
+            "training_required": None,
+            "accuracy": (),
+            "validated": None,
+        }
         for i, ext in enumerate(self.data.get("extension") or ()):
             if ext.get("url") != INSTRUMENT:
                 continue
@@ -846,14 +1133,26 @@ class _Reader:
                 if name == "mode":
                     mode = part.get("valueCode")
                     if mode not in MODES:
-                        self.refuse(at, None, "instrument.mode", f"{mode!r} is not one of {', '.join(MODES)}")
+                        self.refuse(
+                            at,
+                            None,
+                            "instrument.mode",
+                            f"{mode!r} is not one of {', '.join(MODES)}",
+                        )
                     out["mode"] = mode
                 elif name == "licence":
                     sub = {e.get("url"): e for e in part.get("extension") or ()}
                     status = (sub.get("status") or {}).get("valueCode", "unknown")
                     if status not in LICENCE_STATUSES:
-                        self.refuse(at, None, "instrument.licence", f"status {status!r} is not one of {', '.join(LICENCE_STATUSES)}")
-                    out["licence"] = Licence(status=status, url=(sub.get("url") or {}).get("valueUri"))
+                        self.refuse(
+                            at,
+                            None,
+                            "instrument.licence",
+                            f"status {status!r} is not one of {', '.join(LICENCE_STATUSES)}",
+                        )
+                    out["licence"] = Licence(
+                        status=status, url=(sub.get("url") or {}).get("valueUri")
+                    )
                 elif name == "trainingRequired":
                     out["training_required"] = bool(part.get("valueBoolean"))
                 elif name == "validated":
@@ -865,12 +1164,18 @@ class _Reader:
                         raw_value = (sub.get(key) or {}).get("valueDecimal")
                         number = None if raw_value is None else Decimal(str(raw_value))
                         if number is not None and not 0 <= number <= 1:
-                            self.refuse(at, None, f"instrument.accuracy.{key}", "is a proportion between 0 and 1")
+                            self.refuse(
+                                at,
+                                None,
+                                f"instrument.accuracy.{key}",
+                                "is a proportion between 0 and 1",
+                            )
                         values[key] = number
                     accuracy.append(
                         Accuracy(
                             population=(sub.get("population") or {}).get("valueString"),
-                            source=(sub.get("source") or {}).get("valueUri") or (sub.get("source") or {}).get("valueString"),
+                            source=(sub.get("source") or {}).get("valueUri")
+                            or (sub.get("source") or {}).get("valueString"),
                             **values,
                         )
                     )
@@ -880,7 +1185,11 @@ class _Reader:
         return out
 
     def _result_rules(self) -> ResultRules:
-        found = [(i, e) for i, e in enumerate(self.data.get("extension") or ()) if e.get("url") == RESULT_RULES]
+        found = [
+            (i, e)
+            for i, e in enumerate(self.data.get("extension") or ())
+            if e.get("url") == RESULT_RULES
+        ]
         if not found:
             return ResultRules()
         if len(found) > 1:
@@ -897,9 +1206,19 @@ class _Reader:
                 score_item = part.get("valueString")
                 target = self.items.get(str(score_item))
                 if target is None:
-                    self.refuse(at, None, "result-rules.scoreItem", f"names item {score_item!r}, which does not exist")
+                    self.refuse(
+                        at,
+                        None,
+                        "result-rules.scoreItem",
+                        f"names item {score_item!r}, which does not exist",
+                    )
                 elif target.type not in ("integer", "decimal"):
-                    self.refuse(at, None, "result-rules.scoreItem", f"item {score_item!r} is {target.type}, not a number")
+                    self.refuse(
+                        at,
+                        None,
+                        "result-rules.scoreItem",
+                        f"item {score_item!r} is {target.type}, not a number",
+                    )
             elif name == "level":
                 sub = {e.get("url"): e for e in part.get("extension") or ()}
                 code = (sub.get("code") or {}).get("valueCode")
@@ -914,7 +1233,12 @@ class _Reader:
                         lang = (lt.get("lang") or {}).get("valueCode")
                         content = (lt.get("content") or {}).get("valueString")
                         if not lang or not isinstance(content, str):
-                            self.refuse(at, None, "result-rules.level", "a labelTranslation needs lang and content")
+                            self.refuse(
+                                at,
+                                None,
+                                "result-rules.level",
+                                "a labelTranslation needs lang and content",
+                            )
                             continue
                         translations[lang] = content
                         self.languages.add(lang)
@@ -922,14 +1246,28 @@ class _Reader:
                 levels.append(Level(code=code, min_score=Decimal(str(minimum)), label=label))
             elif name == "need":
                 sub_parts = part.get("extension") or ()
-                domain = next((e.get("valueCode") for e in sub_parts if e.get("url") == "domain"), None)
-                item_id = next((e.get("valueString") for e in sub_parts if e.get("url") == "item"), None)
+                domain = next(
+                    (e.get("valueCode") for e in sub_parts if e.get("url") == "domain"), None
+                )
+                item_id = next(
+                    (e.get("valueString") for e in sub_parts if e.get("url") == "item"), None
+                )
                 if domain not in NEED_DOMAINS:
-                    self.refuse(at, None, "result-rules.need", f"domain {domain!r} is not one of {', '.join(NEED_DOMAINS)}")
+                    self.refuse(
+                        at,
+                        None,
+                        "result-rules.need",
+                        f"domain {domain!r} is not one of {', '.join(NEED_DOMAINS)}",
+                    )
                     continue
                 target = self.items.get(str(item_id))
                 if target is None or not target.is_question:
-                    self.refuse(at, None, "result-rules.need", f"names item {item_id!r}, which is not a question here")
+                    self.refuse(
+                        at,
+                        None,
+                        "result-rules.need",
+                        f"names item {item_id!r}, which is not a question here",
+                    )
                     continue
                 answers = []
                 for e in sub_parts:
@@ -937,7 +1275,12 @@ class _Reader:
                         continue
                     value = _answer_from_fhir(e, target.type)
                     if value is None or (target.options and target.option_for(value) is None):
-                        self.refuse(at, target.link_id, "result-rules.need", "an answer is not one the item offers")
+                        self.refuse(
+                            at,
+                            target.link_id,
+                            "result-rules.need",
+                            "an answer is not one the item offers",
+                        )
                         continue
                     answers.append(value)
                 needs.append(NeedRule(domain=domain, item=target.link_id, answers=tuple(answers)))
@@ -964,16 +1307,17 @@ def _condition_problem(condition: EnableWhen, target: Item) -> str | None:
         "string": isinstance(answer, str),
         "text": isinstance(answer, str),
         "choice": isinstance(answer, Coding | str | int | date) and not isinstance(answer, bool),
-        "open-choice": isinstance(answer, Coding | str | int | date) and not isinstance(answer, bool),
+        "open-choice": isinstance(answer, Coding | str | int | date)
+        and not isinstance(answer, bool),
     }.get(kind, False)
     if not fits:
         return f"the answer {type(answer).__name__} does not fit {kind} item {target.link_id!r}"
-    if condition.operator in (">", "<", ">=", "<="):
-        if isinstance(answer, bool | Coding) or kind == "boolean":
-            return f"operator {condition.operator} cannot order {kind} answers"
-    if kind == "choice" and target.options and condition.operator in ("=", "!="):
-        if target.option_for(answer) is None:
-            return f"the answer is not one item {target.link_id!r} offers"
+    ordered = condition.operator in (">", "<", ">=", "<=")
+    if ordered and (isinstance(answer, bool | Coding) or kind == "boolean"):
+        return f"operator {condition.operator} cannot order {kind} answers"
+    listed = kind == "choice" and target.options and condition.operator in ("=", "!=")
+    if listed and target.option_for(answer) is None:
+        return f"the answer is not one item {target.link_id!r} offers"
     return None
 
 
@@ -985,7 +1329,11 @@ def _typed(kind: str, raw: object) -> AnswerValue | None:
     try:
         if kind == "date" and isinstance(raw, str):
             return date.fromisoformat(raw) if len(raw) == 10 else None
-        if kind == "decimal" and isinstance(raw, int | float | str | Decimal) and not isinstance(raw, bool):
+        if (
+            kind == "decimal"
+            and isinstance(raw, int | float | str | Decimal)
+            and not isinstance(raw, bool)
+        ):
             return Decimal(str(raw))
         if kind == "integer" and isinstance(raw, int) and not isinstance(raw, bool):
             return raw
@@ -1000,7 +1348,11 @@ def _answer_from_fhir(node: Mapping[str, Any], kind: str) -> AnswerValue | None:
         return _coding(node["valueCoding"])
     if "valueBoolean" in node and kind == "boolean" and isinstance(node["valueBoolean"], bool):
         return bool(node["valueBoolean"])
-    if "valueString" in node and kind in ("string", "text", "choice", "open-choice") and isinstance(node["valueString"], str):
+    if (
+        "valueString" in node
+        and kind in ("string", "text", "choice", "open-choice")
+        and isinstance(node["valueString"], str)
+    ):
         return node["valueString"]
     if "valueInteger" in node and kind in ("integer", "decimal", "choice", "open-choice"):
         return _typed("integer", node["valueInteger"])
@@ -1025,7 +1377,9 @@ def _with_weights_on_codings(data: Mapping[str, Any]) -> dict[str, Any]:
                 coding = option.get("valueCoding")
                 found = weight_of(option)
                 if isinstance(coding, dict) and found is not None and weight_of(coding) is None:
-                    coding.setdefault("extension", []).append({"url": WEIGHT_URLS[0], "valueDecimal": float(found)})
+                    coding.setdefault("extension", []).append(
+                        {"url": WEIGHT_URLS[0], "valueDecimal": float(found)}
+                    )
             visit(item.get("item") or [])
 
     visit(copy.get("item") or [])
@@ -1045,9 +1399,11 @@ BUILT_IN = ("upstream-illustrative",)
 
 def load_built_in(name: str) -> Instrument:
     """An instrument shipped with Upstream (``screening/instruments/<name>.json``)."""
-    from importlib.resources import files
-
     if name not in BUILT_IN:
         raise KeyError(name)
-    text = files("upstream.screening").joinpath("instruments", f"{name}.json").read_text(encoding="utf-8")
+    text = (
+        files("upstream.screening")
+        .joinpath("instruments", f"{name}.json")
+        .read_text(encoding="utf-8")
+    )
     return load_questionnaire(text, name=f"{name}.json")

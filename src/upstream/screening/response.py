@@ -16,10 +16,16 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from pydantic import ValidationError
 
 from upstream.core.problems import DataError, Problem
-from upstream.screening.expressions import ITEM_WEIGHT, ORDINAL_VALUE, ORDINAL_VALUE_STU3, WEIGHT_URLS
+from upstream.screening.expressions import (
+    ITEM_WEIGHT,
+    ORDINAL_VALUE,
+    ORDINAL_VALUE_STU3,
+    WEIGHT_URLS,
+)
 from upstream.screening.questionnaire import (
     TRANSLATION,
     AnswerValue,
@@ -46,7 +52,12 @@ def response_from(
     """
     instrument = evaluation.instrument
     qr, _ = evaluation_response(
-        instrument, evaluation.answers, evaluation.enabled, evaluation.options, language=language, weights=False
+        instrument,
+        evaluation.answers,
+        evaluation.enabled,
+        evaluation.options,
+        language=language,
+        weights=False,
     )
     out: dict[str, Any] = {"resourceType": "QuestionnaireResponse"}
     if response_id:
@@ -66,33 +77,44 @@ def response_from(
 
 
 def _check_response(data: Mapping[str, Any]) -> None:
-    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
-
     QuestionnaireResponse.model_validate(dict(data))
 
 
-def answers_from(instrument: Instrument, data: Mapping[str, Any], *, source: str = "") -> dict[str, tuple[AnswerValue, ...]]:
-    """The answers in a QuestionnaireResponse to ``instrument``; :class:`DataError` if it cannot be read."""
-    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
-
+def answers_from(
+    instrument: Instrument, data: Mapping[str, Any], *, source: str = ""
+) -> dict[str, tuple[AnswerValue, ...]]:
+    """The answers in a QuestionnaireResponse; :class:`DataError` if it cannot be read."""
     if not isinstance(data, Mapping) or data.get("resourceType") != "QuestionnaireResponse":
-        raise DataError([Problem("the document is not a FHIR QuestionnaireResponse (resourceType)")], source=source)
+        raise DataError(
+            [Problem("the document is not a FHIR QuestionnaireResponse (resourceType)")],
+            source=source,
+        )
     try:
         QuestionnaireResponse.model_validate(dict(data))
     except ValidationError as exc:
-        problems = [
-            Problem(f"not valid FHIR R4: {e['msg']}", path=tuple(p for p in e["loc"] if isinstance(p, str | int)))
+        refused = [
+            Problem(
+                f"not valid FHIR R4: {e['msg']}",
+                path=tuple(p for p in e["loc"] if isinstance(p, str | int)),
+            )
             for e in exc.errors()[:50]
         ]
-        raise DataError(problems, source=source) from exc
+        raise DataError(refused, source=source) from exc
     problems: list[Problem] = []
     named = str(data.get("questionnaire") or "")
     url, _, version = named.partition("|")
     if url != instrument.url:
-        problems.append(Problem(f"answers questionnaire {url!r}, not {instrument.url!r}", path=("questionnaire",)))
+        problems.append(
+            Problem(
+                f"answers questionnaire {url!r}, not {instrument.url!r}", path=("questionnaire",)
+            )
+        )
     elif version and instrument.version and version != instrument.version:
         problems.append(
-            Problem(f"answers version {version!r} of the instrument, not {instrument.version!r}", path=("questionnaire",))
+            Problem(
+                f"answers version {version!r} of the instrument, not {instrument.version!r}",
+                path=("questionnaire",),
+            )
         )
     out: dict[str, tuple[AnswerValue, ...]] = {}
 
@@ -102,13 +124,22 @@ def answers_from(instrument: Instrument, data: Mapping[str, Any], *, source: str
             link_id = node.get("linkId")
             item = instrument.items.get(link_id)
             if item is None:
-                problems.append(Problem(f"item {link_id!r}: there is no such item in this instrument", path=where))
+                problems.append(
+                    Problem(
+                        f"item {link_id!r}: there is no such item in this instrument", path=where
+                    )
+                )
                 continue
             values = []
             for j, answer in enumerate(node.get("answer") or ()):
                 value = answer_from_fhir(answer, item.type)
                 if value is None:
-                    problems.append(Problem(f"item {link_id!r}: the answer is not a {item.type} value", path=(*where, "answer", j)))
+                    problems.append(
+                        Problem(
+                            f"item {link_id!r}: the answer is not a {item.type} value",
+                            path=(*where, "answer", j),
+                        )
+                    )
                     continue
                 values.append(value)
                 visit(answer.get("item"), (*where, "answer", j, "item"))
@@ -139,12 +170,18 @@ def questionnaire_for(instrument: Instrument, language: str | None = None) -> di
             coding = option.get("valueCoding")
             if isinstance(coding, dict):
                 _localise(coding, ("display",), language, base)
-                coding["extension"] = [e for e in coding.get("extension") or () if e.get("url") not in WEIGHT_URLS]
-            option["extension"] = [e for e in option.get("extension") or () if e.get("url") not in WEIGHT_URLS]
+                coding["extension"] = [
+                    e for e in coding.get("extension") or () if e.get("url") not in WEIGHT_URLS
+                ]
+            option["extension"] = [
+                e for e in option.get("extension") or () if e.get("url") not in WEIGHT_URLS
+            ]
             if weight is not None:
                 option["extension"].append({"url": ITEM_WEIGHT, "valueDecimal": fhir_value(weight)})
                 if isinstance(coding, dict):
-                    coding["extension"].append({"url": ORDINAL_VALUE, "valueDecimal": fhir_value(weight)})
+                    coding["extension"].append(
+                        {"url": ORDINAL_VALUE, "valueDecimal": fhir_value(weight)}
+                    )
             for holder in (option, coding):
                 if isinstance(holder, dict) and not holder.get("extension"):
                     holder.pop("extension", None)
@@ -162,7 +199,9 @@ def _items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _localise(node: dict[str, Any], keys: tuple[str, ...], language: str | None, base: str | None) -> None:
+def _localise(
+    node: dict[str, Any], keys: tuple[str, ...], language: str | None, base: str | None
+) -> None:
     """Make ``language`` the base text of each key; the old base text becomes its translation."""
     if not language or language == base:
         return
@@ -194,5 +233,8 @@ def _localise(node: dict[str, Any], keys: tuple[str, ...], language: str | None,
 def _translation(language: str, content: str) -> dict[str, Any]:
     return {
         "url": TRANSLATION,
-        "extension": [{"url": "lang", "valueCode": language}, {"url": "content", "valueString": content}],
+        "extension": [
+            {"url": "lang", "valueCode": language},
+            {"url": "content", "valueString": content},
+        ],
     }

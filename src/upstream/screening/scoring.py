@@ -67,7 +67,11 @@ def answer_problem(link_id: str, message: str) -> Problem:
 def initial_answers(instrument: Instrument) -> dict[str, tuple[AnswerValue, ...]]:
     """The answers a new screening starts with: ``initial`` values and ``initialExpression``."""
     out: dict[str, tuple[AnswerValue, ...]] = {}
-    empty = {"resourceType": "QuestionnaireResponse", "status": "in-progress", "questionnaire": instrument.canonical}
+    empty = {
+        "resourceType": "QuestionnaireResponse",
+        "status": "in-progress",
+        "questionnaire": instrument.canonical,
+    }
     base = _base_variables(instrument, empty)
     env = _root_env(instrument, empty, base, cached=True)
     for item in instrument.walk():
@@ -86,8 +90,10 @@ def initial_answers(instrument: Instrument) -> dict[str, tuple[AnswerValue, ...]
     return out
 
 
-def evaluate(instrument: Instrument, answers: Answers, *, final: bool = False, cached: bool = True) -> Evaluation:
-    """Evaluate an answer set. ``final`` adds the submit checks (required, answers to disabled items)."""
+def evaluate(
+    instrument: Instrument, answers: Answers, *, final: bool = False, cached: bool = True
+) -> Evaluation:
+    """Evaluate an answer set; ``final`` adds the submit checks (required, disabled items)."""
     return _Run(instrument, cached=cached).run(answers, final=final)
 
 
@@ -124,7 +130,9 @@ def _ordered(answer: AnswerValue, operator: str, target: AnswerValue) -> bool:
     right: Any
     if isinstance(answer, int | Decimal) and isinstance(target, int | Decimal):
         left, right = Decimal(answer), Decimal(target)
-    elif isinstance(answer, date) and isinstance(target, date) or isinstance(answer, str) and isinstance(target, str):
+    elif (isinstance(answer, date) and isinstance(target, date)) or (
+        isinstance(answer, str) and isinstance(target, str)
+    ):
         left, right = answer, target
     else:
         return False
@@ -159,7 +167,11 @@ def fhir_value(value: AnswerValue) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
+        return (
+            int(value)
+            if value == value.to_integral_value() and abs(value) < 2**53
+            else float(value)
+        )
     return value
 
 
@@ -184,7 +196,9 @@ def _value_from_fhirpath(item: Item, raw: Any) -> AnswerValue | None:
     kind = item.type
     if kind in ("choice", "open-choice"):
         if isinstance(raw, Mapping) and raw.get("code"):
-            return Coding(system=raw.get("system"), code=str(raw["code"]), display=raw.get("display"))
+            return Coding(
+                system=raw.get("system"), code=str(raw["code"]), display=raw.get("display")
+            )
         if isinstance(raw, str):
             return raw
         return None
@@ -193,7 +207,7 @@ def _value_from_fhirpath(item: Item, raw: Any) -> AnswerValue | None:
     if isinstance(raw, bool):
         return None
     if kind == "integer":
-        if isinstance(raw, int) or isinstance(raw, float | Decimal) and raw == int(raw):
+        if isinstance(raw, int) or (isinstance(raw, float | Decimal) and raw == int(raw)):
             return int(raw)
         return None
     if kind == "decimal":
@@ -220,7 +234,9 @@ def _base_variables(instrument: Instrument, qr: Mapping[str, Any]) -> dict[str, 
     }
 
 
-def _root_env(instrument: Instrument, qr: Mapping[str, Any], base: dict[str, Any], *, cached: bool) -> dict[str, Any]:
+def _root_env(
+    instrument: Instrument, qr: Mapping[str, Any], base: dict[str, Any], *, cached: bool
+) -> dict[str, Any]:
     env = dict(base)
     for variable in instrument.variables:
         try:
@@ -274,7 +290,11 @@ class _Run:
                 break
             enabled, current = new_enabled, new_current
         if not settled:
-            self.problems.append(Problem("the instrument's conditions and calculations do not settle on these answers"))
+            self.problems.append(
+                Problem(
+                    "the instrument's conditions and calculations do not settle on these answers"
+                )
+            )
         self.problems.extend(self.expression_problems.values())
         dropped = tuple(sorted(k for k in supplied if k not in enabled))
         self._validate(current, enabled, final=final, dropped=dropped)
@@ -319,7 +339,10 @@ class _Run:
         return out
 
     def _enabled(
-        self, answers: Mapping[str, tuple[AnswerValue, ...]], previous: frozenset[str], qr_state: _QrState | None
+        self,
+        answers: Mapping[str, tuple[AnswerValue, ...]],
+        previous: frozenset[str],
+        qr_state: _QrState | None,
     ) -> frozenset[str]:
         decided: dict[str, bool] = {}
 
@@ -338,29 +361,38 @@ class _Run:
                 result = qr_state.run(item, item.enable_when_expression, "enableWhenExpression")
                 on = bool(result) and result[0] is True
                 if result and not isinstance(result[0], bool):
-                    self.expression_problems[(item.link_id, "enableWhenExpression")] = answer_problem(
-                        item.link_id, "enableWhenExpression did not give a boolean"
+                    self.expression_problems[(item.link_id, "enableWhenExpression")] = (
+                        answer_problem(item.link_id, "enableWhenExpression did not give a boolean")
                     )
             else:
                 on = True
             decided[item.link_id] = on
         return frozenset(k for k, v in decided.items() if v)
 
-    def _calculate(self, answers: dict[str, tuple[AnswerValue, ...]], qr_state: _QrState, enabled: frozenset[str]) -> None:
+    def _calculate(
+        self,
+        answers: dict[str, tuple[AnswerValue, ...]],
+        qr_state: _QrState,
+        enabled: frozenset[str],
+    ) -> None:
         for item in self.instrument.walk():
             if item.link_id not in enabled:
                 continue
             if item.answer_expression is not None:
                 result = qr_state.run(item, item.answer_expression, "answerExpression")
                 self.options[item.link_id] = tuple(
-                    AnswerOption(value=v, weight=self._static_weight(item, v)) for v in _values_from_result(item, result)
+                    AnswerOption(value=v, weight=self._static_weight(item, v))
+                    for v in _values_from_result(item, result)
                 )
             if item.calculated_expression is not None:
                 result = qr_state.run(item, item.calculated_expression, "calculatedExpression")
                 values = _values_from_result(item, result)
                 if len(values) != len(result):
-                    self.expression_problems[(item.link_id, "calculatedExpression")] = answer_problem(
-                        item.link_id, f"calculatedExpression gave a value that is not a {item.type} answer"
+                    self.expression_problems[(item.link_id, "calculatedExpression")] = (
+                        answer_problem(
+                            item.link_id,
+                            f"calculatedExpression gave a value that is not a {item.type} answer",
+                        )
                     )
                 if len(values) > 1 and not item.repeats:
                     values = values[:1]
@@ -379,26 +411,35 @@ class _Run:
     # ---- checks
 
     def _validate(
-        self, answers: Mapping[str, tuple[AnswerValue, ...]], enabled: frozenset[str], *, final: bool, dropped: tuple[str, ...]
+        self,
+        answers: Mapping[str, tuple[AnswerValue, ...]],
+        enabled: frozenset[str],
+        *,
+        final: bool,
+        dropped: tuple[str, ...],
     ) -> None:
         for link_id, values in answers.items():
             item = self.instrument.items[link_id]
             if item.type in ("choice", "open-choice") and not item.is_computed:
                 offered = self.options.get(link_id) or ()
                 for value in values:
-                    if isinstance(value, Coding) or item.type == "choice":
-                        if _find_option(offered, value) is None:
-                            self.problem(link_id, f"{_shown(value)} is not one of the answers offered")
+                    listed = isinstance(value, Coding) or item.type == "choice"
+                    if listed and _find_option(offered, value) is None:
+                        self.problem(link_id, f"{_shown(value)} is not one of the answers offered")
         if not final:
             return
         for link_id in dropped:
-            self.problem(link_id, "was answered, but the question is not asked given the other answers")
+            self.problem(
+                link_id, "was answered, but the question is not asked given the other answers"
+            )
         for item in self.instrument.walk():
             if not item.required or item.link_id not in enabled or item.hidden:
                 continue
             if item.type == "group":
                 if not any(answers.get(d) for d in _descendants(self.instrument, item.link_id)):
-                    self.problem(item.link_id, "this section is required: answer at least one question in it")
+                    self.problem(
+                        item.link_id, "this section is required: answer at least one question in it"
+                    )
             elif item.is_question and not answers.get(item.link_id):
                 self.problem(item.link_id, "an answer is required")
 
@@ -409,7 +450,11 @@ class _Run:
         if rules.score_item is not None:
             values = answers.get(rules.score_item) or ()
             first = values[0] if values else None
-            return Decimal(first) if isinstance(first, int | Decimal) and not isinstance(first, bool) else None
+            return (
+                Decimal(first)
+                if isinstance(first, int | Decimal) and not isinstance(first, bool)
+                else None
+            )
         total = Decimal(0)
         weighted = False
         for link_id, options in self.options.items():
@@ -434,7 +479,9 @@ class _Run:
         out: set[str] = set()
         for rule in self.instrument.rules.needs:
             given = answers.get(rule.item) or ()
-            if given and (not rule.answers or any(same_value(a, b) for a in given for b in rule.answers)):
+            if given and (
+                not rule.answers or any(same_value(a, b) for a in given for b in rule.answers)
+            ):
                 out.add(rule.domain)
         return tuple(sorted(out))
 
@@ -442,14 +489,18 @@ class _Run:
 class _QrState:
     """The in-progress QuestionnaireResponse that expressions see, rebuilt when answers change."""
 
-    def __init__(self, run: _Run, answers: Mapping[str, tuple[AnswerValue, ...]], enabled: frozenset[str]) -> None:
+    def __init__(
+        self, run: _Run, answers: Mapping[str, tuple[AnswerValue, ...]], enabled: frozenset[str]
+    ) -> None:
         self.run_ = run
         self.enabled = enabled
         self.update(answers)
 
     def update(self, answers: Mapping[str, tuple[AnswerValue, ...]]) -> None:
         instrument = self.run_.instrument
-        self.qr, self.index = evaluation_response(instrument, answers, self.enabled, self.run_.options)
+        self.qr, self.index = evaluation_response(
+            instrument, answers, self.enabled, self.run_.options
+        )
         self.base = _base_variables(instrument, self.qr)
         self.root = _root_env(instrument, self.qr, self.base, cached=self.run_.cached)
         self.envs: dict[str, dict[str, Any]] = {}
@@ -470,7 +521,9 @@ class _QrState:
         env = self.env(item)
         return self._eval(item, expression, feature, env["context"], env)
 
-    def _eval(self, item: Item, expression: Expression, feature: str, focus: Any, env: Mapping[str, Any]) -> list[Any]:
+    def _eval(
+        self, item: Item, expression: Expression, feature: str, focus: Any, env: Mapping[str, Any]
+    ) -> list[Any]:
         try:
             return expression.evaluate(focus, env, cached=self.run_.cached)
         except ExpressionFailed as exc:
@@ -515,7 +568,9 @@ def evaluation_response(
                 values = answers.get(link_id) or ()
                 if not values:
                     continue
-                node["answer"] = [_answer(item, v, options.get(link_id) or (), weights) for v in values]
+                node["answer"] = [
+                    _answer(item, v, options.get(link_id) or (), weights) for v in values
+                ]
             index[link_id] = node
             out.append(node)
         return out
@@ -531,12 +586,17 @@ def evaluation_response(
     return qr, index
 
 
-def _answer(item: Item, value: AnswerValue, options: Sequence[AnswerOption], weights: bool) -> dict[str, Any]:
+def _answer(
+    item: Item, value: AnswerValue, options: Sequence[AnswerOption], weights: bool
+) -> dict[str, Any]:
     raw = fhir_value(value)
     if weights and isinstance(raw, dict):
         option = _find_option(options, value)
         if option is not None and option.weight is not None:
-            raw = {**raw, "extension": [{"url": ITEM_WEIGHT, "valueDecimal": fhir_value(option.weight)}]}
+            raw = {
+                **raw,
+                "extension": [{"url": ITEM_WEIGHT, "valueDecimal": fhir_value(option.weight)}],
+            }
     return {value_key(item, value): raw}
 
 
