@@ -577,3 +577,64 @@ def test_parsing_twice_gives_the_same_model():
             {"resourceType": "Questionnaire", "url": "u", "status": "active", "item": [item]}
         ).items
     )
+
+
+def test_score_item_summing_weights_with_fhirpath_across_groups():
+    rules = {
+        "url": "https://upstream.invalid/fhir/StructureDefinition/result-rules",
+        "extension": [
+            {"url": "scoreItem", "valueString": "total"},
+            {
+                "url": "level",
+                "extension": [
+                    {"url": "code", "valueCode": "none"},
+                    {"url": "minScore", "valueDecimal": 0},
+                ],
+            },
+            {
+                "url": "level",
+                "extension": [
+                    {"url": "code", "valueCode": "some"},
+                    {"url": "minScore", "valueDecimal": 3},
+                ],
+            },
+        ],
+    }
+    group = {
+        "linkId": "g",
+        "type": "group",
+        "item": [
+            {
+                "linkId": "q1",
+                "type": "choice",
+                "text": "1",
+                "answerOption": [option("a", 1), option("b", 2)],
+            },
+            {
+                "linkId": "q2",
+                "type": "choice",
+                "text": "2",
+                "answerOption": [option("a", 1), option("b", 2)],
+            },
+        ],
+    }
+    total = {
+        "linkId": "total",
+        "type": "decimal",
+        "text": "total",
+        "readOnly": True,
+        "extension": [expression(CALC, "%resource.repeat(item).answer.value.weight().sum()")],
+    }
+    instrument = load(group, total, extension=[rules])
+    result = evaluate(instrument, {"q1": [code("a")], "q2": [code("b")]})
+    assert result.answers["total"] == (Decimal(3),)
+    assert result.score == 3 and result.level.code == "some"
+    assert evaluate(instrument, {"q1": [code("a")]}).level.code == "none"
+
+
+def test_errors_do_not_echo_free_text():
+    instrument = load(
+        {"linkId": "q", "type": "choice", "text": "q", "answerOption": [{"valueString": "red"}]}
+    )
+    problems = messages(evaluate(instrument, {"q": ["my secret"]}))
+    assert problems == ["item 'q': the answer is not one of the answers offered"]

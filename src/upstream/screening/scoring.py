@@ -398,6 +398,8 @@ class _Run:
                     values = values[:1]
                 if item.options:
                     values = tuple(o.value for v in values if (o := item.option_for(v)) is not None)
+                if values == answers.get(item.link_id, ()):
+                    continue
                 if values:
                     answers[item.link_id] = values
                 else:
@@ -609,9 +611,10 @@ def _descendants(instrument: Instrument, link_id: str) -> list[str]:
 
 
 def _shown(value: AnswerValue) -> str:
+    """A chosen answer as an error may name it: a Coding's code, never free text or a number."""
     if isinstance(value, Coding):
         return f"code {value.code!r}"
-    return repr(value) if not isinstance(value, str) else repr(value[:40])
+    return "the answer"
 
 
 def _coerce(item: Item, value: object) -> tuple[AnswerValue | None, str | None]:
