@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from importlib.resources import files
+from types import MappingProxyType
 from typing import Any, Literal
 
 from fhir.resources.R4B.questionnaire import Questionnaire
@@ -522,11 +523,11 @@ class _Reader:
             languages=languages,
             rules=rules,
             variables=variables,
-            items=self.items,
+            items=MappingProxyType(self.items),
             top=top,
-            resource=data,
+            resource=MappingProxyType(json.loads(json.dumps(data))),
             weighted_resource=weighted,
-            raw_items=_index(weighted.get("item") or ()),
+            raw_items=MappingProxyType(_index(weighted.get("item") or ())),
             **meta,
         )
 
