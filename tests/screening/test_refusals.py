@@ -268,3 +268,14 @@ def test_fhirpath_calling_an_unknown_function_is_refused():
     assert "item 'score': calculatedExpression:" in refusal(
         item
     ) and "unknown function ordinal()" in refusal(item)
+
+
+def test_modifier_extension_deep_inside_an_item_is_refused():
+    condition = {
+        "question": "q1",
+        "operator": "exists",
+        "answerBoolean": True,
+        "modifierExtension": [{"url": "urn:x:negate", "valueBoolean": True}],
+    }
+    message = refusal(choice("q1", "a"), choice("q2", "a", enableWhen=[condition]))
+    assert "item 'q2': modifierExtension: modifier elements are not supported" in message

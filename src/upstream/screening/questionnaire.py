@@ -482,7 +482,7 @@ class _Reader:
                     self._text(data, key.lstrip("_"), (), None)
                 elif key not in ("_url", "_version", "_status", "_name", "_date", "_publisher"):
                     self.refuse((key,), None, key, "extensions on this element are not supported")
-            elif key not in _ROOT_KEYS:
+            elif key not in _ROOT_KEYS and key != "modifierExtension":
                 self.refuse((key,), None, key, "this Questionnaire element is not supported")
         url = data.get("url")
         if not isinstance(url, str) or not url:
@@ -531,17 +531,18 @@ class _Reader:
             **meta,
         )
 
-    def _modifiers(self, node: object, path: JsonPath) -> None:
+    def _modifiers(self, node: object, path: JsonPath, link_id: str | None = None) -> None:
         """A ``modifierExtension`` anywhere changes meaning Upstream cannot know: refuse it."""
         if isinstance(node, Mapping):
+            if isinstance(node.get("linkId"), str):
+                link_id = node["linkId"]
             for key, value in node.items():
                 if key in ("modifierExtension", "implicitRules") and path:
-                    link = node.get("linkId") if isinstance(node.get("linkId"), str) else None
-                    self.refuse((*path, key), link, key, "modifier elements are not supported")
-                self._modifiers(value, (*path, key))
+                    self.refuse((*path, key), link_id, key, "modifier elements are not supported")
+                self._modifiers(value, (*path, key), link_id)
         elif isinstance(node, list):
             for i, value in enumerate(node):
-                self._modifiers(value, (*path, i))
+                self._modifiers(value, (*path, i), link_id)
 
     # ---- texts
 
@@ -683,7 +684,7 @@ class _Reader:
                 self.refuse(
                     (*path, key), link_id, key, "extensions on this element are not supported"
                 )
-            elif key not in _ITEM_KEYS:
+            elif key not in _ITEM_KEYS and key != "modifierExtension":
                 feature = "answerValueSet" if key == "answerValueSet" else key
                 hint = " (list the answers as answerOption)" if key == "answerValueSet" else ""
                 self.refuse((*path, key), link_id, feature, f"is not supported{hint}")
