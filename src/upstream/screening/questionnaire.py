@@ -525,7 +525,7 @@ class _Reader:
             variables=variables,
             items=MappingProxyType(self.items),
             top=top,
-            resource=MappingProxyType(json.loads(json.dumps(data))),
+            resource=json.loads(json.dumps(data)),
             weighted_resource=weighted,
             raw_items=MappingProxyType(_index(weighted.get("item") or ())),
             **meta,
