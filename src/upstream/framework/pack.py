@@ -154,6 +154,17 @@ def schema() -> dict[str, Any]:
     return loaded
 
 
+def languages() -> tuple[str, ...]:
+    """The languages a pack may carry translations in (English, the source, is not one)."""
+    return tuple(schema()["$defs"]["language"]["enum"])
+
+
+def translatable_fields(kind: str) -> tuple[str, ...]:
+    """The fields of an item of ``kind`` ("strategy", "practice", "framework"…) that translate."""
+    definition = schema()["$defs"][f"{kind}_translations"]["additionalProperties"]
+    return tuple(definition["properties"])
+
+
 def _schema_problems(pack: Pack) -> Iterator[Problem]:
     validator = Draft202012Validator(schema(), format_checker=FormatChecker())
     errors = sorted(validator.iter_errors(pack.data), key=lambda e: list(map(str, e.path)))
@@ -162,8 +173,24 @@ def _schema_problems(pack: Pack) -> Iterator[Problem]:
         message = error.message
         if isinstance(error.instance, str) and len(error.instance) > 60:
             message = message.replace(repr(error.instance), shown(error.instance))
-        if error.validator == "additionalProperties":
-            message = f"unknown field: {error.message.split('(')[-1].rstrip(')')}"
+        if "propertyNames" in error.absolute_schema_path:
+            # A language code that is not offered: point at the key itself.
+            path = (*path, str(error.instance))
+            supported = ", ".join(languages())
+            message = f"unknown language {error.instance!r} (supported: {supported})"
+        elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known = error.schema.get("properties", {})
+            for name in [k for k in error.instance if k not in known]:
+                at: JsonPath = (*path, name)
+                if name == "translations":
+                    text = "unknown field 'translations': only framework items are translated"
+                elif "translations" in path:
+                    fields = ", ".join(known)
+                    text = f"unknown field {name!r}: the translatable fields here are {fields}"
+                else:
+                    text = f"unknown field {name!r}"
+                yield PackProblem(pack.file, pack.line_of(at), at, text)
+            continue
         yield PackProblem(pack.file, pack.line_of(path), path, message)
 
 
@@ -242,10 +269,87 @@ def _reference_problems(pack: Pack) -> Iterator[Problem]:
         )
 
 
+_KIND_OF = {
+    "principles": "principle",
+    "levels": "level",
+    "tiers": "tier",
+    "strategies": "strategy",
+    "activities": "activity",
+    "outcomes": "outcome",
+    "factors": "factor",
+    "definitions": "definition",
+}
+
+
+def translated_items(data: dict[str, Any]) -> Iterator[tuple[str, JsonPath, dict[str, Any]]]:
+    """Every translatable item of a pack document: its kind, its path and the item itself."""
+    framework = data.get("framework")
+    if isinstance(framework, dict):
+        yield "framework", ("framework",), framework
+        for index, aim in enumerate(framework.get("aims") or []):
+            if isinstance(aim, dict):
+                yield "aim", ("framework", "aims", index), aim
+    for collection, kind in _KIND_OF.items():
+        for index, item in _items(data, collection):
+            yield kind, (collection, index), item
+            if kind == "principle":
+                for i, practice in enumerate(item.get("practices") or []):
+                    if isinstance(practice, dict):
+                        yield "practice", (collection, index, "practices", i), practice
+
+
+def _translation_problems(pack: Pack) -> Iterator[Problem]:
+    sources = pack.data.get("translation_sources")
+    credited = set(sources) if isinstance(sources, dict) else set()
+    reported: set[str] = set()
+    for kind, base, item in translated_items(pack.data):
+        translations = item.get("translations")
+        if not isinstance(translations, dict):
+            continue
+        for language, fields in translations.items():
+            if language not in credited and language not in reported and language in languages():
+                reported.add(language)
+                path: JsonPath = (*base, "translations", language)
+                yield PackProblem(
+                    pack.file,
+                    pack.line_of(path),
+                    path,
+                    f"translation into {language!r} but translation_sources does not say who "
+                    "made it",
+                )
+            if not isinstance(fields, dict):
+                continue
+            for name, value in fields.items():
+                path = (*base, "translations", language, name)
+                if name not in translatable_fields(kind):
+                    continue  # reported by the schema
+                english = item.get(name)
+                if english in (None, "", []):
+                    yield PackProblem(
+                        pack.file,
+                        pack.line_of(path),
+                        path,
+                        f"unknown field {name!r}: this {kind} has no English {name} to translate",
+                    )
+                elif (
+                    isinstance(english, list)
+                    and isinstance(value, list)
+                    and len(english) != len(value)
+                ):
+                    yield PackProblem(
+                        pack.file,
+                        pack.line_of(path),
+                        path,
+                        f"{len(value)} translated {name} for {len(english)} in English; "
+                        "translate each one, in the same order",
+                    )
+
+
 def validate(pack: Pack) -> list[Problem]:
     """Every problem with the pack; an empty list means it can be loaded."""
     problems = list(_schema_problems(pack))
     problems.extend(_reference_problems(pack))
+    problems.extend(_translation_problems(pack))
     return problems
 
 

@@ -44,6 +44,7 @@ def _prov(item: dict[str, Any], position: int) -> dict[str, Any]:
         "position": position,
         "confidence": item.get("confidence", "unconfirmed"),
         "sources": item.get("sources", []),
+        "translations": item.get("translations", {}),
     }
 
 
@@ -108,6 +109,8 @@ def framework_load(*, pack: Pack) -> LoadResult:
         notice=meta.get("notice", ""),
         aims=meta.get("aims", []),
         sources=meta.get("sources", []),
+        translations=meta.get("translations", {}),
+        translation_sources=data.get("translation_sources", {}),
         document=data,
         content_hash=digest,
     )
