@@ -14,6 +14,7 @@ from typing import Any
 from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from upstream.framework.models import FrameworkVersion, SearchEntry
 from upstream.framework.pack import languages
@@ -29,6 +30,16 @@ KINDS = (
     "factor",
     "definition",
 )
+KIND_LABELS = {
+    "principle": _("Principle"),
+    "level": _("Level"),
+    "tier": _("Prevention tier"),
+    "strategy": _("Strategy"),
+    "activity": _("Activity"),
+    "outcome": _("Outcome"),
+    "factor": _("Risk or protective factor"),
+    "definition": _("Definition"),
+}
 _COLLECTION = {
     "principle": "principles",
     "level": "levels",
@@ -57,6 +68,10 @@ class SearchHit:
     key: str
     title: str
     snippet: str
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
 
     @property
     def snippet_html(self) -> SafeString:
