@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from jsonschema import Draft202012Validator, FormatChecker
 
 from upstream.core.problems import DataError, JsonPath, Problem, shown
@@ -91,7 +93,7 @@ def _build(
             key = _scalar(loader, key_node) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str):
                 problems.append(
-                    PackProblem(file, key_node.start_mark.line + 1, path, "keys must be text")
+                    PackProblem(file, key_node.start_mark.line + 1, path, _("keys must be text"))
                 )
                 continue
             if key in result:
@@ -100,7 +102,8 @@ def _build(
                         file,
                         key_node.start_mark.line + 1,
                         (*path, key),
-                        f"duplicate key {key!r} (first at line {lines[(*path, key)]})",
+                        _("duplicate key %(key)s (first at line %(line)d)")
+                        % {"key": repr(key), "line": lines[(*path, key)]},
                     )
                 )
                 continue
@@ -120,7 +123,7 @@ def parse_text(text: str, *, file: str) -> Pack:
     """Parse pack YAML. Raises PackError for invalid YAML, aliases or duplicate keys."""
     node, loader = yaml_compose(text, file=file)
     if node is None:
-        raise PackError([PackProblem(file, 1, (), "the file is empty")])
+        raise PackError([PackProblem(file, 1, (), _("the file is empty"))])
     lines: dict[JsonPath, int] = {}
     problems: list[Problem] = []
     try:
@@ -129,13 +132,15 @@ def parse_text(text: str, *, file: str) -> Pack:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         message = getattr(exc, "problem", None) or exc
-        raise PackError([PackProblem(file, line, (), f"invalid YAML: {message}")]) from None
+        text = _("invalid YAML: %(error)s") % {"error": message}
+        raise PackError([PackProblem(file, line, (), text)]) from None
     except ValueError as exc:  # e.g. an integer of more digits than Python converts
-        raise PackError([PackProblem(file, None, (), f"invalid YAML value: {exc}")]) from None
+        text = _("invalid YAML value: %(error)s") % {"error": exc}
+        raise PackError([PackProblem(file, None, (), text)]) from None
     if problems:
         raise PackError(problems)
     if not isinstance(data, dict):
-        raise PackError([PackProblem(file, 1, (), "a pack must be a mapping at the top level")])
+        raise PackError([PackProblem(file, 1, (), _("a pack must be a mapping at the top level"))])
     return Pack(file=file, data=data, lines=lines)
 
 
@@ -177,18 +182,23 @@ def _schema_problems(pack: Pack) -> Iterator[Problem]:
             # A language code that is not offered: point at the key itself.
             path = (*path, str(error.instance))
             supported = ", ".join(languages())
-            message = f"unknown language {error.instance!r} (supported: {supported})"
+            message = _("unknown language %(language)s (supported: %(supported)s)") % {
+                "language": repr(error.instance),
+                "supported": supported,
+            }
         elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
             known = error.schema.get("properties", {})
             for name in [k for k in error.instance if k not in known]:
                 at: JsonPath = (*path, name)
                 if name == "translations":
-                    text = "unknown field 'translations': only framework items are translated"
+                    text = _("unknown field 'translations': only framework items are translated")
                 elif "translations" in path:
                     fields = ", ".join(known)
-                    text = f"unknown field {name!r}: the translatable fields here are {fields}"
+                    text = _(
+                        "unknown field %(field)s: the translatable fields here are %(fields)s"
+                    ) % {"field": repr(name), "fields": fields}
                 else:
-                    text = f"unknown field {name!r}"
+                    text = _("unknown field %(field)s") % {"field": repr(name)}
                 yield PackProblem(pack.file, pack.line_of(at), at, text)
             continue
         yield PackProblem(pack.file, pack.line_of(path), path, message)
@@ -203,6 +213,14 @@ def _items(data: dict[str, Any], kind: str) -> list[tuple[int, dict[str, Any]]]:
     if not isinstance(values, list):
         return []
     return [(i, item) for i, item in enumerate(values) if isinstance(item, dict)]
+
+
+_UNKNOWN = {
+    "tier": gettext_lazy("unknown tier %(value)s"),
+    "level": gettext_lazy("unknown level %(value)s"),
+    "strategy": gettext_lazy("unknown strategy %(value)s"),
+    "definition": gettext_lazy("unknown definition %(value)s"),
+}
 
 
 def _reference_problems(pack: Pack) -> Iterator[Problem]:
@@ -220,7 +238,8 @@ def _reference_problems(pack: Pack) -> Iterator[Problem]:
                     pack.file,
                     pack.line_of(path),
                     path,
-                    f"duplicate {kind} key {key!r} (first at {kind}[{seen[key]}])",
+                    _("duplicate %(kind)s key %(key)s (first at %(kind)s[%(index)d])")
+                    % {"kind": kind, "key": repr(key), "index": seen[key]},
                 )
             else:
                 seen[key] = index
@@ -228,7 +247,9 @@ def _reference_problems(pack: Pack) -> Iterator[Problem]:
 
     def check(path: JsonPath, value: Any, kind: str, noun: str) -> Iterator[Problem]:
         if isinstance(value, str) and value not in keys[kind]:
-            yield PackProblem(pack.file, pack.line_of(path), path, f"unknown {noun} {value!r}")
+            yield PackProblem(
+                pack.file, pack.line_of(path), path, str(_UNKNOWN[noun]) % {"value": repr(value)}
+            )
 
     def check_list(path: JsonPath, values: Any, kind: str, noun: str) -> Iterator[Problem]:
         if isinstance(values, list):
@@ -249,7 +270,8 @@ def _reference_problems(pack: Pack) -> Iterator[Problem]:
         for i, sector in enumerate(item.get("sectors") or []):
             if isinstance(sector, str) and sector not in SECTORS:
                 path = (*base, "sectors", i)
-                yield PackProblem(pack.file, pack.line_of(path), path, f"unknown sector {sector!r}")
+                message = _("unknown sector %(value)s") % {"value": repr(sector)}
+                yield PackProblem(pack.file, pack.line_of(path), path, message)
     for kind in ("activities", "outcomes"):
         for index, item in _items(data, kind):
             base = (kind, index)
@@ -314,8 +336,11 @@ def _translation_problems(pack: Pack) -> Iterator[Problem]:
                     pack.file,
                     pack.line_of(path),
                     path,
-                    f"translation into {language!r} but translation_sources does not say who "
-                    "made it",
+                    _(
+                        "translation into %(language)s but translation_sources does not say "
+                        "who made it"
+                    )
+                    % {"language": repr(language)},
                 )
             if not isinstance(fields, dict):
                 continue
@@ -329,7 +354,11 @@ def _translation_problems(pack: Pack) -> Iterator[Problem]:
                         pack.file,
                         pack.line_of(path),
                         path,
-                        f"unknown field {name!r}: this {kind} has no English {name} to translate",
+                        _(
+                            "unknown field %(field)s: this item has no English %(field)s to "
+                            "translate"
+                        )
+                        % {"field": repr(name)},
                     )
                 elif (
                     isinstance(english, list)
@@ -340,8 +369,11 @@ def _translation_problems(pack: Pack) -> Iterator[Problem]:
                         pack.file,
                         pack.line_of(path),
                         path,
-                        f"{len(value)} translated {name} for {len(english)} in English; "
-                        "translate each one, in the same order",
+                        _(
+                            "%(translated)d translated %(field)s for %(english)d in English; "
+                            "translate each one, in the same order"
+                        )
+                        % {"translated": len(value), "field": name, "english": len(english)},
                     )
 
 
