@@ -108,6 +108,8 @@ def _build(
                 )
                 continue
             result[key] = _build(loader, value_node, (*path, key), lines, problems, file)
+            # A block mapping or list starts on the line after its key: point at the key.
+            lines[(*path, key)] = key_node.start_mark.line + 1
         return result
     if isinstance(node, yaml.SequenceNode):
         return [
