@@ -30,7 +30,8 @@ def _split_ref(ref: str, default_framework: str) -> tuple[str, str]:
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    # Lazy, so it is translated when shown; Django declares it as str.
+    help = gettext_lazy(  # type: ignore[assignment]
         "Load, validate, list, export and compare framework packs (versions of a framework)."
     )
 
