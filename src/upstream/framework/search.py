@@ -53,10 +53,20 @@ _COLLECTION = {
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _START, _STOP = "\x02", "\x03"
 _PG_CONFIG = {"en": "english", "es": "spanish"}
+# Spanish is searched without accents ("prevencion" finds "prevención"), with built-in
+# translate() rather than the unaccent extension, which may not be installed.
+_ACCENTED, _PLAIN = "áéíóúüñÁÉÍÓÚÜÑ", "aeiouunAEIOUUN"
+_PG_TEXT = {
+    "en": ("title", "body"),
+    "es": (
+        f"translate(title, '{_ACCENTED}', '{_PLAIN}')",
+        f"translate(body, '{_ACCENTED}', '{_PLAIN}')",
+    ),
+}
 # Each must stay identical to the index of its language (migrations 0002 and 0003).
 PG_VECTORS = {
-    language: f"setweight(to_tsvector('{config}', title), 'A') || "
-    f"setweight(to_tsvector('{config}', body), 'B')"
+    language: f"setweight(to_tsvector('{config}', {_PG_TEXT[language][0]}), 'A') || "
+    f"setweight(to_tsvector('{config}', {_PG_TEXT[language][1]}), 'B')"
     for language, config in _PG_CONFIG.items()
 }
 PG_VECTOR = PG_VECTORS["en"]
@@ -200,6 +210,8 @@ def _search_sqlite(
 def _search_postgres(
     version: FrameworkVersion, words: list[str], kinds: list[str], limit: int, language: str
 ) -> list[SearchHit]:
+    if language == "es":
+        words = [w.translate(str.maketrans(_ACCENTED, _PLAIN)) for w in words]
     tsquery = " & ".join(f"{w}:*" for w in words)
     config, vector = _PG_CONFIG[language], PG_VECTORS[language]
     # Only constants and placeholders are formatted into the SQL; every value is a parameter.

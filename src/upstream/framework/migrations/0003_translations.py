@@ -4,7 +4,8 @@ from django.db import migrations, models
 
 # Must stay identical to upstream.framework.search.PG_VECTORS["es"] so that queries use the index.
 PG_FORWARD = """CREATE INDEX framework_searchentry_tsv_es ON framework_searchentry USING gin ((
-    setweight(to_tsvector('spanish', title), 'A') || setweight(to_tsvector('spanish', body), 'B')
+    setweight(to_tsvector('spanish', translate(title, 'áéíóúüñÁÉÍÓÚÜÑ', 'aeiouunAEIOUUN')), 'A')
+    || setweight(to_tsvector('spanish', translate(body, 'áéíóúüñÁÉÍÓÚÜÑ', 'aeiouunAEIOUUN')), 'B')
 )) WHERE language = 'es'"""
 PG_BACKWARD = "DROP INDEX IF EXISTS framework_searchentry_tsv_es"
 
