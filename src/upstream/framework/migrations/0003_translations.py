@@ -40,10 +40,15 @@ def _forward(apps, schema_editor):
 
 
 def _backward(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    statements = {"postgresql": [PG_BACKWARD], "sqlite": SQLITE_FORWARD}.get(vendor, [])
-    for statement in statements:
-        schema_editor.execute(statement)
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(PG_BACKWARD)
+
+
+def _sqlite_triggers_again(apps, schema_editor):
+    # Unapplying rebuilds the table once more after ``_backward``: this runs last.
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in SQLITE_FORWARD:
+            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
@@ -52,6 +57,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, _sqlite_triggers_again),
         migrations.RemoveConstraint(
             model_name="searchentry",
             name="search_entry_unique",
