@@ -301,3 +301,23 @@ def test_api_search_in_spanish(spanish_version: FrameworkVersion) -> None:
     assert [h["title"] for h in hits] == ["Enseñar habilidades"]
     assert client.get(f"{API}/search", {"q": "habilidades"}).json() == []
     assert client.get(f"{API}/search", {"q": "x", "language": "fr"}).status_code == 422
+
+
+@pytest.mark.django_db
+def test_hhs_pages_in_spanish_have_nothing_left_in_english(in_spanish: None) -> None:
+    framework_load_file(path=settings.FRAMEWORK_PACK_DIR / "hhs-2024.yaml")
+    client = Client()
+    client.cookies["django_language"] = "es"
+    base = "/frameworks/hhs-2024/latest"
+    pages = ["/", "/strategies/", "/strategies/lessen-harms-and-prevent-recurrence/"]
+    pages += ["/principles/equity-and-inclusivity/", "/tiers/tertiary/", "/levels/community/"]
+    pages += ["/matrix/", "/factors/", "/glossary/", "/activities/consent-based-screening/"]
+    for page in pages:
+        response = client.get(f"{base}{page}", follow=True)
+        html = response.content.decode()
+        assert response.status_code == 200, page
+        assert "Sin traducir todavía" not in html, page
+        assert "Traducido por el proyecto Upstream" in html, page
+    glossary = client.get(f"{base}/glossary/", follow=True).content.decode()
+    # Sorted by the Spanish term: "Acto sexual comercial" comes before "Coerción".
+    assert glossary.index("Acto sexual comercial") < glossary.index("Coerción")
