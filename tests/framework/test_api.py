@@ -71,6 +71,7 @@ def test_paginated_lists_return_items_and_count(
         "key": "school-lessons",
         "confidence": "reconstructed",
         "sources": [],
+        "translations": {},
         "strategy": "teach-skills",
         "level": "individual",
         "tier": "primary",

@@ -54,7 +54,7 @@ def test_schema_violations_are_all_listed_with_paths_and_lines(
     text = "\n".join(problems)
     assert "framework: 'publisher' is a required property" in text
     assert "strategies[0].number: 'one' is not of type 'integer'" in text
-    assert "activities[1]: unknown field: 'colour' was unexpected" in text
+    assert "activities[1].colour: unknown field 'colour'" in text
     assert "outcomes[0].horizon: 'someday' is not one of" in text
     assert all(p.startswith(f"{path}:") for p in problems)
     # every problem has a line number

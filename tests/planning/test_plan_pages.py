@@ -243,7 +243,7 @@ def test_xlsx_export_has_a_sheet_per_component_with_the_plans_content(
     plan_sheet = {row[0].value: row[1].value for row in book["Plan"].iter_rows(min_row=2)}
     assert plan_sheet["Area"] == "Franklin County, Ohio"
     assert (
-        plan_sheet["Framework"] == "National Human Trafficking Prevention Framework, version 2024.1"
+        plan_sheet["Framework"] == "National Human Trafficking Prevention Framework, version 2024.2"
     )
     assert plan_sheet["Status"] == "Draft"
     assert plan_sheet["Period start"].date() == dt.date(2026, 1, 1)
@@ -302,7 +302,7 @@ def test_pdf_is_a_tagged_funder_report_with_caveat_draft_mark_budget_and_place(
     assert all("DRAFT" in page for page in pages)
     cover = pages[0]
     assert "Franklin County, Ohio" in cover
-    assert "National Human Trafficking Prevention Framework, version 2024.1" in cover
+    assert "National Human Trafficking Prevention Framework, version 2024.2" in cover
     assert "$15,000" in cover and "hhs-2024@" not in " ".join(pages)
     assert "In progress" not in cover and "Planned" in " ".join(pages)  # status in words
 

@@ -31,10 +31,28 @@ class SourceOut(Schema):
     note: str | None = None
 
 
+Translations = dict[str, dict[str, str | list[str]]]
+"""An item's translated fields by language code: ``{"es": {"name": "...", ...}}``. Fields
+missing from a language have no translation yet; show the English field instead."""
+
+PackLanguage = Literal["en", "es"]
+
+
+class TranslationSourceOut(Schema):
+    by: str
+    kind: Literal["official", "project", "community", "machine"]
+    date: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+
 class ItemOut(Schema):
     key: str
     confidence: Confidence
     sources: list[SourceOut]
+    translations: Translations = Field(
+        default_factory=dict, description="Translated fields by language code."
+    )
 
 
 class VersionSummaryOut(Schema):
@@ -58,6 +76,7 @@ class AimOut(Schema):
     name: str
     description: str
     tiers: list[str] = []
+    translations: Translations = Field(default_factory=dict)
 
 
 class VersionOut(Schema):
@@ -74,6 +93,12 @@ class VersionOut(Schema):
     summary: str
     notice: str
     aims: list[AimOut]
+    translations: Translations = Field(
+        default_factory=dict, description="Title, subtitle, summary and notice by language code."
+    )
+    translation_sources: dict[str, TranslationSourceOut] = Field(
+        default_factory=dict, description="Who translated the version, by language code."
+    )
     content_hash: str
     loaded_at: dt.datetime
 
@@ -82,6 +107,7 @@ class PracticeOut(Schema):
     key: str
     text: str
     confidence: Confidence | None = None
+    translations: Translations = Field(default_factory=dict)
 
 
 class PrincipleOut(ItemOut):
@@ -217,6 +243,11 @@ class SearchParams(Schema):
     q: str = Field(..., min_length=1, max_length=200, description="Words to find.")
     kind: ItemKind | None = None
     limit: int = Field(20, ge=1, le=100)
+    language: PackLanguage = Field(
+        "en",
+        description="The language of the text searched and returned; items without a "
+        "translation are searched in English.",
+    )
 
 
 class DiffParams(Schema):
@@ -367,7 +398,7 @@ def search_items(
     """Full-text search across every item of a version; every word must match (prefixes count)."""
     fv = selectors.version_get(framework=framework, version=version)
     kinds: list[str] | None = [params.kind] if params.kind else None
-    hits = fw_search.search(fv, params.q, kinds=kinds, limit=params.limit)
+    hits = fw_search.search(fv, params.q, kinds=kinds, limit=params.limit, language=params.language)
     return [
         {"kind": h.kind, "key": h.key, "title": h.title, "snippet": h.snippet_text} for h in hits
     ]

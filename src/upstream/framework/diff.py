@@ -40,7 +40,27 @@ class ItemChange:
 
 def _field_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:
     names = list(dict.fromkeys([*old.keys(), *new.keys()]))
-    return [FieldChange(n, old.get(n), new.get(n)) for n in names if old.get(n) != new.get(n)]
+    changes: list[FieldChange] = []
+    for name in names:
+        if old.get(name) == new.get(name):
+            continue
+        if name == "translations":
+            changes.extend(_translation_changes(old.get(name) or {}, new.get(name) or {}))
+        else:
+            changes.append(FieldChange(name, old.get(name), new.get(name)))
+    return changes
+
+
+def _translation_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:
+    """One change per translated field, named ``translations.<language>.<field>``."""
+    changes = []
+    for language in dict.fromkeys([*old.keys(), *new.keys()]):
+        before, after = old.get(language) or {}, new.get(language) or {}
+        for name in dict.fromkeys([*before.keys(), *after.keys()]):
+            if before.get(name) != after.get(name):
+                label = f"translations.{language}.{name}"
+                changes.append(FieldChange(label, before.get(name), after.get(name)))
+    return changes
 
 
 def diff_documents(old: dict[str, Any], new: dict[str, Any]) -> list[ItemChange]:
@@ -52,6 +72,16 @@ def diff_documents(old: dict[str, Any], new: dict[str, Any]) -> list[ItemChange]
     if meta:
         slug = str(new.get("framework", {}).get("slug", ""))
         changes.append(ItemChange("framework", slug, "changed", meta))
+    sources_old = old.get("translation_sources") or {}
+    sources_new = new.get("translation_sources") or {}
+    for language in dict.fromkeys([*sources_old.keys(), *sources_new.keys()]):
+        if language not in sources_new:
+            changes.append(ItemChange("translation_sources", language, "removed"))
+        elif language not in sources_old:
+            changes.append(ItemChange("translation_sources", language, "added"))
+        elif sources_old[language] != sources_new[language]:
+            fields = _field_changes(sources_old[language], sources_new[language])
+            changes.append(ItemChange("translation_sources", language, "changed", fields))
     for collection in COLLECTIONS:
         before = {item["key"]: item for item in old.get(collection, [])}
         after = {item["key"]: item for item in new.get(collection, [])}

@@ -53,6 +53,12 @@ class FrameworkVersion(models.Model):
     notice = models.TextField(blank=True)
     aims = models.JSONField(default=list)
     sources = models.JSONField(default=list)
+    translations = models.JSONField(
+        default=dict, blank=True, help_text="Title, summary and notice by language code."
+    )
+    translation_sources = models.JSONField(
+        default=dict, blank=True, help_text="Who translated the pack, by language code."
+    )
     document = models.JSONField(help_text="The validated pack, as loaded.")
     content_hash = models.CharField(max_length=64)
     loaded_at = models.DateTimeField(auto_now_add=True)
@@ -81,6 +87,9 @@ class VersionItem(models.Model):
     position = models.PositiveIntegerField(default=0)
     confidence = models.CharField(max_length=20, choices=CONFIDENCE_CHOICES)
     sources = models.JSONField(default=list)
+    translations = models.JSONField(
+        default=dict, blank=True, help_text="The item's text in other languages, by language code."
+    )
 
     class Meta:
         abstract = True
@@ -231,6 +240,7 @@ class SearchEntry(models.Model):
     version = models.ForeignKey(
         FrameworkVersion, on_delete=models.CASCADE, related_name="search_entries"
     )
+    language = models.CharField(max_length=10, default="en")
     kind = models.CharField(max_length=20)
     key = models.SlugField(max_length=80)
     title = models.CharField(max_length=300)
@@ -238,7 +248,9 @@ class SearchEntry(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["version", "kind", "key"], name="search_entry_unique")
+            models.UniqueConstraint(
+                fields=["version", "language", "kind", "key"], name="search_entry_unique"
+            )
         ]
 
     def __str__(self) -> str:

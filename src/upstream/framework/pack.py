@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from jsonschema import Draft202012Validator, FormatChecker
 
 from upstream.core.problems import DataError, JsonPath, Problem, shown
@@ -91,7 +93,7 @@ def _build(
             key = _scalar(loader, key_node) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str):
                 problems.append(
-                    PackProblem(file, key_node.start_mark.line + 1, path, "keys must be text")
+                    PackProblem(file, key_node.start_mark.line + 1, path, _("keys must be text"))
                 )
                 continue
             if key in result:
@@ -100,11 +102,14 @@ def _build(
                         file,
                         key_node.start_mark.line + 1,
                         (*path, key),
-                        f"duplicate key {key!r} (first at line {lines[(*path, key)]})",
+                        _("duplicate key %(key)s (first at line %(line)d)")
+                        % {"key": repr(key), "line": lines[(*path, key)]},
                     )
                 )
                 continue
             result[key] = _build(loader, value_node, (*path, key), lines, problems, file)
+            # A block mapping or list starts on the line after its key: point at the key.
+            lines[(*path, key)] = key_node.start_mark.line + 1
         return result
     if isinstance(node, yaml.SequenceNode):
         return [
@@ -120,7 +125,7 @@ def parse_text(text: str, *, file: str) -> Pack:
     """Parse pack YAML. Raises PackError for invalid YAML, aliases or duplicate keys."""
     node, loader = yaml_compose(text, file=file)
     if node is None:
-        raise PackError([PackProblem(file, 1, (), "the file is empty")])
+        raise PackError([PackProblem(file, 1, (), _("the file is empty"))])
     lines: dict[JsonPath, int] = {}
     problems: list[Problem] = []
     try:
@@ -129,13 +134,15 @@ def parse_text(text: str, *, file: str) -> Pack:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         message = getattr(exc, "problem", None) or exc
-        raise PackError([PackProblem(file, line, (), f"invalid YAML: {message}")]) from None
+        text = _("invalid YAML: %(error)s") % {"error": message}
+        raise PackError([PackProblem(file, line, (), text)]) from None
     except ValueError as exc:  # e.g. an integer of more digits than Python converts
-        raise PackError([PackProblem(file, None, (), f"invalid YAML value: {exc}")]) from None
+        text = _("invalid YAML value: %(error)s") % {"error": exc}
+        raise PackError([PackProblem(file, None, (), text)]) from None
     if problems:
         raise PackError(problems)
     if not isinstance(data, dict):
-        raise PackError([PackProblem(file, 1, (), "a pack must be a mapping at the top level")])
+        raise PackError([PackProblem(file, 1, (), _("a pack must be a mapping at the top level"))])
     return Pack(file=file, data=data, lines=lines)
 
 
@@ -154,6 +161,17 @@ def schema() -> dict[str, Any]:
     return loaded
 
 
+def languages() -> tuple[str, ...]:
+    """The languages a pack may carry translations in (English, the source, is not one)."""
+    return tuple(schema()["$defs"]["language"]["enum"])
+
+
+def translatable_fields(kind: str) -> tuple[str, ...]:
+    """The fields of an item of ``kind`` ("strategy", "practice", "framework"…) that translate."""
+    definition = schema()["$defs"][f"{kind}_translations"]["additionalProperties"]
+    return tuple(definition["properties"])
+
+
 def _schema_problems(pack: Pack) -> Iterator[Problem]:
     validator = Draft202012Validator(schema(), format_checker=FormatChecker())
     errors = sorted(validator.iter_errors(pack.data), key=lambda e: list(map(str, e.path)))
@@ -162,8 +180,29 @@ def _schema_problems(pack: Pack) -> Iterator[Problem]:
         message = error.message
         if isinstance(error.instance, str) and len(error.instance) > 60:
             message = message.replace(repr(error.instance), shown(error.instance))
-        if error.validator == "additionalProperties":
-            message = f"unknown field: {error.message.split('(')[-1].rstrip(')')}"
+        if "propertyNames" in error.absolute_schema_path:
+            # A language code that is not offered: point at the key itself.
+            path = (*path, str(error.instance))
+            supported = ", ".join(languages())
+            message = _("unknown language %(language)s (supported: %(supported)s)") % {
+                "language": repr(error.instance),
+                "supported": supported,
+            }
+        elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known = error.schema.get("properties", {})
+            for name in [k for k in error.instance if k not in known]:
+                at: JsonPath = (*path, name)
+                if name == "translations":
+                    text = _("unknown field 'translations': only framework items are translated")
+                elif "translations" in path:
+                    fields = ", ".join(known)
+                    text = _(
+                        "unknown field %(field)s: the translatable fields here are %(fields)s"
+                    ) % {"field": repr(name), "fields": fields}
+                else:
+                    text = _("unknown field %(field)s") % {"field": repr(name)}
+                yield PackProblem(pack.file, pack.line_of(at), at, text)
+            continue
         yield PackProblem(pack.file, pack.line_of(path), path, message)
 
 
@@ -176,6 +215,14 @@ def _items(data: dict[str, Any], kind: str) -> list[tuple[int, dict[str, Any]]]:
     if not isinstance(values, list):
         return []
     return [(i, item) for i, item in enumerate(values) if isinstance(item, dict)]
+
+
+_UNKNOWN = {
+    "tier": gettext_lazy("unknown tier %(value)s"),
+    "level": gettext_lazy("unknown level %(value)s"),
+    "strategy": gettext_lazy("unknown strategy %(value)s"),
+    "definition": gettext_lazy("unknown definition %(value)s"),
+}
 
 
 def _reference_problems(pack: Pack) -> Iterator[Problem]:
@@ -193,7 +240,8 @@ def _reference_problems(pack: Pack) -> Iterator[Problem]:
                     pack.file,
                     pack.line_of(path),
                     path,
-                    f"duplicate {kind} key {key!r} (first at {kind}[{seen[key]}])",
+                    _("duplicate %(kind)s key %(key)s (first at %(kind)s[%(index)d])")
+                    % {"kind": kind, "key": repr(key), "index": seen[key]},
                 )
             else:
                 seen[key] = index
@@ -201,7 +249,9 @@ def _reference_problems(pack: Pack) -> Iterator[Problem]:
 
     def check(path: JsonPath, value: Any, kind: str, noun: str) -> Iterator[Problem]:
         if isinstance(value, str) and value not in keys[kind]:
-            yield PackProblem(pack.file, pack.line_of(path), path, f"unknown {noun} {value!r}")
+            yield PackProblem(
+                pack.file, pack.line_of(path), path, str(_UNKNOWN[noun]) % {"value": repr(value)}
+            )
 
     def check_list(path: JsonPath, values: Any, kind: str, noun: str) -> Iterator[Problem]:
         if isinstance(values, list):
@@ -222,7 +272,8 @@ def _reference_problems(pack: Pack) -> Iterator[Problem]:
         for i, sector in enumerate(item.get("sectors") or []):
             if isinstance(sector, str) and sector not in SECTORS:
                 path = (*base, "sectors", i)
-                yield PackProblem(pack.file, pack.line_of(path), path, f"unknown sector {sector!r}")
+                message = _("unknown sector %(value)s") % {"value": repr(sector)}
+                yield PackProblem(pack.file, pack.line_of(path), path, message)
     for kind in ("activities", "outcomes"):
         for index, item in _items(data, kind):
             base = (kind, index)
@@ -242,10 +293,97 @@ def _reference_problems(pack: Pack) -> Iterator[Problem]:
         )
 
 
+_KIND_OF = {
+    "principles": "principle",
+    "levels": "level",
+    "tiers": "tier",
+    "strategies": "strategy",
+    "activities": "activity",
+    "outcomes": "outcome",
+    "factors": "factor",
+    "definitions": "definition",
+}
+
+
+def translated_items(data: dict[str, Any]) -> Iterator[tuple[str, JsonPath, dict[str, Any]]]:
+    """Every translatable item of a pack document: its kind, its path and the item itself."""
+    framework = data.get("framework")
+    if isinstance(framework, dict):
+        yield "framework", ("framework",), framework
+        for index, aim in enumerate(framework.get("aims") or []):
+            if isinstance(aim, dict):
+                yield "aim", ("framework", "aims", index), aim
+    for collection, kind in _KIND_OF.items():
+        for index, item in _items(data, collection):
+            yield kind, (collection, index), item
+            if kind == "principle":
+                for i, practice in enumerate(item.get("practices") or []):
+                    if isinstance(practice, dict):
+                        yield "practice", (collection, index, "practices", i), practice
+
+
+def _translation_problems(pack: Pack) -> Iterator[Problem]:
+    sources = pack.data.get("translation_sources")
+    credited = set(sources) if isinstance(sources, dict) else set()
+    reported: set[str] = set()
+    for kind, base, item in translated_items(pack.data):
+        translations = item.get("translations")
+        if not isinstance(translations, dict):
+            continue
+        for language, fields in translations.items():
+            if language not in credited and language not in reported and language in languages():
+                reported.add(language)
+                path: JsonPath = (*base, "translations", language)
+                yield PackProblem(
+                    pack.file,
+                    pack.line_of(path),
+                    path,
+                    _(
+                        "translation into %(language)s but translation_sources does not say "
+                        "who made it"
+                    )
+                    % {"language": repr(language)},
+                )
+            if not isinstance(fields, dict):
+                continue
+            for name, value in fields.items():
+                path = (*base, "translations", language, name)
+                if name not in translatable_fields(kind):
+                    continue  # reported by the schema
+                english = item.get(name)
+                if english in (None, "", []):
+                    yield PackProblem(
+                        pack.file,
+                        pack.line_of(path),
+                        path,
+                        _(
+                            "unknown field %(field)s: this item has no English %(field)s to "
+                            "translate"
+                        )
+                        % {"field": repr(name)},
+                    )
+                elif (
+                    isinstance(english, list)
+                    and isinstance(value, list)
+                    and len(english) != len(value)
+                ):
+                    yield PackProblem(
+                        pack.file,
+                        pack.line_of(path),
+                        path,
+                        _(
+                            "%(translated)d translated %(field)s for %(english)d in English; "
+                            "translate each one, in the same order"
+                        )
+                        % {"translated": len(value), "field": name, "english": len(english)},
+                    )
+
+
 def validate(pack: Pack) -> list[Problem]:
     """Every problem with the pack; an empty list means it can be loaded."""
     problems = list(_schema_problems(pack))
     problems.extend(_reference_problems(pack))
+    problems.extend(_translation_problems(pack))
     return problems
 
 

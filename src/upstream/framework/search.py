@@ -14,8 +14,11 @@ from typing import Any
 from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from upstream.framework.models import FrameworkVersion, SearchEntry
+from upstream.framework.pack import languages
+from upstream.framework.translation import SOURCE_LANGUAGE, active_language, text_of
 
 KINDS = (
     "principle",
@@ -27,6 +30,16 @@ KINDS = (
     "factor",
     "definition",
 )
+KIND_LABELS = {
+    "principle": _("Principle"),
+    "level": _("Level"),
+    "tier": _("Prevention tier"),
+    "strategy": _("Strategy"),
+    "activity": _("Activity"),
+    "outcome": _("Outcome"),
+    "factor": _("Risk or protective factor"),
+    "definition": _("Definition"),
+}
 _COLLECTION = {
     "principle": "principles",
     "level": "levels",
@@ -39,9 +52,24 @@ _COLLECTION = {
 }
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _START, _STOP = "\x02", "\x03"
-PG_VECTOR = (
-    "setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')"
-)
+_PG_CONFIG = {"en": "english", "es": "spanish"}
+# Spanish is searched without accents ("prevencion" finds "prevención"), with built-in
+# translate() rather than the unaccent extension, which may not be installed.
+_ACCENTED, _PLAIN = "áéíóúüñÁÉÍÓÚÜÑ", "aeiouunAEIOUUN"
+_PG_TEXT = {
+    "en": ("title", "body"),
+    "es": (
+        f"translate(title, '{_ACCENTED}', '{_PLAIN}')",
+        f"translate(body, '{_ACCENTED}', '{_PLAIN}')",
+    ),
+}
+# Each must stay identical to the index of its language (migrations 0002 and 0003).
+PG_VECTORS = {
+    language: f"setweight(to_tsvector('{config}', {_PG_TEXT[language][0]}), 'A') || "
+    f"setweight(to_tsvector('{config}', {_PG_TEXT[language][1]}), 'B')"
+    for language, config in _PG_CONFIG.items()
+}
+PG_VECTOR = PG_VECTORS["en"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +78,10 @@ class SearchHit:
     key: str
     title: str
     snippet: str
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
 
     @property
     def snippet_html(self) -> SafeString:
@@ -62,10 +94,10 @@ class SearchHit:
         return self.snippet.replace(_START, "").replace(_STOP, "")
 
 
-def _text(item: dict[str, Any], *fields: str) -> str:
+def _text(item: dict[str, Any], language: str, *fields: str) -> str:
     parts: list[str] = []
     for name in fields:
-        value = item.get(name)
+        value = item.get(name) if name == "practices" else text_of(item, name, language).value
         if isinstance(value, str):
             parts.append(value)
         elif isinstance(value, list):
@@ -73,29 +105,50 @@ def _text(item: dict[str, Any], *fields: str) -> str:
                 if isinstance(entry, str):
                     parts.append(entry)
                 elif isinstance(entry, dict) and isinstance(entry.get("text"), str):
-                    parts.append(entry["text"])
+                    parts.append(str(text_of(entry, "text", language).value))
     return "\n".join(parts)
+
+
+def index_languages(version: FrameworkVersion) -> list[str]:
+    """English, then every language the version credits a translation into."""
+    return [SOURCE_LANGUAGE, *[code for code in languages() if code in version.translation_sources]]
 
 
 def _entries(version: FrameworkVersion) -> list[SearchEntry]:
     doc = version.document
     entries = []
-    for kind in KINDS:
-        for item in doc.get(_COLLECTION[kind], []):
-            if kind == "definition":
-                title = item["term"]
-                body = _text(item, "definition")
-            else:
-                title = item["name"]
-                body = _text(item, "description", "aliases", "practices", "populations", "evidence")
-            entries.append(
-                SearchEntry(version=version, kind=kind, key=item["key"], title=title, body=body)
-            )
+    for language in index_languages(version):
+        for kind in KINDS:
+            for item in doc.get(_COLLECTION[kind], []):
+                if kind == "definition":
+                    title = text_of(item, "term", language).value
+                    body = _text(item, language, "definition")
+                else:
+                    title = text_of(item, "name", language).value
+                    body = _text(
+                        item,
+                        language,
+                        "description",
+                        "aliases",
+                        "practices",
+                        "populations",
+                        "evidence",
+                    )
+                entries.append(
+                    SearchEntry(
+                        version=version,
+                        language=language,
+                        kind=kind,
+                        key=item["key"],
+                        title=title,
+                        body=body,
+                    )
+                )
     return entries
 
 
 def index_version(version: FrameworkVersion) -> int:
-    """(Re)build the search entries of a version; returns how many items were indexed."""
+    """(Re)build the search entries of a version, one per item and language; returns how many."""
     SearchEntry.objects.filter(version=version).delete()
     entries = SearchEntry.objects.bulk_create(_entries(version))
     return len(entries)
@@ -106,20 +159,32 @@ def tokens(query: str) -> list[str]:
 
 
 def search(
-    version: FrameworkVersion, query: str, *, kinds: list[str] | None = None, limit: int = 50
+    version: FrameworkVersion,
+    query: str,
+    *,
+    kinds: list[str] | None = None,
+    limit: int = 50,
+    language: str | None = None,
 ) -> list[SearchHit]:
-    """Items of ``version`` matching every word of ``query`` (prefixes match), best first."""
+    """Items of ``version`` matching every word of ``query`` (prefixes match), best first.
+
+    The text searched is in ``language`` (default: the page's), English where an item has no
+    translation; a version not translated into that language is searched in English.
+    """
     words = tokens(query)
     if not words:
         return []
+    language = language or active_language()
+    if language not in index_languages(version):
+        language = SOURCE_LANGUAGE
     kind_filter = [k for k in (kinds or []) if k in KINDS]
     if connection.vendor == "postgresql":
-        return _search_postgres(version, words, kind_filter, limit)
-    return _search_sqlite(version, words, kind_filter, limit)
+        return _search_postgres(version, words, kind_filter, limit, language)
+    return _search_sqlite(version, words, kind_filter, limit, language)
 
 
 def _search_sqlite(
-    version: FrameworkVersion, words: list[str], kinds: list[str], limit: int
+    version: FrameworkVersion, words: list[str], kinds: list[str], limit: int, language: str
 ) -> list[SearchHit]:
     match = " ".join(f'"{w}"*' for w in words)
     # Only constants and placeholders are formatted into the SQL; every value is a parameter.
@@ -128,9 +193,9 @@ def _search_sqlite(
         f"snippet(framework_search_fts, 1, '{_START}', '{_STOP}', '…', 16) "
         "FROM framework_search_fts "
         "JOIN framework_searchentry e ON e.id = framework_search_fts.rowid "
-        "WHERE framework_search_fts MATCH %s AND e.version_id = %s"
+        "WHERE framework_search_fts MATCH %s AND e.version_id = %s AND e.language = %s"
     )
-    params: list[Any] = [match, version.pk]
+    params: list[Any] = [match, version.pk, language]
     if kinds:
         sql += f" AND e.kind IN ({', '.join(['%s'] * len(kinds))})"
         params.extend(kinds)
@@ -143,22 +208,25 @@ def _search_sqlite(
 
 
 def _search_postgres(
-    version: FrameworkVersion, words: list[str], kinds: list[str], limit: int
+    version: FrameworkVersion, words: list[str], kinds: list[str], limit: int, language: str
 ) -> list[SearchHit]:
+    if language == "es":
+        words = [w.translate(str.maketrans(_ACCENTED, _PLAIN)) for w in words]
     tsquery = " & ".join(f"{w}:*" for w in words)
+    config, vector = _PG_CONFIG[language], PG_VECTORS[language]
     # Only constants and placeholders are formatted into the SQL; every value is a parameter.
     sql = (
         "SELECT kind, key, title, "  # noqa: S608
-        "ts_headline('english', body, q, "
+        f"ts_headline('{config}', body, q, "
         f"'StartSel={_START}, StopSel={_STOP}, MaxWords=30, MinWords=12, ShortWord=2') "
-        f"FROM framework_searchentry, to_tsquery('english', %s) q "
-        f"WHERE version_id = %s AND ({PG_VECTOR}) @@ q"
+        f"FROM framework_searchentry, to_tsquery('{config}', %s) q "
+        f"WHERE version_id = %s AND language = %s AND ({vector}) @@ q"
     )
-    params: list[Any] = [tsquery, version.pk]
+    params: list[Any] = [tsquery, version.pk, language]
     if kinds:
         sql += f" AND kind IN ({', '.join(['%s'] * len(kinds))})"
         params.extend(kinds)
-    sql += f" ORDER BY ts_rank({PG_VECTOR}, q) DESC, id LIMIT %s"
+    sql += f" ORDER BY ts_rank({vector}, q) DESC, id LIMIT %s"
     params.append(limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

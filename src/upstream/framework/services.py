@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from upstream.framework import search
 from upstream.framework.models import (
@@ -34,8 +35,10 @@ class LoadResult:
     def message(self) -> str:
         label = self.version.label
         if self.created:
-            return f"Loaded {label}: {self.version.title}."
-        return f"{label} is already loaded with the same content; nothing changed."
+            return _("Loaded %(label)s: %(title)s.") % {"label": label, "title": self.version.title}
+        return _("%(label)s is already loaded with the same content; nothing changed.") % {
+            "label": label
+        }
 
 
 def _prov(item: dict[str, Any], position: int) -> dict[str, Any]:
@@ -44,6 +47,7 @@ def _prov(item: dict[str, Any], position: int) -> dict[str, Any]:
         "position": position,
         "confidence": item.get("confidence", "unconfirmed"),
         "sources": item.get("sources", []),
+        "translations": item.get("translations", {}),
     }
 
 
@@ -86,7 +90,7 @@ def framework_load(*, pack: Pack) -> LoadResult:
             ]
         )
 
-    framework, _ = Framework.objects.get_or_create(
+    framework, _created = Framework.objects.get_or_create(
         slug=meta["slug"], defaults={"title": meta["title"]}
     )
     if framework.title != meta["title"]:
@@ -108,6 +112,8 @@ def framework_load(*, pack: Pack) -> LoadResult:
         notice=meta.get("notice", ""),
         aims=meta.get("aims", []),
         sources=meta.get("sources", []),
+        translations=meta.get("translations", {}),
+        translation_sources=data.get("translation_sources", {}),
         document=data,
         content_hash=digest,
     )

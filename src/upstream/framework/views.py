@@ -14,9 +14,10 @@ from upstream.core.access import public
 from upstream.core.vocabularies import CONFIDENCE, HORIZONS, SECTORS
 from upstream.framework import diff as pack_diff
 from upstream.framework import search as fw_search
-from upstream.framework import selectors
+from upstream.framework import selectors, translation
 from upstream.framework.models import FrameworkVersion
 from upstream.framework.pack import pack_text
+from upstream.framework.translation import text_of
 
 
 def _render(
@@ -25,6 +26,7 @@ def _render(
     base: dict[str, Any] = {"version": version, "confidence_labels": CONFIDENCE}
     if version is not None:
         base["fw"] = {"framework": version.framework.slug, "version": version.version}
+        base["translation_credit"] = translation.credit(version)
         base["other_versions"] = list(
             version.framework.versions.order_by("-loaded_at", "-id").values_list(
                 "version", flat=True
@@ -61,15 +63,22 @@ def landing(request: HttpRequest, framework: str, version: str) -> HttpResponse:
 def _landing(
     request: HttpRequest, version: FrameworkVersion, is_home: bool = False
 ) -> HttpResponse:
+    tiers = list(selectors.tiers(version))
+    tier_by_key = {tier.key: tier for tier in tiers}
+    aims = [
+        (aim, [tier_by_key[key] for key in aim.get("tiers", []) if key in tier_by_key])
+        for aim in version.aims
+    ]
     return _render(
         request,
         "landing.html",
         version,
         is_home=is_home,
+        aims=aims,
         principles=selectors.principles(version),
         strategies=selectors.strategies(version),
         levels=selectors.levels(version),
-        tiers=selectors.tiers(version),
+        tiers=tiers,
     )
 
 
@@ -169,8 +178,10 @@ def matrix(request: HttpRequest, framework: str, version: str) -> HttpResponse:
 @public
 def glossary(request: HttpRequest, framework: str, version: str) -> HttpResponse:
     fv = selectors.version_get(framework=framework, version=version)
-    definitions = list(selectors.definitions(fv))
-    terms = {d.key: d.term for d in definitions}
+    # In the page's language, alphabetical by the term shown.
+    rows = list(selectors.definitions(fv))
+    terms = {d.key: str(text_of(d, "term").value) for d in rows}
+    definitions = sorted(rows, key=lambda d: terms[d.key].casefold())
     return _render(request, "glossary.html", fv, definitions=definitions, terms=terms)
 
 
@@ -188,7 +199,7 @@ def search(request: HttpRequest, framework: str, version: str) -> HttpResponse:
         query=query,
         hits=hits,
         kind=kind,
-        kinds=fw_search.KINDS,
+        kinds=list(fw_search.KIND_LABELS.items()),
     )
 
 

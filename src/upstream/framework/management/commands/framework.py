@@ -6,8 +6,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-from upstream.core.text import count
 from upstream.framework import selectors, services
 from upstream.framework.diff import diff_documents
 from upstream.framework.pack import (
@@ -29,24 +30,31 @@ def _split_ref(ref: str, default_framework: str) -> tuple[str, str]:
 
 
 class Command(BaseCommand):
-    help = "Load, validate, list, export and compare framework packs (versions of a framework)."
+    # Lazy, so it is translated when shown; Django declares it as str.
+    help = gettext_lazy(  # type: ignore[assignment]
+        "Load, validate, list, export and compare framework packs (versions of a framework)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        load = sub.add_parser("load", help="Validate and load packs (a path or a shipped name).")
-        load.add_argument("packs", nargs="*", help="Pack files or shipped names (hhs-2024).")
-        load.add_argument("--all", action="store_true", help="Load every shipped pack.")
-        check = sub.add_parser("validate", help="Check packs without loading; list every problem.")
+        load = sub.add_parser("load", help=_("Validate and load packs (a path or a shipped name)."))
+        load.add_argument("packs", nargs="*", help=_("Pack files or shipped names (hhs-2024)."))
+        load.add_argument("--all", action="store_true", help=_("Load every shipped pack."))
+        check = sub.add_parser(
+            "validate", help=_("Check packs without loading; list every problem.")
+        )
         check.add_argument("packs", nargs="+")
-        sub.add_parser("list", help="List loaded frameworks and versions.")
-        export = sub.add_parser("export", help="Write a loaded version as a pack (YAML or JSON).")
-        export.add_argument("ref", help="slug@version, or slug for the latest version.")
+        sub.add_parser("list", help=_("List loaded frameworks and versions."))
+        export = sub.add_parser(
+            "export", help=_("Write a loaded version as a pack (YAML or JSON).")
+        )
+        export.add_argument("ref", help=_("slug@version, or slug for the latest version."))
         export.add_argument("--format", choices=["yaml", "json"], default="yaml")
-        export.add_argument("--output", "-o", help="File to write (default: standard output).")
-        diff = sub.add_parser("diff", help="What changed between two loaded versions.")
-        diff.add_argument("old", help="slug@version (or a version of --framework)")
-        diff.add_argument("new", help="slug@version (or a version of --framework)")
-        diff.add_argument("--framework", default=None, help="Framework of bare versions.")
+        export.add_argument("--output", "-o", help=_("File to write (default: standard output)."))
+        diff = sub.add_parser("diff", help=_("What changed between two loaded versions."))
+        diff.add_argument("old", help=_("slug@version (or a version of --framework)"))
+        diff.add_argument("new", help=_("slug@version (or a version of --framework)"))
+        diff.add_argument("--framework", default=None, help=_("Framework of bare versions."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -57,7 +65,7 @@ class Command(BaseCommand):
 
     def _report(self, error: PackError) -> None:
         for problem in error.problems:
-            self.stderr.write(f"error: {problem}")
+            self.stderr.write(_("error: %(problem)s") % {"problem": problem})
 
     def _validate(self, options: dict[str, Any]) -> None:
         failed = 0
@@ -69,56 +77,72 @@ class Command(BaseCommand):
                     raise PackError(problems)
             except PackError as error:
                 self._report(error)
-                counted = count(len(error.problems), "problem")
-                self.stderr.write(f"{path}: {counted}; nothing loaded")
+                self._nothing_loaded(path, error)
                 failed += 1
                 continue
-            self.stdout.write(f"{path}: valid ({pack.slug}@{pack.version})")
+            self.stdout.write(
+                _("%(path)s: valid (%(label)s)")
+                % {"path": path, "label": f"{pack.slug}@{pack.version}"}
+            )
         if failed:
-            verb = "is" if failed == 1 else "are"
-            raise CommandError(f"{count(failed, 'pack')} {verb} not valid", returncode=1)
+            message = ngettext(
+                "%(count)d pack is not valid", "%(count)d packs are not valid", failed
+            )
+            raise CommandError(message % {"count": failed}, returncode=1)
+
+    def _nothing_loaded(self, path: Path, error: PackError) -> None:
+        problems = len(error.problems)
+        message = ngettext(
+            "%(path)s: %(count)d problem; nothing loaded",
+            "%(path)s: %(count)d problems; nothing loaded",
+            problems,
+        )
+        self.stderr.write(message % {"path": path, "count": problems})
 
     def _load(self, options: dict[str, Any]) -> None:
         paths = self._paths(options["packs"])
         if options["all"]:
             paths += shipped_packs(settings.FRAMEWORK_PACK_DIR)
         if not paths:
-            raise CommandError("name a pack to load, or use --all", returncode=2)
+            raise CommandError(_("name a pack to load, or use --all"), returncode=2)
         failed = 0
         for path in paths:
             try:
                 result = services.framework_load_file(path=path)
             except PackError as error:
                 self._report(error)
-                counted = count(len(error.problems), "problem")
-                self.stderr.write(f"{path}: {counted}; nothing loaded")
+                self._nothing_loaded(path, error)
                 failed += 1
                 continue
             self.stdout.write(result.message)
         if failed:
-            verb = "was" if failed == 1 else "were"
-            raise CommandError(f"{count(failed, 'pack')} {verb} not loaded", returncode=1)
+            message = ngettext(
+                "%(count)d pack was not loaded", "%(count)d packs were not loaded", failed
+            )
+            raise CommandError(message % {"count": failed}, returncode=1)
 
     def _list(self, options: dict[str, Any]) -> None:
         found = False
         for framework in selectors.frameworks():
             for index, version in enumerate(framework.versions.all()):
                 found = True
-                latest = " (latest)" if index == 0 else ""
+                latest = _(" (latest)") if index == 0 else ""
                 self.stdout.write(
                     f"{framework.slug}@{version.version}{latest}\t{version.status}\t"
                     f"{version.loaded_at:%Y-%m-%d}\t{version.title}"
                 )
         if not found:
-            self.stdout.write("No framework is loaded. Try: upstream framework load --all")
+            self.stdout.write(_("No framework is loaded. Try: upstream framework load --all"))
 
     def _export(self, options: dict[str, Any]) -> None:
-        slug, _, version = options["ref"].partition("@")
+        slug, _at, version = options["ref"].partition("@")
         fv = self._version(slug, version or selectors.LATEST)
-        text, _ = pack_text(fv.document, options["format"])
+        text, _media_type = pack_text(fv.document, options["format"])
         if options["output"]:
             Path(options["output"]).write_text(text, encoding="utf-8")
-            self.stdout.write(f"Wrote {fv.label} to {options['output']}")
+            self.stdout.write(
+                _("Wrote %(label)s to %(file)s") % {"label": fv.label, "file": options["output"]}
+            )
         else:
             self.stdout.write(text, ending="")
 
@@ -128,9 +152,17 @@ class Command(BaseCommand):
         new = self._version(*_split_ref(options["new"], default))
         changes = diff_documents(old.document, new.document)
         if not changes:
-            self.stdout.write(f"No differences between {old.label} and {new.label}.")
+            self.stdout.write(
+                _("No differences between %(old)s and %(new)s.")
+                % {"old": old.label, "new": new.label}
+            )
             return
-        self.stdout.write(f"{count(len(changes), 'change')} from {old.label} to {new.label}:")
+        message = ngettext(
+            "%(count)d change from %(old)s to %(new)s:",
+            "%(count)d changes from %(old)s to %(new)s:",
+            len(changes),
+        )
+        self.stdout.write(message % {"count": len(changes), "old": old.label, "new": new.label})
         for change in changes:
             self.stdout.write(f"  {change.describe()}")
 
@@ -139,5 +171,7 @@ class Command(BaseCommand):
             return selectors.version_get(framework=slug, version=version)
         except Http404:
             raise CommandError(
-                f"{slug}@{version} is not loaded (see `upstream framework list`)", returncode=1
+                _("%(label)s is not loaded (see `upstream framework list`)")
+                % {"label": f"{slug}@{version}"},
+                returncode=1,
             ) from None
