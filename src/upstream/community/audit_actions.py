@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 ACTIONS: dict[str, str] = {
-    "index.defined": "Custom vulnerability index defined and computed",
+    "index.defined": gettext_noop("Custom vulnerability index defined and computed"),
 }
