@@ -14,6 +14,7 @@ from typing import Any
 import us
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 
 from upstream.community.models import Geography, GeographySet
 from upstream.community.problems import CommunityDataError, Problem
@@ -83,8 +84,13 @@ class GeographyLoadResult:
     def message(self) -> str:
         gs = self.geography_set
         if not (self.states or self.counties):
-            return f"{gs.key}: already loaded; nothing changed."
-        return f"{gs.key}: added {self.states} states and {self.counties} counties ({gs.name})."
+            return gettext("%(key)s: already loaded; nothing changed.") % {"key": gs.key}
+        return gettext("%(key)s: added %(states)d states and %(counties)d counties (%(name)s).") % {
+            "key": gs.key,
+            "states": self.states,
+            "counties": self.counties,
+            "name": gs.name,
+        }
 
 
 def _states() -> dict[str, str]:

@@ -382,10 +382,10 @@ class ComputeResult:
 
     @property
     def message(self) -> str:
-        return (
-            f"Computed {self.index.key} for {self.units} geographies "
-            f"({self.ranked} ranked; national and within-state rankings)."
-        )
+        return gettext(
+            "Computed %(key)s for %(units)d geographies "
+            "(%(ranked)d ranked; national and within-state rankings)."
+        ) % {"key": self.index.key, "units": self.units, "ranked": self.ranked}
 
 
 def _digest(frame: pl.DataFrame) -> str:
