@@ -199,3 +199,16 @@ def test_labels_follow_the_language() -> None:
         assert labels.readable_date("2026-03-01") == "1 de marzo de 2026"
     assert labels.label("status", "in_progress") == "In progress"
     assert labels.money(Decimal("15000")) == "$15,000"
+
+
+def test_removal_confirmation_in_spanish(
+    client: Client, coordinator: Any, spanish_plan: Any
+) -> None:
+    sign_in_as(client, coordinator.user)
+    outcome = spanish_plan.outcomes.get()
+    body = _spanish(client, _url(spanish_plan, f"outcomes/{outcome.uuid}/remove/"))
+    assert "¿Quitar el resultado “More knowledge of grooming tactics”?" in body
+    assert "Su 1 indicador se quitará con él." in body
+    assert "Sí, quitarlo" in body
+    assert "Remove the outcome" not in body
+    assert "will be removed with it" not in body
