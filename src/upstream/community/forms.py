@@ -13,17 +13,25 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.utils.safestring import mark_safe
-from django.utils.text import slugify
+from django.utils.functional import lazy
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import format_lazy, slugify
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from upstream.core.forms import UswdsForm
 from upstream.core.validators import apply_text_rules
 
 DEFAULT_YEAR = "2022"
 DEFAULT_WEIGHT = "1"
-RANKINGS = [("national", "Nationally"), ("state", "Within each state")]
+RANKINGS = [("national", _("Nationally")), ("state", _("Within each state"))]
 _ROW_PARTS = ("theme", "weight", "direction")
-DIRECTIONS = [("higher", "higher"), ("lower", "lower")]
+# Labels and hints with markup, translated when rendered (in the language of the request).
+_safe = lazy(mark_safe, SafeString)
+DIRECTIONS = [
+    ("higher", pgettext_lazy("more vulnerable when the value is", "higher")),
+    ("lower", pgettext_lazy("more vulnerable when the value is", "lower")),
+]
 
 
 def _with_defaults(data: Any, defaults: dict[str, str]) -> Any:
@@ -54,41 +62,46 @@ class IndexForm(_ExtraClasses):
     """What the index is called, where and how it ranks counties."""
 
     key = forms.CharField(
-        label="Key",
+        label=_("Key"),
         required=False,
-        help_text=mark_safe(
-            "Letters, digits and hyphens, e.g. <code>county-tvi-2022</code>. Used in links."
+        help_text=_safe(
+            _("Letters, digits and hyphens, e.g. <code>county-tvi-2022</code>. Used in links.")
         ),
         widget=forms.TextInput(attrs={"required": True}),
     )
     name = forms.CharField(
-        label="Name", required=False, widget=forms.TextInput(attrs={"required": True})
+        label=_("Name"), required=False, widget=forms.TextInput(attrs={"required": True})
     )
     description = forms.CharField(
-        label=mark_safe('Description <span class="usa-hint">(optional)</span>'),
+        label=_safe(
+            format_lazy('{} <span class="usa-hint">{}</span>', _("Description"), _("(optional)"))
+        ),
         required=False,
         widget=forms.Textarea,
     )
     geography_set = forms.CharField(
-        label="Geographies", required=False, strip=False, widget=forms.Select
+        label=_("Geographies"), required=False, strip=False, widget=forms.Select
     )
     year = forms.CharField(
-        label="Year of the data",
+        label=_("Year of the data"),
         required=False,
         initial=DEFAULT_YEAR,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "required": True}),
     )
     ranking = forms.CharField(
-        label="Rank counties",
+        label=_("Rank counties"),
         required=False,
         strip=False,
         initial="national",
         widget=forms.Select(choices=RANKINGS),
     )
     population = forms.CharField(
-        label=mark_safe(
-            'Population indicator <span class="usa-hint">'
-            "(optional: counties with zero population are left out)</span>"
+        label=_safe(
+            format_lazy(
+                '{} <span class="usa-hint">{}</span>',
+                _("Population indicator"),
+                _("(optional: counties with zero population are left out)"),
+            )
         ),
         required=False,
         strip=False,
@@ -108,7 +121,7 @@ class IndexForm(_ExtraClasses):
         kwargs.setdefault("auto_id", "%s")
         super().__init__(_with_defaults(data, {"ranking": "national"}), **kwargs)
         self.fields["geography_set"].widget.choices = list(geography_sets)
-        self.fields["population"].widget.choices = [("", "None"), *indicators]
+        self.fields["population"].widget.choices = [("", gettext("None")), *indicators]
 
     def spec(self) -> dict[str, Any]:
         """The specification's fields other than its themes; call once the form is valid."""
@@ -146,17 +159,17 @@ class IndicatorRowsForm(_ExtraClasses):
         for indicator in self.indicators:
             key = indicator.key
             self.fields[f"theme-{key}"] = forms.CharField(
-                label=f"Theme for {indicator.name}", required=False
+                label=gettext("Theme for %(name)s") % {"name": indicator.name}, required=False
             )
             self.fields[f"weight-{key}"] = forms.CharField(
-                label=f"Weight for {indicator.name}",
+                label=gettext("Weight for %(name)s") % {"name": indicator.name},
                 required=False,
                 strip=False,
                 initial=DEFAULT_WEIGHT,
                 widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             )
             self.fields[f"direction-{key}"] = forms.CharField(
-                label=f"Direction for {indicator.name}",
+                label=gettext("Direction for %(name)s") % {"name": indicator.name},
                 required=False,
                 strip=False,
                 initial=indicator.direction,
@@ -203,8 +216,11 @@ class IndicatorRowsForm(_ExtraClasses):
                 if key in names_by_key:
                     self.add_error(
                         None,
-                        f"themes “{names_by_key[key]}” and “{name}” would share the key {key}: "
-                        "give them names that differ in more than punctuation",
+                        gettext(
+                            "themes “%(first)s” and “%(second)s” would share the key %(key)s: "
+                            "give them names that differ in more than punctuation"
+                        )
+                        % {"first": names_by_key[key], "second": name, "key": key},
                     )
                 names_by_key.setdefault(key, name)
                 theme = themes[name.casefold()] = {"key": key, "name": name, "variables": []}

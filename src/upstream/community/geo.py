@@ -14,6 +14,7 @@ from typing import Any
 import us
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 
 from upstream.community.models import Geography, GeographySet
 from upstream.community.problems import CommunityDataError, Problem
@@ -83,8 +84,13 @@ class GeographyLoadResult:
     def message(self) -> str:
         gs = self.geography_set
         if not (self.states or self.counties):
-            return f"{gs.key}: already loaded; nothing changed."
-        return f"{gs.key}: added {self.states} states and {self.counties} counties ({gs.name})."
+            return gettext("%(key)s: already loaded; nothing changed.") % {"key": gs.key}
+        return gettext("%(key)s: added %(states)d states and %(counties)d counties (%(name)s).") % {
+            "key": gs.key,
+            "states": self.states,
+            "counties": self.counties,
+            "name": gs.name,
+        }
 
 
 def _states() -> dict[str, str]:
@@ -103,11 +109,18 @@ def _package_version(folder: Path) -> str:
 def _read_topojson(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise CommunityDataError(
-            [Problem(f"cannot read {path}: no such file (run `npm ci`)")], source="load-geographies"
+            [
+                Problem(
+                    gettext("cannot read %(path)s: no such file (run `npm ci`)") % {"path": path}
+                )
+            ],
+            source="load-geographies",
         )
     data = read_json(path)  # bounded, UTF-8, valid JSON, or a DataError
     if not isinstance(data, dict):
-        raise CommunityDataError([Problem("not a TopoJSON topology", file=str(path), line=1)])
+        raise CommunityDataError(
+            [Problem(gettext("not a TopoJSON topology"), file=str(path), line=1)]
+        )
     return data
 
 
@@ -121,7 +134,12 @@ def _topology(key: str, node_modules: Path | None = None) -> tuple[dict[str, Any
             topology = derive_file(key, root)
         except (OSError, ValueError) as exc:
             raise CommunityDataError(
-                [Problem(f"cannot derive the {key} boundaries: {exc} (run `npm ci`)")],
+                [
+                    Problem(
+                        gettext("cannot derive the %(key)s boundaries: %(error)s (run `npm ci`)")
+                        % {"key": key, "error": exc}
+                    )
+                ],
                 source="load-geographies",
             ) from exc
         versions = ", ".join(
@@ -171,7 +189,14 @@ def svi_geography_set(*, key: str | None, year: int | None) -> GeographySet:
     if key in GEOGRAPHY_SETS:
         return geography_set_load(key=key).geography_set
     known = ", ".join(GEOGRAPHY_SETS)
-    raise CommunityDataError([Problem(f"unknown geography set {key!r} (known: {known})")])
+    raise CommunityDataError(
+        [
+            Problem(
+                gettext("unknown geography set %(key)s (known: %(known)s)")
+                % {"key": repr(key), "known": known}
+            )
+        ]
+    )
 
 
 def fitting_set_problem(fips: set[str], gs: GeographySet) -> Problem | None:
@@ -181,8 +206,11 @@ def fitting_set_problem(fips: set[str], gs: GeographySet) -> Problem | None:
         return None
     spec = GEOGRAPHY_SETS[fitting[0]]
     return Problem(
-        f"these counties are those of geography set {spec.key} ({spec.name}): import with "
-        f"--set {spec.key}, or without --set to use the set of the file's year"
+        gettext(
+            "these counties are those of geography set %(key)s (%(name)s): import with "
+            "--set %(key)s, or without --set to use the set of the file's year"
+        )
+        % {"key": spec.key, "name": spec.name}
     )
 
 
@@ -193,7 +221,14 @@ def geography_set_load(
     """Create the set ``key`` with its states and counties; loading again adds only new ones."""
     if key not in GEOGRAPHY_SETS:
         known = ", ".join(GEOGRAPHY_SETS)
-        raise CommunityDataError([Problem(f"unknown geography set {key!r} (known: {known})")])
+        raise CommunityDataError(
+            [
+                Problem(
+                    gettext("unknown geography set %(key)s (known: %(known)s)")
+                    % {"key": repr(key), "known": known}
+                )
+            ]
+        )
     spec = GEOGRAPHY_SETS[key]
     topology, origin = _topology(key, node_modules)
     source = (
@@ -227,22 +262,31 @@ def geography_set_load(
     geometries = counties.get("geometries") if isinstance(counties, dict) else None
     if not isinstance(geometries, list):
         geometries = []
-        problems.append(Problem("no list of county geometries at objects.counties.geometries"))
+        problems.append(
+            Problem(gettext("no list of county geometries at objects.counties.geometries"))
+        )
     for position, geometry in enumerate(geometries, start=1):
         if not isinstance(geometry, dict):
-            problems.append(Problem("a county geometry is not an object", position))
+            problems.append(Problem(gettext("a county geometry is not an object"), position))
             continue
         fips = str(geometry.get("id", ""))
         properties = geometry.get("properties")
         name = str(properties.get("name", "") if isinstance(properties, dict) else "")
         if text_problem(name, name=True):
             problems.append(
-                Problem(f"county name {shown(name)} holds control characters", position)
+                Problem(
+                    gettext("county name %(name)s holds control characters")
+                    % {"name": shown(name)},
+                    position,
+                )
             )
             continue
         if len(fips) != 5 or not is_ascii_digits(fips):
             problems.append(
-                Problem(f"county id {shown(fips)} is not a 5-digit FIPS code", position)
+                Problem(
+                    gettext("county id %(id)s is not a 5-digit FIPS code") % {"id": shown(fips)},
+                    position,
+                )
             )
             continue
         if fips[:2] not in parents:

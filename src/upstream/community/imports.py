@@ -21,6 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext, ngettext
 
 from upstream.community.geo import fitting_set_problem, svi_geography_set
 from upstream.community.models import Geography, GeographySet, IndicatorDefinition, Observation
@@ -81,13 +82,31 @@ class ImportResult:
     @property
     def message(self) -> str:
         parts = [
-            f"Imported {self.observations} observations of {len(self.indicators)} indicators "
-            f"({', '.join(str(y) for y in self.years)}) into {self.geography_set.key}."
+            gettext(
+                "Imported %(observations)d observations of %(indicators)d indicators "
+                "(%(years)s) into %(set)s."
+            )
+            % {
+                "observations": self.observations,
+                "indicators": len(self.indicators),
+                "years": ", ".join(str(y) for y in self.years),
+                "set": self.geography_set.key,
+            }
         ]
         if self.tracts_added:
-            parts.append(f"Added {self.tracts_added} census tracts.")
+            parts.append(
+                ngettext(
+                    "Added %(count)d census tract.",
+                    "Added %(count)d census tracts.",
+                    self.tracts_added,
+                )
+                % {"count": self.tracts_added}
+            )
         if self.skipped_missing:
-            parts.append(f"Left out {self.skipped_missing} missing values (-999 and ACS codes).")
+            parts.append(
+                gettext("Left out %(count)d missing values (-999 and ACS codes).")
+                % {"count": self.skipped_missing}
+            )
         return " ".join(parts + self.notes)
 
 
@@ -103,8 +122,11 @@ def _geography_set(key: str | None) -> GeographySet:
         raise CommunityDataError(
             [
                 Problem(
-                    f"geography set {key!r} is not loaded "
-                    "(run `upstream community load-geographies`)"
+                    gettext(
+                        "geography set %(key)s is not loaded "
+                        "(run `upstream community load-geographies`)"
+                    )
+                    % {"key": repr(key)}
                 )
             ]
         )
@@ -120,10 +142,10 @@ def normalise_fips(raw: str) -> str | None:
 
 
 def _not_in_set(fips: str, gs: GeographySet, extra: str = "") -> str:
-    return (
-        f"FIPS {fips}{extra} is not in geography set {gs.key} ({gs.vintage} boundaries); "
+    return gettext(
+        "FIPS %(fips)s%(extra)s is not in geography set %(set)s (%(vintage)s boundaries); "
         "the data and the boundaries are of different vintages, or the code is wrong"
-    )
+    ) % {"fips": fips, "extra": extra, "set": gs.key, "vintage": gs.vintage}
 
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
@@ -189,14 +211,21 @@ def parse_long_csv(text: str) -> tuple[list[LongRow], list[Problem]]:
     try:
         fieldnames = reader.fieldnames or []
     except csv.Error as exc:
-        return [], [Problem(f"the header line cannot be read as CSV: {exc}")]
+        return [], [
+            Problem(gettext("the header line cannot be read as CSV: %(error)s") % {"error": exc})
+        ]
     header = [(h or "").strip().lower() for h in fieldnames]
     missing = [c for c in LONG_COLUMNS if c not in header]
     if missing:
-        found = ", ".join(header) or "nothing"
+        found = ", ".join(header) or gettext("nothing")
         if len(found) > 80 or not found.isprintable():
             found = shown(found, 80)
-        return [], [Problem(f"missing required columns: {', '.join(missing)} (found: {found})")]
+        return [], [
+            Problem(
+                gettext("missing required columns: %(missing)s (found: %(found)s)")
+                % {"missing": ", ".join(missing), "found": found}
+            )
+        ]
     reader.fieldnames = header
     rows: list[LongRow] = []
     number = 0
@@ -210,17 +239,23 @@ def parse_long_csv(text: str) -> tuple[list[LongRow], list[Problem]]:
             # the csv module cannot go on after this (a cell over its size limit, say)
             _add(
                 problems,
-                Problem(f"cannot be read as CSV: {exc}; nothing after it was read", number + 1),
+                Problem(
+                    gettext("cannot be read as CSV: %(error)s; nothing after it was read")
+                    % {"error": exc},
+                    number + 1,
+                ),
             )
             break
         number += 1
         cells = {k: (v or "").strip() for k, v in record.items() if isinstance(k, str)}
         if None in record:
-            _add(problems, Problem("more cells than columns", number))
+            _add(problems, Problem(gettext("more cells than columns"), number))
         before = len(problems)
         for column, cell in cells.items():
             if CONTROL_CHARACTERS.search(cell):
-                _add(problems, Problem("a control character is not allowed", number, column))
+                _add(
+                    problems, Problem(gettext("a control character is not allowed"), number, column)
+                )
         if len(problems) > before:
             continue
         fips = normalise_fips(cells.get("fips", ""))
@@ -228,30 +263,37 @@ def parse_long_csv(text: str) -> tuple[list[LongRow], list[Problem]]:
             _add(
                 problems,
                 Problem(
-                    f"malformed FIPS {shown(cells.get('fips', ''))} (2, 5 or 11 digits)",
+                    gettext("malformed FIPS %(value)s (2, 5 or 11 digits)")
+                    % {"value": shown(cells.get("fips", ""))},
                     number,
                     "fips",
                 ),
             )
         indicator = cells.get("indicator", "")
         if not indicator:
-            _add(problems, Problem("empty indicator", number, "indicator"))
+            _add(problems, Problem(gettext("empty indicator"), number, "indicator"))
         year_text = cells.get("year", "")
         year = _year(year_text)
         if year is None or not 1900 <= year <= 2100:
-            message = f"year {shown(year_text)} is not a year"
+            message = gettext("year %(value)s is not a year") % {"value": shown(year_text)}
             _add(problems, Problem(message, number, "year"))
         value = _number(cells.get("value", ""))
         if value is None:
             _add(
                 problems,
-                Problem(f"value {shown(cells.get('value', ''))} is not a number", number, "value"),
+                Problem(
+                    gettext("value %(value)s is not a number")
+                    % {"value": shown(cells.get("value", ""))},
+                    number,
+                    "value",
+                ),
             )
         elif value in ACS_SENTINELS:
             _add(
                 problems,
                 Problem(
-                    f"value {cells['value']} is a missing-value code: leave the row out",
+                    gettext("value %(value)s is a missing-value code: leave the row out")
+                    % {"value": cells["value"]},
                     number,
                     "value",
                 ),
@@ -259,7 +301,14 @@ def parse_long_csv(text: str) -> tuple[list[LongRow], list[Problem]]:
         moe_text = cells.get("moe", "")
         moe = _number(moe_text) if moe_text else None
         if moe_text and moe is None:
-            _add(problems, Problem(f"moe {shown(moe_text)} is not a number", number, "moe"))
+            _add(
+                problems,
+                Problem(
+                    gettext("moe %(value)s is not a number") % {"value": shown(moe_text)},
+                    number,
+                    "moe",
+                ),
+            )
         if moe is not None and moe in ACS_SENTINELS:
             moe = None  # ACS "no sampling error" and similar codes
         if len(problems) == before and fips and year is not None and value is not None:
@@ -286,8 +335,11 @@ def validate_long_rows(
             _add(
                 problems,
                 Problem(
-                    f"unknown indicator {shown(r.indicator)} (define it first with "
-                    "`upstream community indicator add`)",
+                    gettext(
+                        "unknown indicator %(key)s (define it first with "
+                        "`upstream community indicator add`)"
+                    )
+                    % {"key": shown(r.indicator)},
                     r.row,
                     "indicator",
                 ),
@@ -297,8 +349,11 @@ def validate_long_rows(
             _add(
                 problems,
                 Problem(
-                    f"duplicate observation of {r.indicator} for {r.fips} in {r.year} "
-                    f"(first in row {seen[key]})",
+                    gettext(
+                        "duplicate observation of %(key)s for %(fips)s in %(year)s "
+                        "(first in row %(row)s)"
+                    )
+                    % {"key": r.indicator, "fips": r.fips, "year": r.year, "row": seen[key]},
                     r.row,
                 ),
             )
@@ -317,8 +372,11 @@ def validate_long_rows(
                 _add(
                     problems,
                     Problem(
-                        f"{r.indicator} for {r.fips} in {r.year} is already stored "
-                        "(use --replace to overwrite)",
+                        gettext(
+                            "%(key)s for %(fips)s in %(year)s is already stored "
+                            "(use --replace to overwrite)"
+                        )
+                        % {"key": r.indicator, "fips": r.fips, "year": r.year},
                         r.row,
                     ),
                 )
@@ -338,7 +396,7 @@ def import_long_csv(
     if problems:
         raise CommunityDataError(problems, source=source)
     if not rows:
-        raise CommunityDataError([Problem("no data rows")], source=source)
+        raise CommunityDataError([Problem(gettext("no data rows"))], source=source)
     if replace:
         # one DELETE per indicator and year (in chunks), not one per row
         replaced: dict[tuple[int, int], list[int]] = {}
@@ -478,7 +536,9 @@ def import_svi_text(
     year = year or svi_year_from(name)
     gs = svi_geography_set(key=geography_set, year=year)
     if year is None:
-        problems.append(Problem("cannot tell the SVI release year from the file name; give --year"))
+        problems.append(
+            Problem(gettext("cannot tell the SVI release year from the file name; give --year"))
+        )
     try:
         frame = read_svi_text(text, source=source)
     except SviFileError as exc:
@@ -488,7 +548,7 @@ def import_svi_text(
     if problems:
         raise CommunityDataError(problems, source=source)
     if year is None:  # pragma: no cover - reported above
-        raise CommunityDataError([Problem("no year")], source=source)
+        raise CommunityDataError([Problem(gettext("no year"))], source=source)
 
     fips_list = frame.get_column("FIPS").to_list()
     tract_file = bool(fips_list) and len(fips_list[0]) == 11
@@ -508,7 +568,13 @@ def import_svi_text(
             if county not in geographies:
                 _add(
                     problems,
-                    Problem(_not_in_set(county, gs, f" (county of tract {fips})"), number, "FIPS"),
+                    Problem(
+                        _not_in_set(
+                            county, gs, gettext(" (county of tract %(fips)s)") % {"fips": fips}
+                        ),
+                        number,
+                        "FIPS",
+                    ),
                 )
                 continue
             label = frame.get_column("LOCATION")[number - 1] if "LOCATION" in frame.columns else ""

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 import polars as pl
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext, gettext_noop
 
 from upstream.accounts.policy import check
 from upstream.community.models import (
@@ -51,7 +52,7 @@ def indices() -> QuerySet[IndexDefinition]:
 def index_get(key: str) -> IndexDefinition:
     index = indices().filter(key=key).first()
     if index is None:
-        raise Http404("No such index.")
+        raise Http404(gettext("No such index."))
     return index
 
 
@@ -137,11 +138,19 @@ class Measure:
 def measure_options() -> list[tuple[str, str]]:
     """(value, label) of every index and indicator that has something to show."""
     options = [
-        (f"index:{i.key}", f"Index: {i.name}")
+        (f"index:{i.key}", gettext("Index: %(name)s") % {"name": i.name})
         for i in indices().filter(computed_at__isnull=False, kind="county")
     ]
     options += [
-        (f"indicator:{i.key}", f"Indicator: {i.name}{' (synthetic)' if i.synthetic else ''}")
+        (
+            f"indicator:{i.key}",
+            (
+                gettext("Indicator: %(name)s (synthetic)")
+                if i.synthetic
+                else gettext("Indicator: %(name)s")
+            )
+            % {"name": i.name},
+        )
         for i in indicators_with_data()
     ]
     return options
@@ -329,7 +338,7 @@ def county_profile(index: IndexDefinition, fips: str) -> dict[str, Any]:
         .first()
     )
     if geography is None:
-        raise Http404("No such geography in this index's geography set.")
+        raise Http404(gettext("No such geography in this index's geography set."))
     results = {r.scope: r for r in IndexResult.objects.filter(index=index, geography=geography)}
     national, in_state = results.get("national"), results.get("state")
     indicators = {
@@ -391,24 +400,25 @@ def county_profile(index: IndexDefinition, fips: str) -> dict[str, Any]:
 # an area's vulnerability, for planning
 # ---------------------------------------------------------------------------
 
-# Who each SVI variable points to, in the words a prevention plan uses.
+# Who each SVI variable points to, in the words a prevention plan uses (English, marked for
+# translation: pages show them in the reader's language).
 PRIORITY_POPULATIONS: dict[str, str] = {
-    "svi-pov150": "people with low incomes",
-    "svi-unemp": "unemployed people",
-    "svi-hburd": "households at risk of housing instability (cost-burdened)",
-    "svi-nohsdp": "adults without a high school diploma",
-    "svi-uninsur": "people without health insurance",
-    "svi-age65": "older adults",
-    "svi-age17": "children and youth",
-    "svi-disabl": "people with disabilities",
-    "svi-sngpnt": "single-parent households",
-    "svi-limeng": "people with limited English proficiency",
-    "svi-minrty": "racial and ethnic minority communities",
-    "svi-munit": "residents of large multi-unit housing",
-    "svi-mobile": "residents of mobile homes",
-    "svi-crowd": "crowded households",
-    "svi-noveh": "households without a vehicle",
-    "svi-groupq": "people living in group quarters",
+    "svi-pov150": gettext_noop("people with low incomes"),
+    "svi-unemp": gettext_noop("unemployed people"),
+    "svi-hburd": gettext_noop("households at risk of housing instability (cost-burdened)"),
+    "svi-nohsdp": gettext_noop("adults without a high school diploma"),
+    "svi-uninsur": gettext_noop("people without health insurance"),
+    "svi-age65": gettext_noop("older adults"),
+    "svi-age17": gettext_noop("children and youth"),
+    "svi-disabl": gettext_noop("people with disabilities"),
+    "svi-sngpnt": gettext_noop("single-parent households"),
+    "svi-limeng": gettext_noop("people with limited English proficiency"),
+    "svi-minrty": gettext_noop("racial and ethnic minority communities"),
+    "svi-munit": gettext_noop("residents of large multi-unit housing"),
+    "svi-mobile": gettext_noop("residents of mobile homes"),
+    "svi-crowd": gettext_noop("crowded households"),
+    "svi-noveh": gettext_noop("households without a vehicle"),
+    "svi-groupq": gettext_noop("people living in group quarters"),
 }
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import polars as pl
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from upstream.audit.services import audit_record
 from upstream.community.imports import SVI_POPULATION, THEME_NAMES, svi_indicator_key
@@ -82,18 +83,27 @@ def indicator_define(
     """Create or update an indicator definition."""
     problems = []
     if direction not in DIRECTIONS:
-        problems.append(Problem(f"direction must be 'higher' or 'lower', not {direction!r}"))
+        problems.append(
+            Problem(
+                gettext("direction must be 'higher' or 'lower', not %(value)s")
+                % {"value": repr(direction)}
+            )
+        )
     if not _KEY.fullmatch(key or ""):
-        problems.append(Problem(f"key {key!r} must be letters, digits, '-' or '_'"))
+        problems.append(
+            Problem(gettext("key %(key)s must be letters, digits, '-' or '_'") % {"key": repr(key)})
+        )
     if not name or len(name) > 200:
-        problems.append(Problem("name is required, at most 200 characters"))
+        problems.append(Problem(gettext("name is required, at most 200 characters")))
     elif wrong := text_problem(name, name=True):
-        problems.append(Problem(f"name: {wrong}"))
+        problems.append(Problem(gettext("name: %(problem)s") % {"problem": wrong}))
     for label, text in (("unit", unit), ("theme", theme), ("source", source)):
         if wrong := text_problem(text):
-            problems.append(Problem(f"{label}: {wrong}"))
+            problems.append(
+                Problem(gettext("%(field)s: %(problem)s") % {"field": label, "problem": wrong})
+            )
     if wrong := text_problem(description, multiline=True):
-        problems.append(Problem(f"description: {wrong}"))
+        problems.append(Problem(gettext("description: %(problem)s") % {"problem": wrong}))
     if problems:
         raise CommunityDataError(problems)
     indicator, _ = IndicatorDefinition.objects.update_or_create(
@@ -150,41 +160,50 @@ def _one_of(value: Any, choices: set[str]) -> bool:
 def _validate_spec(spec: Any) -> tuple[list[Problem], dict[str, IndicatorDefinition]]:
     problems: list[Problem] = []
     if not isinstance(spec, dict):
-        return [Problem("the specification must be a mapping")], {}
+        return [Problem(gettext("the specification must be a mapping"))], {}
     for field in ("key", "name", "geography_set", "year", "themes"):
         if field not in spec:
-            problems.append(Problem(f"missing field {field!r}"))
+            problems.append(Problem(gettext("missing field %(field)s") % {"field": repr(field)}))
     key = str(spec.get("key", ""))
     if "key" in spec and not _KEY.fullmatch(key):
-        problems.append(Problem(f"key {key!r} must be letters, digits, '-' or '_'"))
+        problems.append(
+            Problem(gettext("key %(key)s must be letters, digits, '-' or '_'") % {"key": repr(key)})
+        )
     if "name" in spec and not (isinstance(spec["name"], str) and 0 < len(spec["name"]) <= 200):
-        problems.append(Problem("name must be text of 1 to 200 characters"))
+        problems.append(Problem(gettext("name must be text of 1 to 200 characters")))
     elif "name" in spec and (wrong := text_problem(spec["name"], name=True)):
-        problems.append(Problem(f"name: {wrong}"))
+        problems.append(Problem(gettext("name: %(problem)s") % {"problem": wrong}))
     description = spec.get("description", "")
     if not isinstance(description, str):
-        problems.append(Problem("description must be text"))
+        problems.append(Problem(gettext("description must be text")))
     elif wrong := text_problem(description, multiline=True):
-        problems.append(Problem(f"description: {wrong}"))
+        problems.append(Problem(gettext("description: %(problem)s") % {"problem": wrong}))
     if "year" in spec and not isinstance(spec["year"], int):
-        problems.append(Problem(f"year {spec['year']!r} must be a whole number"))
+        problems.append(
+            Problem(gettext("year %(year)s must be a whole number") % {"year": repr(spec["year"])})
+        )
     if not _one_of(spec.get("ranking", "national"), RANKINGS):
-        problems.append(Problem("ranking must be 'national' or 'state'"))
+        problems.append(Problem(gettext("ranking must be 'national' or 'state'")))
     if not _one_of(spec.get("kind", "county"), {"county", "tract"}):
-        problems.append(Problem("kind must be 'county' or 'tract'"))
+        problems.append(Problem(gettext("kind must be 'county' or 'tract'")))
     if "geography_set" in spec and not (
         isinstance(spec["geography_set"], str)
         and GeographySet.objects.filter(key=spec["geography_set"]).exists()
     ):
-        problems.append(Problem(f"geography set {shown(spec['geography_set'])} is not loaded"))
+        problems.append(
+            Problem(
+                gettext("geography set %(key)s is not loaded")
+                % {"key": shown(spec["geography_set"])}
+            )
+        )
     themes = spec.get("themes")
     wanted: list[str] = []
     if "themes" in spec and (not isinstance(themes, list) or not themes):
-        problems.append(Problem("themes must be a non-empty list"))
+        problems.append(Problem(gettext("themes must be a non-empty list")))
         themes = []
     theme_keys: list[str] = []
     for t_index, theme in enumerate(themes or [], start=1):
-        where = f"theme {t_index}"
+        where = gettext("theme %(number)d") % {"number": t_index}
         if (
             not isinstance(theme, dict)
             or not isinstance(theme.get("key"), str)
@@ -192,18 +211,38 @@ def _validate_spec(spec: Any) -> tuple[list[Problem], dict[str, IndicatorDefinit
             or not isinstance(theme.get("variables"), list)
             or not theme["variables"]
         ):
-            problems.append(Problem(f"{where}: needs a key and a list of variables"))
+            problems.append(
+                Problem(
+                    gettext("%(where)s: needs a key and a list of variables") % {"where": where}
+                )
+            )
             continue
         theme_name = theme.get("name", "")
         if not isinstance(theme_name, str) or (wrong := text_problem(theme_name, name=True)):
-            problems.append(Problem(f"{where}: name: {wrong or 'must be text'}"))
+            problems.append(
+                Problem(
+                    gettext("%(where)s: name: %(problem)s")
+                    % {"where": where, "problem": wrong or gettext("must be text")}
+                )
+            )
         if theme["key"] in theme_keys:
-            problems.append(Problem(f"{where}: theme key {theme['key']!r} is used twice"))
+            problems.append(
+                Problem(
+                    gettext("%(where)s: theme key %(key)s is used twice")
+                    % {"where": where, "key": repr(theme["key"])}
+                )
+            )
         theme_keys.append(theme["key"])
         for v_index, variable in enumerate(theme["variables"], start=1):
-            vwhere = f"{where} ({theme['key']}), variable {v_index}"
+            vwhere = gettext("%(where)s (%(key)s), variable %(number)d") % {
+                "where": where,
+                "key": theme["key"],
+                "number": v_index,
+            }
             if not isinstance(variable, dict) or not isinstance(variable.get("indicator"), str):
-                problems.append(Problem(f"{vwhere}: needs an indicator"))
+                problems.append(
+                    Problem(gettext("%(where)s: needs an indicator") % {"where": vwhere})
+                )
                 continue
             weight = variable.get("weight", 1)
             if (
@@ -212,23 +251,43 @@ def _validate_spec(spec: Any) -> tuple[list[Problem], dict[str, IndicatorDefinit
                 or not math.isfinite(weight)
                 or weight <= 0
             ):
-                problems.append(Problem(f"{vwhere}: weight must be a positive number"))
+                problems.append(
+                    Problem(
+                        gettext("%(where)s: weight must be a positive number") % {"where": vwhere}
+                    )
+                )
             elif weight > MAX_INDEX_WEIGHT:
-                problems.append(Problem(f"{vwhere}: weight must be at most {MAX_INDEX_WEIGHT:g}"))
+                problems.append(
+                    Problem(
+                        gettext("%(where)s: weight must be at most %(max)s")
+                        % {"where": vwhere, "max": f"{MAX_INDEX_WEIGHT:g}"}
+                    )
+                )
             if not _one_of(variable.get("direction", "higher"), DIRECTIONS):
-                problems.append(Problem(f"{vwhere}: direction must be 'higher' or 'lower'"))
+                problems.append(
+                    Problem(
+                        gettext("%(where)s: direction must be 'higher' or 'lower'")
+                        % {"where": vwhere}
+                    )
+                )
             wanted.append(str(variable["indicator"]))
     if spec.get("population") and not isinstance(spec["population"], str):
-        problems.append(Problem("population must be the key of an indicator"))
+        problems.append(Problem(gettext("population must be the key of an indicator")))
     elif spec.get("population"):
         wanted.append(spec["population"])
     dupes = sorted({k for k in wanted if wanted.count(k) > 1} - {str(spec.get("population"))})
     if dupes:
-        problems.append(Problem("indicators used more than once: " + ", ".join(dupes)))
+        problems.append(
+            Problem(
+                gettext("indicators used more than once: %(keys)s") % {"keys": ", ".join(dupes)}
+            )
+        )
     indicators = {i.key: i for i in IndicatorDefinition.objects.filter(key__in=wanted)}
     unknown = sorted(set(wanted) - set(indicators))
     if unknown:
-        problems.append(Problem("unknown indicators: " + ", ".join(unknown)))
+        problems.append(
+            Problem(gettext("unknown indicators: %(keys)s") % {"keys": ", ".join(unknown)})
+        )
     return problems, indicators
 
 
@@ -243,7 +302,9 @@ def index_define(
     problems, indicators = _validate_spec(spec)
     existing = IndexDefinition.objects.filter(key=spec.get("key")).first() if not problems else None
     if existing is not None and not replace:
-        problems.append(Problem(f"index {spec['key']!r} already exists"))
+        problems.append(
+            Problem(gettext("index %(key)s already exists") % {"key": repr(spec["key"])})
+        )
     if problems:
         raise CommunityDataError(problems, source="index definition")
     gs = GeographySet.objects.get(key=spec["geography_set"])
@@ -321,10 +382,10 @@ class ComputeResult:
 
     @property
     def message(self) -> str:
-        return (
-            f"Computed {self.index.key} for {self.units} geographies "
-            f"({self.ranked} ranked; national and within-state rankings)."
-        )
+        return gettext(
+            "Computed %(key)s for %(units)d geographies "
+            "(%(ranked)d ranked; national and within-state rankings)."
+        ) % {"key": self.index.key, "units": self.units, "ranked": self.ranked}
 
 
 def _digest(frame: pl.DataFrame) -> str:
@@ -383,8 +444,11 @@ def index_compute(*, index: IndexDefinition, actor: Any = None) -> ComputeResult
         raise CommunityDataError(
             [
                 Problem(
-                    f"no observations for {index.key}'s indicators in {index.year} in geography "
-                    f"set {index.geography_set.key}"
+                    gettext(
+                        "no observations for the indicators of %(key)s in %(year)s in geography "
+                        "set %(set)s"
+                    )
+                    % {"key": index.key, "year": index.year, "set": index.geography_set.key}
                 )
             ]
         )

@@ -16,6 +16,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from upstream.accounts.decorators import require
 from upstream.community import selectors, services, uploads
@@ -88,8 +90,10 @@ def map_spec(
         state_filter = [{"filter": f"slice(datum.id, 0, 2) == '{rows[0]['fips'][:2]}'"}]
     is_index = measure.index is not None
     by_state = is_index and measure.index is not None and measure.index.ranking == "state"
-    scope = "in state" if by_state else "national"
-    value_title = f"Percentile ({scope})" if is_index else f"{measure.label} ({measure.unit})"
+    if is_index:
+        value_title = _("Percentile (in state)") if by_state else _("Percentile (national)")
+    else:
+        value_title = f"{measure.label} ({measure.unit})"
     values = [
         {
             "fips": r["fips"],
@@ -104,7 +108,7 @@ def map_spec(
     color: dict[str, Any] = {
         "field": "value",
         "type": "quantitative",
-        "title": value_title if is_index else measure.unit or "Value",
+        "title": value_title if is_index else measure.unit or _("Value"),
         "scale": {"scheme": "purples", **({"domain": [0, 1]} if is_index else {})},
         # beside the map, not over Florida and the Gulf; large enough to read
         "legend": {
@@ -145,12 +149,17 @@ def map_spec(
                 },
             }
         ]
-    where = f" in {state_name}" if state_name else ""
-    return {
-        "description": (
-            f"Map of {measure.label} by county{where}; the table on this page lists the same "
+    if state_name:
+        description = _(
+            "Map of %(label)s by county in %(state)s; the table on this page lists the same "
             "figures."
-        ),
+        ) % {"label": measure.label, "state": state_name}
+    else:
+        description = _(
+            "Map of %(label)s by county; the table on this page lists the same figures."
+        ) % {"label": measure.label}
+    return {
+        "description": description,
         "width": 640,
         "height": 400,
         "autosize": {"type": "fit", "contains": "padding"},
@@ -191,8 +200,8 @@ def map_spec(
                     "color": color,
                     "href": {"field": "url", "type": "nominal"},
                     "tooltip": [
-                        {"field": "name", "type": "nominal", "title": "County"},
-                        {"field": "state", "type": "nominal", "title": "State"},
+                        {"field": "name", "type": "nominal", "title": _("County")},
+                        {"field": "state", "type": "nominal", "title": _("State")},
                         {
                             "field": "value",
                             "type": "quantitative",
@@ -204,7 +213,17 @@ def map_spec(
             },
             *outline,
         ],
-        "config": {"view": {"stroke": None}},
+        "config": {"view": {"stroke": None}, "locale": {"number": _number_locale()}},
+    }
+
+
+def _number_locale() -> dict[str, Any]:
+    """Vega's number format for the active language: "0,25" and "1.234" in Spanish."""
+    return {
+        "decimal": str(formats.get_format("DECIMAL_SEPARATOR")),
+        "thousands": str(formats.get_format("THOUSAND_SEPARATOR")),
+        "grouping": [int(formats.get_format("NUMBER_GROUPING")) or 3],
+        "currency": ["$", ""],
     }
 
 
@@ -215,7 +234,7 @@ def _query(**params: str) -> str:
 def _map_context(request: HttpRequest) -> dict[str, Any]:
     measure = selectors.measure_get(request.GET.get("show"))
     if request.GET.get("show") and measure is None:
-        raise Http404("No such index or indicator.")
+        raise Http404(_("No such index or indicator."))
     gs = measure.geography_set if measure else selectors.geography_set_get(None)
     area = _area_param(request, gs)
     state, state_name = _state_param(request, gs, area)
@@ -265,12 +284,12 @@ def map_page(request: HttpRequest) -> HttpResponse:
     area = context["area_param"]
     sort, descending = context["sort"], context["descending"]
     columns = []
-    labels = [("name", "County"), ("state", "State")]
+    labels = [("name", _("County")), ("state", _("State"))]
     if measure is not None and measure.index is not None:
         labels += [
-            ("percentile", "Percentile (national)"),
-            ("state_percentile", "Percentile (in state)"),
-            ("flags", "Flags"),
+            ("percentile", _("Percentile (national)")),
+            ("state_percentile", _("Percentile (in state)")),
+            ("flags", _("Flags")),
         ]
     elif measure is not None:
         labels += [("value", f"{measure.label}")]
@@ -328,7 +347,7 @@ def map_csv(request: HttpRequest) -> HttpResponse:
     context = _map_context(request)
     measure: Measure | None = context["measure"]
     if measure is None:
-        raise Http404("Nothing to download yet.")
+        raise Http404(_("Nothing to download yet."))
     response = HttpResponse(
         selectors.table_csv(measure, context["rows"]), content_type="text/csv; charset=utf-8"
     )
@@ -343,7 +362,7 @@ def county_profile(request: HttpRequest, fips: str) -> HttpResponse:
     key = request.GET.get("index")
     index = selectors.index_get(key) if key else selectors.default_index()
     if index is None:
-        raise Http404("No index has been computed yet.")
+        raise Http404(_("No index has been computed yet."))
     profile = selectors.county_profile(index, fips)
     return render(
         request,
@@ -410,7 +429,9 @@ def index_new(request: HttpRequest, membership: Any) -> HttpResponse:
             except CommunityDataError as exc:
                 problems = [str(p) for p in exc.problems]
             else:
-                messages.success(request, f"Defined and computed {index.name}.")
+                messages.success(
+                    request, _("Defined and computed %(name)s.") % {"name": index.name}
+                )
                 return redirect("community:index", key=index.key)
     return render(
         request,

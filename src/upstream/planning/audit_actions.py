@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 ACTIONS: dict[str, str] = {
-    "plan.created": "Plan created",
-    "plan.updated": "Plan details changed",
-    "plan.strategy_added": "Strategy added to a plan",
-    "plan.strategy_removed": "Strategy removed from a plan",
-    "plan.activity_added": "Plan activity added",
-    "plan.activity_updated": "Plan activity changed",
-    "plan.activity_status": "Plan activity status changed",
-    "plan.activity_removed": "Plan activity removed",
-    "plan.outcome_added": "Plan outcome added",
-    "plan.outcome_updated": "Plan outcome changed",
-    "plan.outcome_removed": "Plan outcome removed",
-    "plan.indicator_added": "Indicator added",
-    "plan.indicator_updated": "Indicator changed",
-    "plan.indicator_removed": "Indicator removed",
-    "plan.principle_rated": "Principle self-assessed",
-    "plan.published": "Plan version published",
-    "plan.draft_started": "New plan draft started",
-    "plan.exported": "Plan downloaded",
+    "plan.created": gettext_noop("Plan created"),
+    "plan.updated": gettext_noop("Plan details changed"),
+    "plan.strategy_added": gettext_noop("Strategy added to a plan"),
+    "plan.strategy_removed": gettext_noop("Strategy removed from a plan"),
+    "plan.activity_added": gettext_noop("Plan activity added"),
+    "plan.activity_updated": gettext_noop("Plan activity changed"),
+    "plan.activity_status": gettext_noop("Plan activity status changed"),
+    "plan.activity_removed": gettext_noop("Plan activity removed"),
+    "plan.outcome_added": gettext_noop("Plan outcome added"),
+    "plan.outcome_updated": gettext_noop("Plan outcome changed"),
+    "plan.outcome_removed": gettext_noop("Plan outcome removed"),
+    "plan.indicator_added": gettext_noop("Indicator added"),
+    "plan.indicator_updated": gettext_noop("Indicator changed"),
+    "plan.indicator_removed": gettext_noop("Indicator removed"),
+    "plan.principle_rated": gettext_noop("Principle self-assessed"),
+    "plan.published": gettext_noop("Plan version published"),
+    "plan.draft_started": gettext_noop("New plan draft started"),
+    "plan.exported": gettext_noop("Plan downloaded"),
 }

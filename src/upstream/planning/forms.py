@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from upstream.core.forms import UswdsForm
 from upstream.core.vocabularies import HORIZONS, choices
@@ -17,6 +18,7 @@ from upstream.planning.vocabularies import (
     FREQUENCIES,
     PRINCIPLE_RATINGS,
     PRIORITY_POPULATIONS,
+    label_choices,
 )
 
 if TYPE_CHECKING:  # annotations only: forms reach the framework through its selectors
@@ -37,23 +39,24 @@ class KeyChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class PlanForm(PlacesForm, UswdsForm):
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200)
     coalition: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None,  # the coalitions of the person's organization, given by the view
         required=False,
-        empty_label="None: a plan of our organization only",
-        help_text="A coalition plan can name any member organization as lead or partner.",
+        label=_("Coalition"),
+        empty_label=_("None: a plan of our organization only"),
+        help_text=_("A coalition plan can name any member organization as lead or partner."),
     )
     framework_version: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        queryset=None, label="Framework version"
+        queryset=None, label=_("Framework version")
     )
-    period_start = forms.DateField(label="Period start", widget=forms.DateInput(_DATE))
-    period_end = forms.DateField(label="Period end", widget=forms.DateInput(_DATE))
+    period_start = forms.DateField(label=_("Period start"), widget=forms.DateInput(_DATE))
+    period_end = forms.DateField(label=_("Period end"), widget=forms.DateInput(_DATE))
     state_fips = StateField()
-    county_fips = CountyField(help_text="Leave it at “the whole state” for a statewide plan.")
+    county_fips = CountyField(help_text=_("Leave it at “the whole state” for a statewide plan."))
     populations = forms.MultipleChoiceField(
-        label="Priority populations",
-        choices=list(PRIORITY_POPULATIONS.items()),
+        label=_("Priority populations"),
+        choices=label_choices(PRIORITY_POPULATIONS),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -78,7 +81,7 @@ class StrategiesForm(UswdsForm):
     strategies: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
-        label="Strategies of the plan",
+        label=_("Strategies of the plan"),
     )
 
     def __init__(self, *args: Any, version: FrameworkVersion, **kwargs: Any) -> None:
@@ -89,40 +92,42 @@ class StrategiesForm(UswdsForm):
 
 class ActivityForm(UswdsForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    strategy = KeyChoiceField(queryset=None)
+    strategy = KeyChoiceField(queryset=None, label=_("Strategy"))
     framework_activity = KeyChoiceField(
         queryset=None,
         required=False,
-        label="From the framework",
-        empty_label="None: a custom activity",
-        help_text=(
+        label=_("From the framework"),
+        empty_label=_("None: a custom activity"),
+        help_text=_(
             "Choosing one fills the form in from the framework (without JavaScript, press "
             "“Fill in from the framework” below); edit anything you need."
         ),
     )
-    name = forms.CharField(max_length=200)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    level = KeyChoiceField(queryset=None, label="Social-ecological level")
-    tier = KeyChoiceField(queryset=None, label="Prevention tier")
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    level = KeyChoiceField(queryset=None, label=_("Social-ecological level"))
+    tier = KeyChoiceField(queryset=None, label=_("Prevention tier"))
     population = forms.ChoiceField(
-        choices=[("", "General population"), *PRIORITY_POPULATIONS.items()],
+        choices=[("", _("General population")), *label_choices(PRIORITY_POPULATIONS)],
         required=False,
-        label="Population",
+        label=_("Population"),
     )
     lead_organization: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        queryset=None, label="Lead organization"
+        queryset=None, label=_("Lead organization")
     )
     partners: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Partner organizations",
+        label=_("Partner organizations"),
     )
-    start = forms.DateField(required=False, widget=forms.DateInput(_DATE))
-    end = forms.DateField(required=False, widget=forms.DateInput(_DATE))
-    status = forms.ChoiceField(choices=list(ACTIVITY_STATUSES.items()))
+    start = forms.DateField(label=_("Start"), required=False, widget=forms.DateInput(_DATE))
+    end = forms.DateField(label=_("End"), required=False, widget=forms.DateInput(_DATE))
+    status = forms.ChoiceField(label=_("Status"), choices=label_choices(ACTIVITY_STATUSES))
     budget = forms.DecimalField(
-        required=False, min_value=0, decimal_places=2, max_digits=12, label="Budget (USD)"
+        required=False, min_value=0, decimal_places=2, max_digits=12, label=_("Budget (USD)")
     )
 
     def __init__(
@@ -163,19 +168,21 @@ class ActivityForm(UswdsForm):
 
 class StatusForm(UswdsForm):
     revision = forms.IntegerField(widget=forms.HiddenInput)
-    status = forms.ChoiceField(choices=list(ACTIVITY_STATUSES.items()))
+    status = forms.ChoiceField(label=_("Status"), choices=label_choices(ACTIVITY_STATUSES))
 
 
 class OutcomeForm(UswdsForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = forms.CharField(max_length=200)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    horizon = forms.ChoiceField(choices=choices(HORIZONS))
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    horizon = forms.ChoiceField(label=_("Horizon"), choices=choices(HORIZONS))
     activities = forms.ModelMultipleChoiceField(
         queryset=PlanActivity.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Activities that drive it",
+        label=_("Activities that drive it"),
     )
 
     def __init__(self, *args: Any, activities: Any, **kwargs: Any) -> None:
@@ -185,31 +192,48 @@ class OutcomeForm(UswdsForm):
 
 class IndicatorForm(UswdsForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = forms.CharField(max_length=200)
-    definition = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    unit = forms.CharField(
-        max_length=60, required=False, help_text="For example: percent of students, people."
+    name = forms.CharField(label=_("Name"), max_length=200)
+    definition = forms.CharField(
+        label=_("Definition"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    data_source = forms.CharField(max_length=200, required=False, label="Data source")
-    baseline_value = forms.DecimalField(required=False, max_digits=14, decimal_places=3)
-    baseline_date = forms.DateField(required=False, widget=forms.DateInput(_DATE))
-    target_value = forms.DecimalField(required=False, max_digits=14, decimal_places=3)
-    target_date = forms.DateField(required=False, widget=forms.DateInput(_DATE))
-    direction = forms.ChoiceField(choices=list(DIRECTIONS.items()), label="Desired direction")
-    frequency = forms.ChoiceField(choices=list(FREQUENCIES.items()), label="Reporting frequency")
+    unit = forms.CharField(
+        label=_("Unit"),
+        max_length=60,
+        required=False,
+        help_text=_("For example: percent of students, people."),
+    )
+    data_source = forms.CharField(max_length=200, required=False, label=_("Data source"))
+    baseline_value = forms.DecimalField(
+        label=_("Baseline value"), required=False, max_digits=14, decimal_places=3
+    )
+    baseline_date = forms.DateField(
+        label=_("Baseline date"), required=False, widget=forms.DateInput(_DATE)
+    )
+    target_value = forms.DecimalField(
+        label=_("Target value"), required=False, max_digits=14, decimal_places=3
+    )
+    target_date = forms.DateField(
+        label=_("Target date"), required=False, widget=forms.DateInput(_DATE)
+    )
+    direction = forms.ChoiceField(choices=label_choices(DIRECTIONS), label=_("Desired direction"))
+    frequency = forms.ChoiceField(
+        choices=label_choices(FREQUENCIES), label=_("Reporting frequency")
+    )
 
 
 class PrincipleForm(UswdsForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    rating = forms.ChoiceField(choices=list(PRINCIPLE_RATINGS.items()), widget=forms.RadioSelect)
+    rating = forms.ChoiceField(
+        label=_("Rating"), choices=label_choices(PRINCIPLE_RATINGS), widget=forms.RadioSelect
+    )
     evidence = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Evidence",
-        help_text="What shows where you are: documents, decisions, data.",
+        label=_("Evidence"),
+        help_text=_("What shows where you are: documents, decisions, data."),
     )
     practices = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple, label="Practices in place"
+        required=False, widget=forms.CheckboxSelectMultiple, label=_("Practices in place")
     )
 
     def __init__(self, *args: Any, practices: list[tuple[str, str]], **kwargs: Any) -> None:

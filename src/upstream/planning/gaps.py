@@ -19,6 +19,8 @@ from dataclasses import asdict, dataclass, field
 from itertools import zip_longest
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext, ngettext
+
 from upstream.core.vocabularies import SECTORS
 from upstream.framework import selectors as framework_selectors
 from upstream.planning.models import (
@@ -156,7 +158,14 @@ def _suggest(
 def _names(items: list[str], limit: int = 3) -> str:
     shown = ", ".join(items[:limit])
     more = len(items) - limit
-    return shown + (f" and {more} more" if more > 0 else "")
+    if more <= 0:
+        return shown
+    return gettext("%(names)s and %(count)d more") % {"names": shown, "count": more}
+
+
+def _sector(key: str) -> str:
+    """A sector's label in the reader's language."""
+    return gettext(str(SECTORS.get(key, key)))
 
 
 # Population labels that begin with a proper noun or an acronym keep their capitals mid-sentence.
@@ -177,20 +186,32 @@ def _tier_words(name: str) -> str:
     return words if words.endswith("prevention") else f"{words} prevention"
 
 
-def _count(n: int, one: str, many: str = "") -> str:
-    """ "1 sector", "3 sectors", "2 activities"."""
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
 def _indicator_gap_title(no_baseline: int, no_target: int) -> str:
+    """ "2 indicators lack a baseline, 1 lacks a target"."""
     parts = []
     if no_baseline:
-        verb = "lacks" if no_baseline == 1 else "lack"
-        parts.append(f"{_count(no_baseline, 'indicator')} {verb} a baseline")
-    if no_target:
-        verb = "lacks" if no_target == 1 else "lack"
-        what = _count(no_target, "indicator") if not parts else str(no_target)
-        parts.append(f"{what} {verb} a target")
+        parts.append(
+            ngettext(
+                "%(count)d indicator lacks a baseline",
+                "%(count)d indicators lack a baseline",
+                no_baseline,
+            )
+            % {"count": no_baseline}
+        )
+    if no_target and parts:
+        parts.append(
+            ngettext("%(count)d lacks a target", "%(count)d lack a target", no_target)
+            % {"count": no_target}
+        )
+    elif no_target:
+        parts.append(
+            ngettext(
+                "%(count)d indicator lacks a target",
+                "%(count)d indicators lack a target",
+                no_target,
+            )
+            % {"count": no_target}
+        )
     return ", ".join(parts)
 
 
@@ -305,7 +326,7 @@ def gap_analysis(plan: Plan) -> GapReport:
     sectors_needed: list[dict[str, Any]] = [
         {
             "key": key,
-            "label": SECTORS.get(key, key),
+            "label": _sector(key),
             "present": key in present,
             "strategies": needed[key],
         }
@@ -330,7 +351,10 @@ def gap_analysis(plan: Plan) -> GapReport:
         if i["baseline_value"] is None or i["target_value"] is None
     ]
     uncovered = [
-        {"key": key, "label": PRIORITY_POPULATIONS.get(key, key)}
+        {
+            "key": key,
+            "label": gettext(PRIORITY_POPULATIONS[key]) if key in PRIORITY_POPULATIONS else key,
+        }
         for key in plan.populations
         if key != "other" and not population_counts[key]
     ]
@@ -348,7 +372,10 @@ def gap_analysis(plan: Plan) -> GapReport:
                 {
                     "key": p.key,
                     "name": p.name,
-                    "rating": PRINCIPLE_RATINGS[rating] + ("" if r else " (not rated)"),
+                    "rating": gettext(PRINCIPLE_RATINGS[rating])
+                    if r
+                    else gettext("%(rating)s (not rated)")
+                    % {"rating": gettext(PRINCIPLE_RATINGS[rating])},
                     "next_practice": unchecked[0] if unchecked else "",
                 }
             )
@@ -360,8 +387,10 @@ def gap_analysis(plan: Plan) -> GapReport:
             gaps.append(
                 Gap(
                     kind="strategy-empty",
-                    title=f"No activities yet under “{strategy.name}”",
-                    detail="You chose this strategy but have not planned anything under it.",
+                    title=gettext("No activities yet under “%(name)s”") % {"name": strategy.name},
+                    detail=gettext(
+                        "You chose this strategy but have not planned anything under it."
+                    ),
                     weight=5,
                     suggestions=_suggest(by_strategy[strategy.pk], used, strategies),
                     strategy=strategy.key,
@@ -378,8 +407,9 @@ def gap_analysis(plan: Plan) -> GapReport:
         gaps.append(
             Gap(
                 kind="population",
-                title=f"No activity reaches {_in_sentence(item['key'], item['label'])}",
-                detail="This is one of the plan's priority populations.",
+                title=gettext("No activity reaches %(population)s")
+                % {"population": _in_sentence(item["key"], item["label"])},
+                detail=gettext("This is one of the plan's priority populations."),
                 weight=4,
                 suggestions=_suggest(candidates, used, strategies),
                 population=item["key"],
@@ -401,11 +431,14 @@ def gap_analysis(plan: Plan) -> GapReport:
             Gap(
                 kind="level",
                 title=(
-                    f"Nothing at the {names[0]} level"
+                    gettext("Nothing at the %(level)s level") % {"level": names[0]}
                     if len(names) == 1
-                    else f"Nothing at the {', '.join(names[:-1])} or {names[-1]} levels"
+                    else gettext("Nothing at the %(levels)s or %(last)s levels")
+                    % {"levels": ", ".join(names[:-1]), "last": names[-1]}
                 ),
-                detail="A comprehensive plan works at every level of the social-ecological model.",
+                detail=gettext(
+                    "A comprehensive plan works at every level of the social-ecological model."
+                ),
                 weight=4,
                 suggestions=_suggest(interleaved, used, strategies),
             )
@@ -417,24 +450,31 @@ def gap_analysis(plan: Plan) -> GapReport:
             gaps.append(
                 Gap(
                     kind="tier",
-                    title=f"Few {_tier_words(tier.name)} activities",
-                    detail=f"{t['count']} of {total} activities ({t['share']}%).",
+                    title=gettext("Few %(tier)s activities") % {"tier": _tier_words(tier.name)},
+                    detail=ngettext(
+                        "%(count)d of %(total)d activity (%(share)s%%).",
+                        "%(count)d of %(total)d activities (%(share)s%%).",
+                        total,
+                    )
+                    % {"count": t["count"], "total": total, "share": t["share"]},
                     weight=3,
                     suggestions=_suggest(candidates, used, strategies),
                 )
             )
     if missing:
-        labels = [SECTORS.get(key, key) for key in missing]
+        labels = [_sector(key) for key in missing]
         gaps.append(
             Gap(
                 kind="sectors",
-                title=(
-                    f"{_count(len(missing), 'sector')} your strategies call for "
-                    f"{'is' if len(missing) == 1 else 'are'} not involved"
-                ),
-                detail=f"Invite partners from: {_names(labels, 5)}.",
+                title=ngettext(
+                    "%(count)d sector your strategies call for is not involved",
+                    "%(count)d sectors your strategies call for are not involved",
+                    len(missing),
+                )
+                % {"count": len(missing)},
+                detail=gettext("Invite partners from: %(names)s.") % {"names": _names(labels, 5)},
                 weight=3,
-                items=[(key, SECTORS.get(key, key)) for key in missing],
+                items=[(key, _sector(key)) for key in missing],
             )
         )
     # One gap for every strategy left out: seven lines of "does not use" would crowd out the rest.
@@ -449,14 +489,18 @@ def gap_analysis(plan: Plan) -> GapReport:
             Gap(
                 kind="strategy-missing",
                 title=(
-                    f"The plan does not use “{unused[0].name}”"
+                    gettext("The plan does not use “%(name)s”") % {"name": unused[0].name}
                     if len(unused) == 1
-                    else f"The plan does not use {len(unused)} of the framework's "
-                    f"{len(strategies)} strategies"
+                    else gettext(
+                        "The plan does not use %(count)d of the framework's %(total)d strategies"
+                    )
+                    % {"count": len(unused), "total": len(strategies)}
                 ),
                 detail=(
-                    "The framework's strategies work best together"
-                    + ("." if len(unused) == 1 else f": {_names([s.name for s in unused], 8)}.")
+                    gettext("The framework's strategies work best together.")
+                    if len(unused) == 1
+                    else gettext("The framework's strategies work best together: %(names)s.")
+                    % {"names": _names([s.name for s in unused], 8)}
                 ),
                 weight=2,
                 suggestions=_suggest(first_of_each, used, strategies),
@@ -467,11 +511,14 @@ def gap_analysis(plan: Plan) -> GapReport:
         gaps.append(
             Gap(
                 kind="activities-without-outcomes",
-                title=(
-                    f"{_count(len(without_outcomes), 'activity', 'activities')} "
-                    f"lead{'s' if len(without_outcomes) == 1 else ''} to no outcome"
-                ),
-                detail=f"Link them to the outcomes they drive: {_names(without_outcomes)}.",
+                title=ngettext(
+                    "%(count)d activity leads to no outcome",
+                    "%(count)d activities lead to no outcome",
+                    len(without_outcomes),
+                )
+                % {"count": len(without_outcomes)},
+                detail=gettext("Link them to the outcomes they drive: %(names)s.")
+                % {"names": _names(without_outcomes)},
                 weight=2,
                 items=unlinked,
             )
@@ -480,11 +527,14 @@ def gap_analysis(plan: Plan) -> GapReport:
         gaps.append(
             Gap(
                 kind="outcomes-without-indicators",
-                title=(
-                    f"{_count(len(without_indicators), 'outcome')} "
-                    f"{'has' if len(without_indicators) == 1 else 'have'} no indicator"
-                ),
-                detail=f"Say how you will know: {_names(without_indicators)}.",
+                title=ngettext(
+                    "%(count)d outcome has no indicator",
+                    "%(count)d outcomes have no indicator",
+                    len(without_indicators),
+                )
+                % {"count": len(without_indicators)},
+                detail=gettext("Say how you will know: %(names)s.")
+                % {"names": _names(without_indicators)},
                 weight=2,
                 items=unmeasured,
             )
@@ -494,7 +544,8 @@ def gap_analysis(plan: Plan) -> GapReport:
             Gap(
                 kind="indicators-incomplete",
                 title=_indicator_gap_title(len(no_baseline), len(no_target)),
-                detail=f"Complete them: {_names(sorted(set(no_baseline) | set(no_target)))}.",
+                detail=gettext("Complete them: %(names)s.")
+                % {"names": _names(sorted(set(no_baseline) | set(no_target)))},
                 weight=1,
                 items=incomplete,
             )
@@ -503,7 +554,10 @@ def gap_analysis(plan: Plan) -> GapReport:
         gaps.append(
             Gap(
                 kind="principles",
-                title=f"{_count(len(low), 'principle')} rated low",
+                title=ngettext(
+                    "%(count)d principle rated low", "%(count)d principles rated low", len(low)
+                )
+                % {"count": len(low)},
                 detail=_names([p["name"] for p in low], 5) + ".",
                 weight=1,
             )
@@ -516,8 +570,8 @@ def gap_analysis(plan: Plan) -> GapReport:
         level_totals=level_totals,
         tiers=tier_rows,
         sectors_needed=sectors_needed,
-        sectors_present=sorted(SECTORS.get(s, s) for s in present),
-        sectors_missing=[SECTORS.get(key, key) for key in missing],
+        sectors_present=sorted(_sector(s) for s in present),
+        sectors_missing=[_sector(key) for key in missing],
         populations_uncovered=uncovered,
         activities_without_outcomes=without_outcomes,
         outcomes_without_indicators=without_indicators,

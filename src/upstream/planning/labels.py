@@ -9,6 +9,10 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
 from upstream.core.places import county_name, place_name, state_name
 from upstream.core.vocabularies import HORIZONS, SECTORS
 from upstream.framework.models import FrameworkVersion
@@ -20,7 +24,10 @@ from upstream.planning.vocabularies import (
     PRIORITY_POPULATIONS,
 )
 
-PLAN_STATUSES: dict[str, str] = {"draft": "Draft", "published": "Published"}
+PLAN_STATUSES: dict[str, Any] = {
+    "draft": pgettext_lazy("plan status", "Draft"),
+    "published": pgettext_lazy("plan status", "Published"),
+}
 
 VOCABULARIES: dict[str, Mapping[Any, str]] = {
     "status": ACTIVITY_STATUSES,
@@ -34,39 +41,45 @@ VOCABULARIES: dict[str, Mapping[Any, str]] = {
 }
 
 # Field names of the plan document, as a comparison or a history row names them.
-FIELD_NAMES: dict[str, str] = {
-    "title": "Title",
-    "period_start": "Period start",
-    "period_end": "Period end",
-    "state_fips": "State",
-    "county_fips": "County",
-    "name": "Name",
-    "level": "Level",
-    "tier": "Tier",
-    "population": "Population",
-    "status": "Status",
-    "start": "Start",
-    "end": "End",
-    "budget": "Budget",
-    "horizon": "Horizon",
-    "activities": "Activities",
-    "unit": "Unit",
-    "baseline_value": "Baseline",
-    "baseline_date": "Baseline date",
-    "target_value": "Target",
-    "target_date": "Target date",
-    "direction": "Direction",
-    "rating": "Rating",
-    "evidence": "Evidence",
-    "practices": "Practices",
+FIELD_NAMES: dict[str, Any] = {
+    "title": _("Title"),
+    "period_start": _("Period start"),
+    "period_end": _("Period end"),
+    "state_fips": _("State"),
+    "county_fips": _("County"),
+    "name": _("Name"),
+    "level": _("Level"),
+    "tier": _("Tier"),
+    "population": _("Population"),
+    "status": _("Status"),
+    "start": _("Start"),
+    "end": _("End"),
+    "budget": _("Budget"),
+    "horizon": _("Horizon"),
+    "activities": _("Activities"),
+    "unit": _("Unit"),
+    "baseline_value": _("Baseline"),
+    "baseline_date": _("Baseline date"),
+    "target_value": _("Target"),
+    "target_date": _("Target date"),
+    "direction": _("Direction"),
+    "rating": _("Rating"),
+    "evidence": _("Evidence"),
+    "practices": _("Practices"),
 }
-KIND_NAMES: dict[str, str] = {
-    "plan": "Plan",
-    "strategy": "Strategy",
-    "activity": "Activity",
-    "outcome": "Outcome",
-    "indicator": "Indicator",
-    "principle": "Principle",
+KIND_NAMES: dict[str, Any] = {
+    "plan": _("Plan"),
+    "strategy": _("Strategy"),
+    "activity": _("Activity"),
+    "outcome": _("Outcome"),
+    "indicator": _("Indicator"),
+    "principle": _("Principle"),
+}
+
+CHANGE_NAMES: dict[str, Any] = {
+    "added": _("Added"),
+    "removed": _("Removed"),
+    "changed": _("Changed"),
 }
 
 
@@ -74,12 +87,16 @@ def label(vocabulary: str, value: Any) -> str:
     """The label of ``value`` in one of the plan's vocabularies; an unknown value as it is."""
     if value is None or value == "":
         return ""
-    return VOCABULARIES.get(vocabulary, {}).get(str(value), str(value))
+    found = VOCABULARIES.get(vocabulary, {}).get(str(value))
+    return str(value) if found is None else gettext(str(found))
 
 
 def framework_name(version: FrameworkVersion) -> str:
     """ "National Human Trafficking Prevention Framework, version 2024.1"."""
-    return f"{version.title}, version {version.version}"
+    return gettext("%(title)s, version %(version)s") % {
+        "title": version.title,
+        "version": version.version,
+    }
 
 
 def plan_place(state_fips: str, county_fips: str = "") -> str:
@@ -97,19 +114,22 @@ def iso_date(value: Any) -> dt.date | None:
 
 
 def readable_date(value: Any) -> str:
+    """A date of the plan document in words, in the reader's language ("March 1, 2026")."""
     day = iso_date(value)
-    return f"{day.day} {day:%B %Y}" if day else ""
+    return date_format(day, "DATE_FORMAT") if day else ""
 
 
 def money(value: Any) -> str:
-    """ "$15,000" or "$1,250.50"; empty when there is no budget."""
+    """ "$15,000" or "$1,250.50" (grouped as the reader's language groups digits); empty when
+    there is no budget."""
     if value in (None, ""):
         return ""
     try:
         amount = float(value)
     except (TypeError, ValueError):
         return str(value)
-    return f"${amount:,.0f}" if amount == int(amount) else f"${amount:,.2f}"
+    places = 0 if amount == int(amount) else 2
+    return "$" + number_format(amount, places, use_l10n=True, force_grouping=True)
 
 
 def field_value(field: str, value: Any, names: Mapping[str, str] | None = None) -> str:
@@ -130,9 +150,13 @@ def field_value(field: str, value: Any, names: Mapping[str, str] | None = None) 
     if field in ("level", "tier"):
         return (names or {}).get(str(value), str(value))
     if field == "activities" and isinstance(value, list):
-        return "; ".join((names or {}).get(str(key), "an activity since removed") for key in value)
+        return "; ".join(
+            (names or {}).get(str(key), gettext("an activity since removed")) for key in value
+        )
     if field == "practices" and isinstance(value, list):
-        return f"{len(value)} checked"
+        return ngettext("%(count)d checked", "%(count)d checked", len(value)) % {
+            "count": len(value)
+        }
     return str(value)
 
 
@@ -144,7 +168,7 @@ def diff_rows(
     for change in changes:
         fields = [
             {
-                "name": FIELD_NAMES.get(field, field.replace("_", " ").capitalize()),
+                "name": str(FIELD_NAMES.get(field, field.replace("_", " ").capitalize())),
                 "before": field_value(field, values[0], names),
                 "after": field_value(field, values[1], names),
             }
@@ -152,12 +176,12 @@ def diff_rows(
         ]
         name = change["name"]
         if change["kind"] == "plan":
-            name = FIELD_NAMES.get(name.replace(" ", "_"), name.capitalize())
+            name = str(FIELD_NAMES.get(name.replace(" ", "_"), name.capitalize()))
         rows.append(
             {
                 "name": name,
-                "kind": KIND_NAMES.get(change["kind"], change["kind"]),
-                "change": change["change"].capitalize(),
+                "kind": str(KIND_NAMES.get(change["kind"], change["kind"])),
+                "change": str(CHANGE_NAMES.get(change["change"], change["change"].capitalize())),
                 "fields": fields,
             }
         )

@@ -16,6 +16,7 @@ from typing import Any
 from uuid import uuid4
 
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 from upstream.accounts.models import (
     Coalition,
@@ -39,6 +40,7 @@ from upstream.planning.vocabularies import (
     DIRECTIONS,
     FREQUENCIES,
     PRINCIPLE_RATINGS,
+    label_choices,
 )
 
 
@@ -48,8 +50,8 @@ class PublishedPlanError(Exception):
 
 class Plan(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", pgettext_lazy("plan status", "Draft")
+        PUBLISHED = "published", pgettext_lazy("plan status", "Published")
 
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     series = models.UUIDField(default=uuid4, db_index=True, editable=False)
@@ -156,7 +158,7 @@ class PlanActivity(PlanItem):
     start = models.DateField(null=True, blank=True)
     end = models.DateField(null=True, blank=True)
     status = models.CharField(
-        max_length=20, choices=list(ACTIVITY_STATUSES.items()), default="planned"
+        max_length=20, choices=label_choices(ACTIVITY_STATUSES), default="planned"
     )
     budget = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
 
@@ -198,10 +200,10 @@ class Indicator(PlanItem):
     target_value = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
     target_date = models.DateField(null=True, blank=True)
     direction = models.CharField(
-        max_length=10, choices=list(DIRECTIONS.items()), default="increase"
+        max_length=10, choices=label_choices(DIRECTIONS), default="increase"
     )
     frequency = models.CharField(
-        max_length=20, choices=list(FREQUENCIES.items()), default="annually"
+        max_length=20, choices=label_choices(FREQUENCIES), default="annually"
     )
 
     class Meta:
@@ -215,7 +217,7 @@ class PrincipleRating(PlanItem):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="ratings")
     principle = models.ForeignKey(Principle, on_delete=models.PROTECT, related_name="+")
     rating = models.CharField(
-        max_length=20, choices=list(PRINCIPLE_RATINGS.items()), default="not_started"
+        max_length=20, choices=label_choices(PRINCIPLE_RATINGS), default="not_started"
     )
     evidence = models.TextField(blank=True)
     practices = models.JSONField(default=list, blank=True, help_text="Checked practices.")

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from upstream.accounts.policy import may
 from upstream.accounts.selectors import coalitions_of
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from upstream.accounts.models import Coalition, Membership
     from upstream.planning.models import Plan, PlanActivity
 
-PUBLISHED = "This version is published and cannot be changed. Start a new draft to make changes."
+PUBLISHED = _("This version is published and cannot be changed. Start a new draft to make changes.")
 
 
 def plans_visible(*, membership: Membership) -> Q:
@@ -127,7 +128,7 @@ class PlanAccess:
         if not self.sign_off:
             raise PermissionDenied("plan.publish")
         if not self.published:
-            raise ValidationError("Only a published version can start a new draft.")
+            raise ValidationError(_("Only a published version can start a new draft."))
 
     def require_update_status(self, activity: PlanActivity) -> None:
         if not self._status_allowed(led_by_own=self._leads(activity)):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from upstream.accounts import selectors as account_selectors
 from upstream.accounts.models import Membership, Organization
@@ -119,7 +120,7 @@ def plan_history_entries(*, membership: Membership, plan: Plan) -> list[HistoryE
     ):
         if user_id not in names_by_actor or org_id == plan.organization_id:
             names_by_actor[user_id] = name
-    unknown = "An organization of the coalition"
+    unknown = gettext("An organization of the coalition")
     return [
         HistoryEntry(
             event,

@@ -1,52 +1,65 @@
 """Documented vocabularies of the planning app.
 
 Keys are stored in the database and in published plan documents: changing one is a data migration.
+Labels are English and marked for translation: plan documents (what a published version freezes,
+what the API answers) keep the English words, and pages, forms and choices show them in the
+reader's language (``label_choices``, ``labels.label``, ``{% translate a.status_label %}``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy, gettext_noop
+
 PRIORITY_POPULATIONS: dict[str, str] = {
-    "youth-foster-care": "Youth in foster care",
-    "runaway-homeless-youth": "Runaway and homeless youth",
-    "lgbtqia2s-youth": "LGBTQIA2S+ youth",
-    "american-indian-alaska-native": "American Indian and Alaska Native communities",
-    "migrant-seasonal-workers": "Migrant and seasonal workers",
-    "people-with-disabilities": "People with disabilities",
-    "substance-use-disorders": "People with substance use disorders",
-    "survivors-other-violence": "Survivors of other violence",
-    "other": "Other",
+    "youth-foster-care": gettext_noop("Youth in foster care"),
+    "runaway-homeless-youth": gettext_noop("Runaway and homeless youth"),
+    "lgbtqia2s-youth": gettext_noop("LGBTQIA2S+ youth"),
+    "american-indian-alaska-native": gettext_noop("American Indian and Alaska Native communities"),
+    "migrant-seasonal-workers": gettext_noop("Migrant and seasonal workers"),
+    "people-with-disabilities": gettext_noop("People with disabilities"),
+    "substance-use-disorders": gettext_noop("People with substance use disorders"),
+    "survivors-other-violence": gettext_noop("Survivors of other violence"),
+    "other": gettext_noop("Other"),
 }
 
 ACTIVITY_STATUSES: dict[str, str] = {
-    "planned": "Planned",
-    "in_progress": "In progress",
-    "done": "Done",
-    "dropped": "Dropped",
+    "planned": gettext_noop("Planned"),
+    "in_progress": gettext_noop("In progress"),
+    "done": gettext_noop("Done"),
+    "dropped": gettext_noop("Dropped"),
 }
 
 PRINCIPLE_RATINGS: dict[str, str] = {
-    "not_started": "Not started",
-    "emerging": "Emerging",
-    "established": "Established",
-    "exemplary": "Exemplary",
+    "not_started": gettext_noop("Not started"),
+    "emerging": gettext_noop("Emerging"),
+    "established": gettext_noop("Established"),
+    "exemplary": gettext_noop("Exemplary"),
 }
 
 # Ratings the gap analysis reports as low.
 LOW_RATINGS = frozenset({"not_started", "emerging"})
 
 DIRECTIONS: dict[str, str] = {
-    "increase": "Increase",
-    "decrease": "Decrease",
-    "maintain": "Maintain",
+    "increase": gettext_noop("Increase"),
+    "decrease": gettext_noop("Decrease"),
+    "maintain": gettext_noop("Maintain"),
 }
 
 FREQUENCIES: dict[str, str] = {
-    "monthly": "Monthly",
-    "quarterly": "Quarterly",
-    "semiannually": "Twice a year",
-    "annually": "Annually",
-    "once": "Once, at the end of the period",
+    "monthly": gettext_noop("Monthly"),
+    "quarterly": gettext_noop("Quarterly"),
+    "semiannually": gettext_noop("Twice a year"),
+    "annually": gettext_noop("Annually"),
+    "once": gettext_noop("Once, at the end of the period"),
 }
+
+
+def label_choices(vocabulary: Mapping[str, str]) -> list[tuple[str, str | Promise]]:
+    """Django ``choices`` from a vocabulary, its labels in the language of the request."""
+    return [(key, gettext_lazy(label)) for key, label in vocabulary.items()]
 
 
 def practices_of(raw: object) -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Status
 
 from upstream.accounts.api import guarded
@@ -69,7 +70,7 @@ def activity_add(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, payload:
         level = level or framework_activity.level
         tier = tier or framework_activity.tier
     missing = {
-        name: ["Unknown or missing."]
+        name: [gettext("Unknown or missing.")]
         for name, value in {
             "strategy": strategy,
             "level": level,
@@ -85,12 +86,12 @@ def activity_add(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, payload:
     if payload.lead_organization is not None:
         found = choices.filter(uuid=payload.lead_organization).first()
         if found is None:
-            missing["lead_organization"] = ["Unknown organization for this plan."]
+            missing["lead_organization"] = [gettext("Unknown organization for this plan.")]
         else:
             lead = found
     partners = list(choices.filter(uuid__in=payload.partners))
     if len(partners) != len(set(payload.partners)):
-        missing["partners"] = ["Unknown organization for this plan."]
+        missing["partners"] = [gettext("Unknown organization for this plan.")]
     if strategy is None or level is None or tier is None or "framework_activity" in missing:
         raise ValidationError(missing)
     values: dict[str, Any] = {
@@ -162,21 +163,21 @@ def activity_patch(
     if "level" in changes:
         changes["level"] = framework.level_by_key(version_id=version_id, key=changes["level"])
         if changes["level"] is None:
-            problems["level"] = ["Unknown level."]
+            problems["level"] = [gettext("Unknown level.")]
     if "tier" in changes:
         changes["tier"] = framework.tier_by_key(version_id=version_id, key=changes["tier"])
         if changes["tier"] is None:
-            problems["tier"] = ["Unknown tier."]
+            problems["tier"] = [gettext("Unknown tier.")]
     choices = selectors.partner_choices(plan=the_plan)
     if "lead_organization" in changes:
         changes["lead_organization"] = choices.filter(uuid=changes["lead_organization"]).first()
         if changes["lead_organization"] is None:
-            problems["lead_organization"] = ["Unknown organization for this plan."]
+            problems["lead_organization"] = [gettext("Unknown organization for this plan.")]
     if "partners" in changes:
         wanted = set(changes["partners"] or [])
         changes["partners"] = list(choices.filter(uuid__in=wanted))
         if len(changes["partners"]) != len(wanted):
-            problems["partners"] = ["Unknown organization for this plan."]
+            problems["partners"] = [gettext("Unknown organization for this plan.")]
     if problems:
         raise ValidationError(problems)
     services.plan_activity_update(

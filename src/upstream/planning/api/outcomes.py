@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Status
 
 from upstream.accounts.api import guarded
@@ -39,7 +40,9 @@ def _outcome_item(outcome: PlanOutcome) -> dict[str, Any]:
 
 
 def _unknown_activities() -> ValidationError:
-    return ValidationError({"activities": ["Every linked activity must belong to this plan."]})
+    return ValidationError(
+        {"activities": [gettext("Every linked activity must belong to this plan.")]}
+    )
 
 
 @router.post(
@@ -58,7 +61,7 @@ def outcome_add(request: HttpRequest, org: uuid.UUID, plan: uuid.UUID, payload: 
             version_id=the_plan.framework_version_id, key=payload.framework_outcome
         )
         if framework_outcome is None:
-            raise ValidationError({"framework_outcome": ["Unknown framework outcome."]})
+            raise ValidationError({"framework_outcome": [gettext("Unknown framework outcome.")]})
     activities = list(the_plan.activities.filter(uuid__in=payload.activities))
     if len(activities) != len(set(payload.activities)):
         raise _unknown_activities()

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext
 from ninja import Status
 
 from upstream.accounts.api import caller, guarded
@@ -76,15 +77,15 @@ def plan_create(request: HttpRequest, org: uuid.UUID, payload: PlanIn) -> Any:
         framework=payload.framework, version=payload.framework_version
     )
     if version is None:
-        raise ValidationError({"framework_version": ["Unknown framework version."]})
+        raise ValidationError({"framework_version": [gettext("Unknown framework version.")]})
     coalition = None
     if payload.coalition is not None:
         coalition = coalitions_of(membership=membership).filter(uuid=payload.coalition).first()
         if coalition is None:
-            raise ValidationError({"coalition": ["Unknown coalition."]})
+            raise ValidationError({"coalition": [gettext("Unknown coalition.")]})
     strategies = framework.strategies_by_keys(version_id=version.pk, keys=payload.strategies)
     if len(strategies) != len(set(payload.strategies)):
-        raise ValidationError({"strategies": ["Unknown strategy key."]})
+        raise ValidationError({"strategies": [gettext("Unknown strategy key.")]})
     plan = services.plan_create(
         actor=membership,
         title=payload.title,
@@ -170,7 +171,7 @@ def plan_versions_diff(
     membership, the_plan = _plan(request, org, plan, "plan.view")
     other = selectors.plan_get(membership=membership, plan_uuid=against)
     if other.series != the_plan.series:
-        raise ValidationError({"against": ["Compare versions of the same plan."]})
+        raise ValidationError({"against": [gettext("Compare versions of the same plan.")]})
     return plan_diff(plan_document(other), plan_document(the_plan))
 
 

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from upstream.accounts.models import Membership
 from upstream.audit.services import audit_record
@@ -18,14 +20,64 @@ from upstream.planning.policy import plan_access
 M = TypeVar("M", bound=models.Model)
 
 
+# One whole sentence per kind of item: the words around the item's name change with it.
+_STALE: dict[str, Any] = {
+    "plan": _(
+        "Someone else changed this plan after you opened it. Your changes were not saved: "
+        "reload to see the current version, then make them again."
+    ),
+    "activity": _(
+        "Someone else changed this activity after you opened it. Your changes were not saved: "
+        "reload to see the current version, then make them again."
+    ),
+    "outcome": _(
+        "Someone else changed this outcome after you opened it. Your changes were not saved: "
+        "reload to see the current version, then make them again."
+    ),
+    "indicator": _(
+        "Someone else changed this indicator after you opened it. Your changes were not saved: "
+        "reload to see the current version, then make them again."
+    ),
+    "rating": _(
+        "Someone else changed this rating after you opened it. Your changes were not saved: "
+        "reload to see the current version, then make them again."
+    ),
+}
+
+# "That strategy belongs to another framework version (2024.1); this plan is built on …".
+_OTHER_VERSION: dict[str, Any] = {
+    "strategy": _(
+        "That strategy belongs to another framework version (%(version)s); "
+        "this plan is built on %(plan_version)s."
+    ),
+    "framework activity": _(
+        "That framework activity belongs to another framework version (%(version)s); "
+        "this plan is built on %(plan_version)s."
+    ),
+    "framework outcome": _(
+        "That framework outcome belongs to another framework version (%(version)s); "
+        "this plan is built on %(plan_version)s."
+    ),
+    "level": _(
+        "That level belongs to another framework version (%(version)s); "
+        "this plan is built on %(plan_version)s."
+    ),
+    "tier": _(
+        "That tier belongs to another framework version (%(version)s); "
+        "this plan is built on %(plan_version)s."
+    ),
+    "principle": _(
+        "That principle belongs to another framework version (%(version)s); "
+        "this plan is built on %(plan_version)s."
+    ),
+}
+
+
 class StaleEdit(ValidationError):
     """The item changed since the form was opened."""
 
     def __init__(self, what: str) -> None:
-        super().__init__(
-            f"Someone else changed this {what} after you opened it. "
-            "Your changes were not saved: reload to see the current version, then make them again."
-        )
+        super().__init__(_STALE[what])
 
 
 def _audit(
@@ -56,7 +108,9 @@ def _editable(actor: Membership, plan: Plan) -> None:
 
 def _period(errors: dict[str, list[str]], start: Any, end: Any, field: str = "end") -> None:
     if start is not None and end is not None and end < start:
-        errors.setdefault(field, []).append("The end date must be on or after the start date.")
+        errors.setdefault(field, []).append(
+            gettext("The end date must be on or after the start date.")
+        )
 
 
 def _raise(errors: dict[str, list[str]]) -> None:
@@ -69,8 +123,8 @@ def _same_version(
 ) -> None:
     if item is not None and item.version_id != plan.framework_version_id:
         errors.setdefault(field, []).append(
-            f"That {what} belongs to another framework version ({item.version}); "
-            f"this plan is built on {plan.framework_version.label}."
+            str(_OTHER_VERSION[what])
+            % {"version": item.version, "plan_version": plan.framework_version.label}
         )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
 
 from upstream.accounts import selectors as account_selectors
 from upstream.accounts.models import Membership, Organization
@@ -52,7 +53,7 @@ def activity_errors(
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not name.strip():
-        errors.setdefault("name", []).append("Name the activity.")
+        errors.setdefault("name", []).append(gettext("Name the activity."))
     _same_version(errors, plan, "strategy", strategy, "strategy")
     _same_version(errors, plan, "framework_activity", framework_activity, "framework activity")
     _same_version(errors, plan, "level", level, "level")
@@ -63,32 +64,39 @@ def activity_errors(
         and framework_activity.strategy_id != strategy.pk
     ):
         errors.setdefault("framework_activity", []).append(
-            "That framework activity belongs to another strategy."
+            gettext("That framework activity belongs to another strategy.")
         )
     if population and population not in PRIORITY_POPULATIONS:
-        errors.setdefault("population", []).append("Choose a population from the list.")
+        errors.setdefault("population", []).append(gettext("Choose a population from the list."))
     members = _member_ids(plan)
     if lead_organization.pk not in members:
         errors.setdefault("lead_organization", []).append(
-            f"{lead_organization.name} is not a member of the plan's coalition."
+            gettext("%(name)s is not a member of the plan's coalition.")
+            % {"name": lead_organization.name}
             if plan.coalition_id
-            else "An organization's own plan is led by the organization itself."
+            else gettext("An organization's own plan is led by the organization itself.")
         )
     outside = [org.name for org in partners if org.pk not in members]
     if outside:
         errors.setdefault("partners", []).append(
-            f"Partners must be members of the plan's coalition: {', '.join(sorted(outside))} "
-            "is not."
+            ngettext(
+                "Partners must be members of the plan's coalition: %(names)s is not.",
+                "Partners must be members of the plan's coalition: %(names)s are not.",
+                len(outside),
+            )
+            % {"names": ", ".join(sorted(outside))}
         )
     _period(errors, start, end)
     if plan.period_start and start is not None and start < plan.period_start:
-        errors.setdefault("start", []).append("The activity starts before the plan's period.")
+        errors.setdefault("start", []).append(
+            gettext("The activity starts before the plan's period.")
+        )
     if plan.period_end and end is not None and end > plan.period_end:
-        errors.setdefault("end", []).append("The activity ends after the plan's period.")
+        errors.setdefault("end", []).append(gettext("The activity ends after the plan's period."))
     if status not in ACTIVITY_STATUSES:
-        errors.setdefault("status", []).append("Choose a status from the list.")
+        errors.setdefault("status", []).append(gettext("Choose a status from the list."))
     if budget is not None and budget < 0:
-        errors.setdefault("budget", []).append("A budget cannot be negative.")
+        errors.setdefault("budget", []).append(gettext("A budget cannot be negative."))
     return errors
 
 
@@ -191,7 +199,9 @@ def plan_activity_update(
     }
     unknown = set(changes) - fields
     if unknown:
-        raise ValidationError(f"Cannot change {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            gettext("Cannot change %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
     partners = changes.pop("partners", None)
     merged = {name: changes.get(name, getattr(activity, name)) for name in fields - {"partners"}}
     merged.pop("description")
@@ -234,7 +244,7 @@ def plan_activity_set_status(
     plan = activity.plan
     plan_access(membership=actor, plan=plan).require_update_status(activity)
     if status not in ACTIVITY_STATUSES:
-        raise ValidationError({"status": ["Choose a status from the list."]})
+        raise ValidationError({"status": [gettext("Choose a status from the list.")]})
     previous = activity.status
     if status == previous:
         return activity  # not a change: nothing to save, nothing for the history

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
 
 from upstream.accounts.models import Membership
 from upstream.planning.models import Indicator, Plan, PlanOutcome
@@ -30,22 +31,30 @@ _INDICATOR_FIELDS = (
 def _indicator_errors(values: dict[str, Any]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not str(values.get("name") or "").strip():
-        errors.setdefault("name", []).append("Name the indicator.")
+        errors.setdefault("name", []).append(gettext("Name the indicator."))
     has_value = values.get("baseline_value") is not None or values.get("target_value") is not None
     if has_value and not str(values.get("unit") or "").strip():
         errors.setdefault("unit", []).append(
-            "Give a unit (for example 'percent of students' or 'people trained') "
-            "for the baseline and target values."
+            gettext(
+                "Give a unit (for example 'percent of students' or 'people trained') "
+                "for the baseline and target values."
+            )
         )
     if values.get("baseline_value") is not None and values.get("baseline_date") is None:
-        errors.setdefault("baseline_date", []).append("Give the date of the baseline value.")
+        errors.setdefault("baseline_date", []).append(
+            gettext("Give the date of the baseline value.")
+        )
     if values.get("target_value") is not None and values.get("target_date") is None:
-        errors.setdefault("target_date", []).append("Give the date the target should be met.")
+        errors.setdefault("target_date", []).append(
+            gettext("Give the date the target should be met.")
+        )
     _period(errors, values.get("baseline_date"), values.get("target_date"), "target_date")
     if values.get("direction", "increase") not in DIRECTIONS:
-        errors.setdefault("direction", []).append("Choose increase, decrease or maintain.")
+        errors.setdefault("direction", []).append(gettext("Choose increase, decrease or maintain."))
     if values.get("frequency", "annually") not in FREQUENCIES:
-        errors.setdefault("frequency", []).append("Choose a reporting frequency from the list.")
+        errors.setdefault("frequency", []).append(
+            gettext("Choose a reporting frequency from the list.")
+        )
     return errors
 
 
@@ -61,11 +70,17 @@ def indicator_add(
 ) -> Indicator:
     _editable(actor, plan)
     if outcome.plan_id != plan.pk:
-        raise ValidationError({"outcome": ["That outcome belongs to another plan."]})
+        raise ValidationError({"outcome": [gettext("That outcome belongs to another plan.")]})
     unknown = set(values) - set(_INDICATOR_FIELDS)
     if unknown:
-        noun = "field" if len(unknown) == 1 else "fields"
-        raise ValidationError(f"Unknown indicator {noun}: {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            ngettext(
+                "Unknown indicator field: %(fields)s.",
+                "Unknown indicator fields: %(fields)s.",
+                len(unknown),
+            )
+            % {"fields": ", ".join(sorted(unknown))}
+        )
     _raise(_indicator_errors({"name": name, **values}))
     indicator = Indicator.objects.create(
         outcome=outcome, organization_id=plan.organization_id, name=name.strip(), **values
@@ -96,8 +111,14 @@ def indicator_update(
     _editable(actor, plan)
     unknown = set(changes) - set(_INDICATOR_FIELDS)
     if unknown:
-        noun = "field" if len(unknown) == 1 else "fields"
-        raise ValidationError(f"Unknown indicator {noun}: {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            ngettext(
+                "Unknown indicator field: %(fields)s.",
+                "Unknown indicator fields: %(fields)s.",
+                len(unknown),
+            )
+            % {"fields": ", ".join(sorted(unknown))}
+        )
     merged = {name: changes.get(name, getattr(indicator, name)) for name in _INDICATOR_FIELDS}
     _raise(_indicator_errors(merged))
     _bump(Indicator, indicator, revision, "indicator", **changes)

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from upstream.accounts.models import Membership
 from upstream.framework.models import Outcome
@@ -32,12 +33,12 @@ def _outcome_errors(
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not name.strip():
-        errors.setdefault("name", []).append("Name the outcome.")
+        errors.setdefault("name", []).append(gettext("Name the outcome."))
     if horizon not in {"short", "intermediate", "long"}:
-        errors.setdefault("horizon", []).append("Choose short, intermediate or long term.")
+        errors.setdefault("horizon", []).append(gettext("Choose short, intermediate or long term."))
     _same_version(errors, plan, "framework_outcome", framework_outcome, "framework outcome")
     if any(a.plan_id != plan.pk for a in activities):
-        errors.setdefault("activities", []).append("Link only activities of this plan.")
+        errors.setdefault("activities", []).append(gettext("Link only activities of this plan."))
     return errors
 
 
@@ -106,7 +107,9 @@ def plan_outcome_update(
     _editable(actor, plan)
     unknown = set(changes) - {"name", "description", "horizon", "activities"}
     if unknown:
-        raise ValidationError(f"Cannot change {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            gettext("Cannot change %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
     activities = changes.pop("activities", None)
     _raise(
         _outcome_errors(

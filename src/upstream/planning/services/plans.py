@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from upstream.accounts.models import Coalition, Membership
 from upstream.accounts.policy import check
@@ -41,25 +42,31 @@ def _plan_fields(
     populations: Sequence[str],
 ) -> None:
     if not title.strip():
-        errors.setdefault("title", []).append("Give the plan a title.")
+        errors.setdefault("title", []).append(gettext("Give the plan a title."))
     elif wrong := text_problem(title, name=True):
         errors.setdefault("title", []).append(wrong)
     _period(errors, period_start, period_end, "period_end")
     if not (len(state_fips) == 2 and is_ascii_digits(state_fips)):
-        errors.setdefault("state_fips", []).append("A state FIPS code is two digits, e.g. 39.")
+        errors.setdefault("state_fips", []).append(
+            gettext("A state FIPS code is two digits, e.g. 39.")
+        )
     if county_fips and not (
         len(county_fips) == 5
         and is_ascii_digits(county_fips)
         and county_fips.startswith(state_fips)
     ):
         errors.setdefault("county_fips", []).append(
-            "A county FIPS code is five digits and starts with the state code, e.g. 39049."
+            gettext("A county FIPS code is five digits and starts with the state code, e.g. 39049.")
         )
     unknown = sorted(set(populations) - set(PRIORITY_POPULATIONS))
     if unknown:
         errors.setdefault("populations", []).append(
-            f"Unknown priority {'population' if len(unknown) == 1 else 'populations'}: "
-            f"{', '.join(unknown)}."
+            ngettext(
+                "Unknown priority population: %(keys)s.",
+                "Unknown priority populations: %(keys)s.",
+                len(unknown),
+            )
+            % {"keys": ", ".join(unknown)}
         )
 
 
@@ -90,12 +97,14 @@ def plan_create(
         populations=populations,
     )
     if coalition is not None and not coalition_plan_allowed(membership=actor, coalition=coalition):
-        errors.setdefault("coalition", []).append("Your organization is not in that coalition.")
+        errors.setdefault("coalition", []).append(
+            gettext("Your organization is not in that coalition.")
+        )
     strategies = list(strategies)
     for strategy in strategies:
         if strategy.version_id != framework_version.pk:
             errors.setdefault("strategies", []).append(
-                f"{strategy.name} belongs to another framework version."
+                gettext("%(name)s belongs to another framework version.") % {"name": strategy.name}
             )
     _raise(errors)
     plan = Plan.objects.create(
@@ -138,7 +147,9 @@ def plan_update(
     allowed = {"title", "period_start", "period_end", "state_fips", "county_fips", "populations"}
     unknown = set(changes) - allowed
     if unknown:
-        raise ValidationError(f"Cannot change {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            gettext("Cannot change %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
     merged = {name: changes.get(name, getattr(plan, name)) for name in allowed}
     errors: dict[str, list[str]] = {}
     _plan_fields(errors, **merged)
@@ -193,7 +204,7 @@ def plan_new_draft(*, actor: Membership, plan: Plan, request: HttpRequest | None
     """A new draft version that starts from the published ``plan``; items keep their keys."""
     plan_access(membership=actor, plan=plan).require_new_draft()
     if Plan.objects.filter(series=plan.series, status=Plan.Status.DRAFT).exists():
-        raise ValidationError("This plan already has a draft: edit that one.")
+        raise ValidationError(gettext("This plan already has a draft: edit that one."))
     latest = Plan.objects.filter(series=plan.series).order_by("-version").first()
     draft = Plan.objects.create(
         series=plan.series,

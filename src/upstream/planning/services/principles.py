@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from upstream.accounts.models import Membership
 from upstream.framework.models import Principle
@@ -40,11 +41,11 @@ def principle_rate(
     errors: dict[str, list[str]] = {}
     _same_version(errors, plan, "principle", principle, "principle")
     if rating not in PRINCIPLE_RATINGS:
-        errors.setdefault("rating", []).append("Choose a rating from the list.")
+        errors.setdefault("rating", []).append(gettext("Choose a rating from the list."))
     known = {key for key, _text in practices_of(principle.practices)}
     unknown = [p for p in practices if p not in known]
     if unknown:
-        errors.setdefault("practices", []).append("Check only the practices listed.")
+        errors.setdefault("practices", []).append(gettext("Check only the practices listed."))
     _raise(errors)
     existing = PrincipleRating.objects.filter(plan=plan, principle=principle).first()
     values = {"rating": rating, "evidence": evidence, "practices": list(practices)}

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 
 from upstream.accounts.models import Membership
 from upstream.framework.models import Strategy
@@ -68,8 +69,14 @@ def plan_strategy_remove(
     count = plan_strategy.activities.count()
     if count:
         raise ValidationError(
-            f"“{name}” still has {count} activit{'y' if count == 1 else 'ies'}: remove "
-            f"{'it' if count == 1 else 'them'} first, so that no activity is lost by accident."
+            ngettext(
+                "“%(name)s” still has %(count)d activity: remove it first, so that no activity "
+                "is lost by accident.",
+                "“%(name)s” still has %(count)d activities: remove them first, so that no "
+                "activity is lost by accident.",
+                count,
+            )
+            % {"name": name, "count": count}
         )
     plan_strategy.outcomes.update(plan_strategy=None)
     _audit(

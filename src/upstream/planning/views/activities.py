@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from upstream.accounts.decorators import require
@@ -158,7 +159,7 @@ def activity_add(request: HttpRequest, membership: Membership, plan: Any) -> Htt
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, f"Added “{data['name']}”.")
+            messages.success(request, gettext("Added “%(name)s”.") % {"name": data["name"]})
             return _back(membership, the_plan)
     suggestions = []
     if picked is None and request.method != "POST":
@@ -201,7 +202,7 @@ def activity_edit(
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, f"Saved “{data['name']}”.")
+            messages.success(request, gettext("Saved “%(name)s”.") % {"name": data["name"]})
             return _back(membership, the_plan)
     return render(
         request,
@@ -219,15 +220,15 @@ def activity_remove(
 
     def remove() -> str:
         services.plan_activity_remove(actor=membership, activity=item, request=request)
-        return f"Removed “{item.name}”."
+        return gettext("Removed “%(name)s”.") % {"name": item.name}
 
     return _remove_and_back(
         request,
         membership,
         the_plan,
         remove,
-        what=f"the activity “{item.name}”",
-        consequence="Outcomes it drives stay in the plan; they no longer list it.",
+        what=gettext("the activity “%(name)s”") % {"name": item.name},
+        consequence=gettext("Outcomes it drives stay in the plan; they no longer list it."),
         back=reverse("planning:activity_edit", args=[membership.organization.uuid, plan, activity]),
     )
 
@@ -241,9 +242,13 @@ def activity_status(
     item = selectors.activity_get(membership=membership, plan=the_plan, activity_uuid=activity)
     form = forms.StatusForm(request.POST)
     if not form.is_valid():
-        message, ok = "Choose a status from the list.", False
+        message, ok = gettext("Choose a status from the list."), False
     elif form.cleaned_data["status"] == item.status:
-        message, ok = f"“{item.name}” is already {item.get_status_display().lower()}.", True
+        message = gettext("“%(name)s” is already %(status)s.") % {
+            "name": item.name,
+            "status": str(item.get_status_display()).lower(),
+        }
+        ok = True
     else:
         try:
             services.plan_activity_set_status(
@@ -256,7 +261,11 @@ def activity_status(
         except ValidationError as exc:
             message, ok = _errors(exc), False
         else:
-            message, ok = f"“{item.name}” is now {item.get_status_display().lower()}.", True
+            message = gettext("“%(name)s” is now %(status)s.") % {
+                "name": item.name,
+                "status": str(item.get_status_display()).lower(),
+            }
+            ok = True
     if request.headers.get("HX-Request") == "true":
         # htmx swaps just this cell; without JavaScript the form posts and the page reloads.
         item.refresh_from_db()

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from upstream.accounts.decorators import require
 from upstream.core.forms import form_errors
@@ -54,7 +55,9 @@ def indicator_add(
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, f"Added the indicator “{data['name']}”.")
+            messages.success(
+                request, gettext("Added the indicator “%(name)s”.") % {"name": data["name"]}
+            )
             return _back(membership, the_plan)
     return render(
         request,
@@ -91,7 +94,9 @@ def indicator_edit(
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, f"Saved the indicator “{data['name']}”.")
+            messages.success(
+                request, gettext("Saved the indicator “%(name)s”.") % {"name": data["name"]}
+            )
             return _back(membership, the_plan)
     return render(
         request,
@@ -109,14 +114,14 @@ def indicator_remove(
 
     def remove() -> str:
         services.plan_indicator_remove(actor=membership, indicator=item, request=request)
-        return f"Removed the indicator “{item.name}”."
+        return gettext("Removed the indicator “%(name)s”.") % {"name": item.name}
 
     return _remove_and_back(
         request,
         membership,
         the_plan,
         remove,
-        what=f"the indicator “{item.name}”",
+        what=gettext("the indicator “%(name)s”") % {"name": item.name},
         back=reverse(
             "planning:indicator_edit", args=[membership.organization.uuid, plan, indicator]
         ),

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
 from upstream.accounts.decorators import require
 from upstream.core.forms import form_errors
@@ -55,7 +56,9 @@ def outcome_add(request: HttpRequest, membership: Membership, plan: Any) -> Http
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, f"Added the outcome “{data['name']}”.")
+            messages.success(
+                request, gettext("Added the outcome “%(name)s”.") % {"name": data["name"]}
+            )
             return _back(membership, the_plan)
     return render(
         request,
@@ -99,7 +102,9 @@ def outcome_edit(
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, f"Saved the outcome “{data['name']}”.")
+            messages.success(
+                request, gettext("Saved the outcome “%(name)s”.") % {"name": data["name"]}
+            )
             return _back(membership, the_plan)
     return render(
         request,
@@ -117,8 +122,13 @@ def outcome_remove(
 
     def remove() -> str:
         indicators = services.plan_outcome_remove(actor=membership, outcome=item, request=request)
-        extra = f" and its {indicators} indicator{'s' if indicators != 1 else ''}"
-        return f"Removed the outcome “{item.name}”{extra if indicators else ''}."
+        if not indicators:
+            return gettext("Removed the outcome “%(name)s”.") % {"name": item.name}
+        return ngettext(
+            "Removed the outcome “%(name)s” and its %(count)d indicator.",
+            "Removed the outcome “%(name)s” and its %(count)d indicators.",
+            indicators,
+        ) % {"name": item.name, "count": indicators}
 
     count = item.indicators.count()
     return _remove_and_back(
@@ -126,11 +136,16 @@ def outcome_remove(
         membership,
         the_plan,
         remove,
-        what=f"the outcome “{item.name}”",
+        what=gettext("the outcome “%(name)s”") % {"name": item.name},
         consequence=(
-            f"Its {count} indicator{'s' if count != 1 else ''} will be removed with it."
+            ngettext(
+                "Its %(count)d indicator will be removed with it.",
+                "Its %(count)d indicators will be removed with it.",
+                count,
+            )
+            % {"count": count}
             if count
-            else "It has no indicators."
+            else gettext("It has no indicators.")
         ),
         back=reverse("planning:outcome_edit", args=[membership.organization.uuid, plan, outcome]),
     )

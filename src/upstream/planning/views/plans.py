@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from upstream.accounts import selectors as account_selectors
@@ -108,7 +109,7 @@ def plan_create(request: HttpRequest, membership: Membership) -> HttpResponse:
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, "The plan is created. Now choose its strategies.")
+            messages.success(request, gettext("The plan is created. Now choose its strategies."))
             return redirect("planning:strategies", org=org.uuid, plan=plan.uuid)
     return render(
         request,
@@ -143,7 +144,7 @@ def plan_edit(request: HttpRequest, membership: Membership, plan: Any) -> HttpRe
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, "The plan's details are saved.")
+            messages.success(request, gettext("The plan's details are saved."))
             return redirect("planning:detail", org=membership.organization.uuid, plan=plan)
     return render(request, "planning/plan_edit.html", plan_context(membership, the_plan, form=form))
 
@@ -187,7 +188,7 @@ def plan_strategies(request: HttpRequest, membership: Membership, plan: Any) -> 
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, "The plan's strategies are saved.")
+            messages.success(request, gettext("The plan's strategies are saved."))
             return redirect("planning:detail", org=membership.organization.uuid, plan=plan)
     return render(
         request,
@@ -276,24 +277,24 @@ def gap_actions(membership: Membership, plan: Plan, gap: Gap) -> list[dict[str, 
     if gap.kind == "strategy-empty":
         return [
             {
-                "label": "Add an activity under this strategy",
+                "label": gettext("Add an activity under this strategy"),
                 "url": f"{add}?strategy={gap.strategy}",
             }
         ]
     if gap.kind == "strategy-missing":
         return [
             {
-                "label": "Choose the plan's strategies",
+                "label": gettext("Choose the plan's strategies"),
                 "url": reverse("planning:strategies", args=[org, here]),
             }
         ]
     if gap.kind in ("population", "level", "tier"):
-        return [{"label": "Add an activity of your own", "url": add}]
+        return [{"label": gettext("Add an activity of your own"), "url": add}]
     if gap.kind == "sectors" and plan.coalition is not None:
         coalition = reverse("accounts:coalition", args=[org, plan.coalition.uuid])
         return [
             {
-                "label": f"Invite partners from {label}",
+                "label": gettext("Invite partners from %(sector)s") % {"sector": label},
                 "url": f"{coalition}?{urlencode({'sector': key})}#invite",
             }
             for key, label in items
@@ -301,25 +302,34 @@ def gap_actions(membership: Membership, plan: Plan, gap: Gap) -> list[dict[str, 
     if gap.kind == "activities-without-outcomes":
         edit = item_url_maker("planning:activity_edit", membership, plan)
         return [
-            *({"label": f"Edit “{name}”", "url": edit(uuid)} for uuid, name in items),
+            *(
+                {"label": gettext("Edit “%(name)s”") % {"name": name}, "url": edit(uuid)}
+                for uuid, name in items
+            ),
             {
-                "label": "Add an outcome they drive",
+                "label": gettext("Add an outcome they drive"),
                 "url": reverse("planning:outcome_add", args=[org, here]),
             },
         ]
     if gap.kind == "outcomes-without-indicators":
         indicator_add = item_url_maker("planning:indicator_add", membership, plan)
         return [
-            {"label": f"Add an indicator to “{name}”", "url": indicator_add(uuid)}
+            {
+                "label": gettext("Add an indicator to “%(name)s”") % {"name": name},
+                "url": indicator_add(uuid),
+            }
             for uuid, name in items
         ]
     if gap.kind == "indicators-incomplete":
         edit = item_url_maker("planning:indicator_edit", membership, plan)
-        return [{"label": f"Complete “{name}”", "url": edit(uuid)} for uuid, name in items]
+        return [
+            {"label": gettext("Complete “%(name)s”") % {"name": name}, "url": edit(uuid)}
+            for uuid, name in items
+        ]
     if gap.kind == "principles":
         return [
             {
-                "label": "Self-assess the principles",
+                "label": gettext("Self-assess the principles"),
                 "url": reverse("planning:principles", args=[org, here]),
             }
         ]
@@ -377,7 +387,11 @@ def plan_gap_add(request: HttpRequest, membership: Membership, plan: Any) -> Htt
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
-        messages.success(request, f"Added “{activity.name}”. Edit it to set dates and partners.")
+        messages.success(
+            request,
+            gettext("Added “%(name)s”. Edit it to set dates and partners.")
+            % {"name": activity.name},
+        )
     return redirect("planning:gaps", org=membership.organization.uuid, plan=plan)
 
 
@@ -391,7 +405,7 @@ def plan_history(request: HttpRequest, membership: Membership, plan: Any) -> Htt
             membership,
             the_plan,
             entries=[
-                (entry, ACTIONS.get(entry.event.action, entry.event.action))
+                (entry, gettext(ACTIONS.get(entry.event.action, entry.event.action)))
                 for entry in selectors.plan_history_entries(membership=membership, plan=the_plan)
             ],
             sees_people=selectors.sees_people(membership=membership, plan=the_plan),
@@ -409,11 +423,14 @@ def plan_publish(request: HttpRequest, membership: Membership, plan: Any) -> Htt
                 actor=membership, plan=the_plan, revision=revision, request=request
             )
         except ValueError:
-            messages.error(request, "The form is out of date: reload and try again.")
+            messages.error(request, gettext("The form is out of date: reload and try again."))
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         else:
-            messages.success(request, f"Version {the_plan.version} is published.")
+            messages.success(
+                request,
+                gettext("Version %(version)s is published.") % {"version": the_plan.version},
+            )
             return redirect("planning:detail", org=membership.organization.uuid, plan=plan)
     return render(request, "planning/publish.html", plan_context(membership, the_plan))
 
@@ -427,7 +444,9 @@ def plan_new_draft(request: HttpRequest, membership: Membership, plan: Any) -> H
     except ValidationError as exc:
         messages.error(request, _errors(exc))
         return redirect("planning:detail", org=membership.organization.uuid, plan=plan)
-    messages.success(request, f"Version {draft.version} is a new draft.")
+    messages.success(
+        request, gettext("Version %(version)s is a new draft.") % {"version": draft.version}
+    )
     return redirect("planning:detail", org=membership.organization.uuid, plan=draft.uuid)
 
 

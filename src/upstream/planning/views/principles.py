@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from upstream.accounts.decorators import require
 from upstream.core.forms import form_errors
@@ -57,7 +58,10 @@ def principles(request: HttpRequest, membership: Membership, plan: Any) -> HttpR
             except ValidationError as exc:
                 form_errors(form, exc)
             else:
-                messages.success(request, f"Saved your self-assessment of “{principle.name}”.")
+                messages.success(
+                    request,
+                    gettext("Saved your self-assessment of “%(name)s”.") % {"name": principle.name},
+                )
                 return redirect("planning:principles", org=membership.organization.uuid, plan=plan)
         rows.append({"principle": principle, "form": form, "rating": rating})
     return render(

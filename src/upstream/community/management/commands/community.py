@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext, ngettext
 
 from upstream.community import selectors, services
 from upstream.community.geo import GEOGRAPHY_SETS, geography_set_load
@@ -16,7 +17,6 @@ from upstream.community.imports import import_long_csv_file, import_svi_csv
 from upstream.community.models import GeographySet
 from upstream.community.problems import CommunityDataError
 from upstream.core.readers import read_yaml, table_limit
-from upstream.core.text import count
 
 DOWNLOAD_TIMEOUT = 60
 
@@ -105,9 +105,15 @@ class Command(BaseCommand):
             if error.source:
                 self.stderr.write(f"{error.source}:")
             for problem in error.problems:
-                self.stderr.write(f"error: {problem}")
-            counted = count(len(error.problems), "problem")
-            raise CommandError(f"{counted}; nothing was written.") from error
+                self.stderr.write(gettext("error: %(problem)s") % {"problem": problem})
+            raise CommandError(
+                ngettext(
+                    "%(count)d problem; nothing was written.",
+                    "%(count)d problems; nothing was written.",
+                    len(error.problems),
+                )
+                % {"count": len(error.problems)}
+            ) from error
 
     # -- geographies and indicators -------------------------------------------------------
 
@@ -131,7 +137,10 @@ class Command(BaseCommand):
             year=options["year"],
             description=options["description"],
         )
-        self.stdout.write(f"Defined indicator {indicator.key}: {indicator.name}.")
+        self.stdout.write(
+            gettext("Defined indicator %(key)s: %(name)s.")
+            % {"key": indicator.key, "name": indicator.name}
+        )
 
     # -- imports ---------------------------------------------------------------------------
 
@@ -155,15 +164,18 @@ class Command(BaseCommand):
             return
         if result.kind == "tract":
             self.stdout.write(
-                "Tract observations stored. Define a tract index with `kind: tract` and "
-                "`upstream community index create --spec FILE.yaml` to rank them."
+                gettext(
+                    "Tract observations stored. Define a tract index with `kind: tract` and "
+                    "`upstream community index create --spec FILE.yaml` to rank them."
+                )
             )
             return
         gs: GeographySet = result.geography_set
         index = services.svi_index_ensure(year=result.years[0], geography_set=gs)
         computed = index.provenance.get("computed", {})
         self.stdout.write(
-            f"Computed index {index.key} ({computed.get('ranked_nationally')} counties ranked)."
+            gettext("Computed index %(key)s (%(ranked)s counties ranked).")
+            % {"key": index.key, "ranked": computed.get("ranked_nationally")}
         )
 
     def _fetch_svi(self, options: dict[str, Any]) -> None:
@@ -174,18 +186,24 @@ class Command(BaseCommand):
         url = settings.COMMUNITY_SVI_URL.format(year=year)
         with tempfile.TemporaryDirectory(prefix="upstream-svi-") as folder:
             target = Path(folder) / f"SVI_{year}_US_county.csv"
-            self.stdout.write(f"Downloading {url} ...")
+            self.stdout.write(gettext("Downloading %(url)s ...") % {"url": url})
             try:
                 with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:  # noqa: S310
                     data = response.read(table_limit() + 1)
                 if len(data) > table_limit():
-                    raise CommandError(f"{url} is larger than {table_limit():,} bytes")
+                    raise CommandError(
+                        gettext("%(url)s is larger than %(limit)s bytes")
+                        % {"url": url, "limit": f"{table_limit():,}"}
+                    )
                 target.write_bytes(data)
             except (urllib.error.URLError, TimeoutError, OSError) as exc:
                 raise CommandError(
-                    f"cannot download the SVI {year} file from {url} ({exc}). This machine may "
-                    "be offline: download the file elsewhere and run "
-                    f"`upstream community fetch-svi --year {year} --file PATH`."
+                    gettext(
+                        "cannot download the SVI %(year)s file from %(url)s (%(error)s). This "
+                        "machine may be offline: download the file elsewhere and run "
+                        "`upstream community fetch-svi --year %(year)s --file PATH`."
+                    )
+                    % {"year": year, "url": url, "error": exc}
                 ) from exc
             self._svi_from(target, options)
 
@@ -210,7 +228,8 @@ class Command(BaseCommand):
             found = selectors.indices().filter(key=options["key"]).first()
             if found is None:
                 raise CommandError(
-                    f"no index {options['key']!r} (see `upstream community index list`)"
+                    gettext("no index %(key)s (see `upstream community index list`)")
+                    % {"key": repr(options["key"])}
                 )
             self.stdout.write(services.index_compute(index=found).message)
             return
@@ -218,17 +237,21 @@ class Command(BaseCommand):
         with transaction.atomic():  # define and compute together, or neither
             index = services.index_define(spec=spec, replace=options["replace"])
             computed = None if options["no_compute"] else services.index_compute(index=index)
-        self.stdout.write(f"Defined index {index.key}: {index.name}.")
+        self.stdout.write(
+            gettext("Defined index %(key)s: %(name)s.") % {"key": index.key, "name": index.name}
+        )
         if computed is not None:
             self.stdout.write(computed.message)
 
     def _export(self, options: dict[str, Any]) -> None:
         index = selectors.indices().filter(key=options["key"]).first()
         if index is None:
-            raise CommandError(f"no index {options['key']!r}")
+            raise CommandError(gettext("no index %(key)s") % {"key": repr(options["key"])})
         measure = selectors.measure_get(f"index:{index.key}")
         if measure is None:
-            raise CommandError(f"index {index.key!r} has not been computed")
+            raise CommandError(
+                gettext("index %(key)s has not been computed") % {"key": repr(index.key)}
+            )
         rows = selectors.measure_table(
             measure, state=options["state"], sort="name", descending=False
         )
@@ -236,6 +259,13 @@ class Command(BaseCommand):
         text = selectors.table_csv(measure, rows)
         if options["output"]:
             Path(options["output"]).write_text(text, encoding="utf-8")
-            self.stderr.write(f"Wrote {len(rows)} rows to {options['output']}.")
+            self.stderr.write(
+                ngettext(
+                    "Wrote %(count)d row to %(file)s.",
+                    "Wrote %(count)d rows to %(file)s.",
+                    len(rows),
+                )
+                % {"count": len(rows), "file": options["output"]}
+            )
         else:
             self.stdout.write(text, ending="")
