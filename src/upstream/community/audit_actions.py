@@ -8,5 +8,7 @@ ACTIONS: dict[str, str] = {
     "index.defined": gettext_noop("Custom vulnerability index defined and computed"),
     "community.upload_received": gettext_noop("CSV uploaded for import (SVI or indicators)"),
     "community.upload_imported": gettext_noop("Uploaded CSV imported"),
-    "community.upload_refused": gettext_noop("Uploaded CSV refused by the importer; nothing written"),
+    "community.upload_refused": gettext_noop(
+        "Uploaded CSV refused by the importer; nothing written"
+    ),
 }
