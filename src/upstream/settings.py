@@ -388,3 +388,6 @@ RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
 TASKS_SCHEDULER_SECONDS = env_int("UPSTREAM_SCHEDULER_SECONDS", 30)
 # Records of finished tasks and job runs are kept this many days (the tasks.prune job).
 TASKS_RECORD_DAYS = env_int("UPSTREAM_TASK_RECORD_DAYS", 90)
+# A plan with more activities than this is exported (PDF, XLSX) in the background; smaller plans
+# are built while the person waits (docs/planning.md).
+EXPORT_BACKGROUND_ACTIVITIES = env_int("UPSTREAM_EXPORT_BACKGROUND_ACTIVITIES", 100)
