@@ -312,3 +312,44 @@ def test_the_prune_job_deletes_files_of_states_the_plan_has_left(
     record = job_run("planning.exports_prune", trigger="command")
     assert record.summary == "1 outdated plan download deleted"
     assert not PlanExport.objects.exists()
+
+
+def test_the_services_and_reads_refuse_a_role_that_may_not_download(
+    coordinator: Any, worked_plan: Any
+) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from upstream.planning import selectors
+    from upstream.planning.services.export_builds import plan_export_request
+    from upstream.planning.services.exports import plan_export_store
+
+    plan_export_build(
+        Progress(),
+        plan=str(worked_plan.uuid),
+        membership=coordinator.pk,
+        revision=worked_plan.revision,
+        content_at=worked_plan.updated_at.isoformat(),
+        format="xlsx",
+        language="en",
+    )
+    kept = PlanExport.objects.get()
+    screener = make_member(worked_plan.organization, "screener")
+    with pytest.raises(PermissionDenied):
+        plan_export_request(actor=screener, plan=worked_plan, format="pdf", language="en")
+    with pytest.raises(PermissionDenied):
+        selectors.plan_export_content(membership=screener, plan=worked_plan, export=kept)
+    with pytest.raises(PermissionDenied):
+        selectors.plan_export_statuses(
+            membership=screener, plan=worked_plan, language="en", formats={"pdf": "PDF"}
+        )
+    with pytest.raises(PermissionDenied):
+        plan_export_store(
+            actor=screener,
+            plan=worked_plan,
+            revision=worked_plan.revision,
+            content_at=worked_plan.updated_at,
+            format="pdf",
+            language="en",
+            body=b"%PDF",
+        )
+    assert not TaskRun.objects.exists() and PlanExport.objects.count() == 1
