@@ -135,6 +135,8 @@ def test_a_second_request_while_the_file_is_prepared_joins_the_build(
     status = colleague.get(_url(worked_plan, "exports/status/")).content.decode()
     assert "Preparing the PDF: Waiting to start" in status and "<progress" in status
     assert "every 2s" in status  # the partial asks again until the file is ready
+    run = TaskRun.objects.get()
+    assert f"exports/status/?run={run.uuid}" in first.content.decode()  # the page follows it
     other_format = _get(
         browser, django_capture_on_commit_callbacks, _url(worked_plan, "export.xlsx"), run=False
     )
@@ -189,8 +191,13 @@ def test_a_plan_changed_while_its_file_is_built_discards_the_file(
     assert run.attempts == 1  # not tried again: it would build the old state
     assert not PlanExport.objects.exists()
     status = browser.get(_url(worked_plan, "exports/status/")).content.decode()
-    # the status is of the plan's new state: nothing prepared for it yet
+    # the plan page's status is of the plan's new state: nothing prepared for it yet
     assert "could not be prepared" not in status and "ready" not in status
+    # the "preparing" page follows its build, and so shows why it stopped
+    followed = browser.get(_url(worked_plan, f"exports/status/?run={run.uuid}")).content
+    assert "The PDF could not be prepared" in followed.decode()
+    assert "download was being prepared" in followed.decode()
+    assert browser.get(_url(worked_plan, "exports/status/?run=nonsense")).status_code == 200
 
 
 def test_a_failing_build_is_tried_again_then_shows_a_plain_error_to_its_starter(

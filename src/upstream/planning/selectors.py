@@ -205,10 +205,17 @@ class ExportStatus:
 
 
 def plan_export_statuses(
-    *, membership: Membership, plan: Plan, language: str, formats: dict[str, str]
+    *,
+    membership: Membership,
+    plan: Plan,
+    language: str,
+    formats: dict[str, str],
+    followed: str | None = None,
 ) -> list[ExportStatus]:
     """For each format (name: label), the latest build of the plan's current state and whether
-    its file is kept. Two queries, whatever the number of formats."""
+    its file is kept; and the build ``followed`` (the one a "preparing" page shows) even if the
+    plan has left the state it was building, so that its error is seen. At most three queries,
+    whatever the number of formats."""
     plan_access(membership=membership, plan=plan).require_export()
     revision, content_at = plan_state(plan)
     kept = set(
@@ -225,6 +232,12 @@ def plan_export_statuses(
         arguments__language=language,
     ).order_by("-created_at", "-id"):
         runs.setdefault(run.arguments.get("format", ""), run)
+    if followed and followed not in {str(r.uuid) for r in runs.values()}:
+        earlier = TaskRun.objects.filter(
+            uuid=followed, task_path=EXPORT_BUILD_TASK, arguments__plan=str(plan.uuid)
+        ).first()
+        if earlier is not None and earlier.arguments.get("format") not in kept:
+            runs[earlier.arguments.get("format", "")] = earlier
     return [
         ExportStatus(format=name, label=label, run=runs.get(name), ready=name in kept)
         for name, label in formats.items()

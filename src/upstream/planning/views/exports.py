@@ -7,6 +7,7 @@ offers the kept file, and every later download of the same state of the plan is 
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
@@ -55,6 +56,7 @@ def _export(request: HttpRequest, membership: Membership, plan: Any, format: str
         plan=the_plan,
         language=_language(),
         formats={format: FORMATS[format].label},
+        followed=str(outcome.uuid),
     )
     return render(
         request,
@@ -63,15 +65,18 @@ def _export(request: HttpRequest, membership: Membership, plan: Any, format: str
             "org": membership.organization,
             "plan": the_plan,
             "format": FORMATS[format],
-            **_status_context(statuses),
+            **_status_context(statuses, followed=str(outcome.uuid)),
         },
         status=202,
     )
 
 
-def _status_context(statuses: list[selectors.ExportStatus]) -> dict[str, Any]:
+def _status_context(
+    statuses: list[selectors.ExportStatus], followed: str | None = None
+) -> dict[str, Any]:
     return {
         "statuses": statuses,
+        "followed": followed,
         "export_statuses_loaded": True,
         "polling": any(s.preparing for s in statuses),
     }
@@ -92,14 +97,27 @@ def export_xlsx(request: HttpRequest, membership: Membership, plan: Any) -> Http
 def export_status(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
     """The htmx partial: the downloads of the plan's current state being prepared or ready."""
     the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
+    followed = _uuid_or_none(request.GET.get("run", ""))
     statuses = selectors.plan_export_statuses(
         membership=membership,
         plan=the_plan,
         language=_language(),
         formats={name: f.label for name, f in FORMATS.items()},
+        followed=followed,
     )
     return render(
         request,
         "planning/includes/export_status.html",
-        {"org": membership.organization, "plan": the_plan, **_status_context(statuses)},
+        {
+            "org": membership.organization,
+            "plan": the_plan,
+            **_status_context(statuses, followed=followed),
+        },
     )
+
+
+def _uuid_or_none(value: str) -> str | None:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
