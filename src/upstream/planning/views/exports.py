@@ -17,14 +17,12 @@ from django.views.decorators.http import require_GET
 
 from upstream.accounts.decorators import require
 from upstream.planning import selectors, services
-from upstream.planning.exports import FORMATS, XLSX_TYPE, export_name, plan_pdf, plan_xlsx
+from upstream.planning.exports import FORMATS, export_name, plan_pdf, plan_xlsx
 from upstream.planning.models import PlanExport
 from upstream.planning.services.export_builds import plan_export_request
 
 if TYPE_CHECKING:  # annotations only: views reach accounts through its selectors
     from upstream.accounts.models import Membership
-
-XLSX = XLSX_TYPE
 
 
 def _download(body: bytes, content_type: str, name: str) -> HttpResponse:
