@@ -155,17 +155,20 @@ def plan_state(plan: Plan) -> tuple[int, dt.datetime]:
     return plan.revision, plan.updated_at
 
 
-def plan_export_runs(*, plan: Plan, format: str, language: str) -> QuerySet[TaskRun]:
-    """Runs building ``format`` of ``plan`` in its current state, newest first."""
+def plan_export_runs(*, plan: Plan, format: str | None, language: str) -> QuerySet[TaskRun]:
+    """Runs building ``format`` (None: any format) of ``plan`` in its current state, newest
+    first."""
     revision, content_at = plan_state(plan)
-    return TaskRun.objects.filter(
+    runs = TaskRun.objects.filter(
         task_path=EXPORT_BUILD_TASK,
         arguments__plan=str(plan.uuid),
         arguments__revision=revision,
         arguments__content_at=content_at.isoformat(),
-        arguments__format=format,
         arguments__language=language,
-    ).order_by("-created_at", "-id")
+    )
+    if format is not None:
+        runs = runs.filter(arguments__format=format)
+    return runs.order_by("-created_at", "-id")
 
 
 def plan_export_in_background(*, plan: Plan) -> bool:
@@ -224,20 +227,15 @@ def plan_export_statuses(
         ).values_list("format", flat=True)
     )
     runs: dict[str, TaskRun] = {}
-    for run in TaskRun.objects.filter(
-        task_path=EXPORT_BUILD_TASK,
-        arguments__plan=str(plan.uuid),
-        arguments__revision=revision,
-        arguments__content_at=content_at.isoformat(),
-        arguments__language=language,
-    ).order_by("-created_at", "-id"):
+    for run in plan_export_runs(plan=plan, format=None, language=language):
         runs.setdefault(run.arguments.get("format", ""), run)
     if followed and followed not in {str(r.uuid) for r in runs.values()}:
         earlier = TaskRun.objects.filter(
             uuid=followed, task_path=EXPORT_BUILD_TASK, arguments__plan=str(plan.uuid)
         ).first()
-        if earlier is not None and earlier.arguments.get("format") not in kept:
-            runs[earlier.arguments.get("format", "")] = earlier
+        shown = earlier.arguments.get("format", "") if earlier is not None else ""
+        if earlier is not None and shown not in kept and shown not in runs:
+            runs[shown] = earlier  # of a state the plan has left: say why it stopped
     return [
         ExportStatus(format=name, label=label, run=runs.get(name), ready=name in kept)
         for name, label in formats.items()

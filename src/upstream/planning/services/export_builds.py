@@ -7,7 +7,7 @@ from django.db import transaction
 from upstream.accounts.models import Membership
 from upstream.planning.models import Plan, PlanExport
 from upstream.planning.policy import plan_access
-from upstream.planning.selectors import plan_export_runs, plan_state
+from upstream.planning.selectors import plan_export_kept, plan_export_runs, plan_state
 from upstream.planning.services.exports import check_format
 from upstream.planning.tasks import plan_export_build
 from upstream.tasks.background import start
@@ -26,17 +26,7 @@ def plan_export_request(
     with transaction.atomic():
         # One request at a time per plan decides whether to start a build.
         Plan.objects.select_for_update().filter(pk=plan.pk).values_list("pk").first()
-        kept = (
-            PlanExport.objects.defer("content")
-            .filter(
-                plan=plan,
-                revision=revision,
-                content_at=content_at,
-                format=format,
-                language=language,
-            )
-            .first()
-        )
+        kept = plan_export_kept(plan=plan, format=format, language=language)
         if kept is not None:
             return kept
         running = (
