@@ -391,3 +391,6 @@ TASKS_RECORD_DAYS = env_int("UPSTREAM_TASK_RECORD_DAYS", 90)
 # A task run with no sign of life (progress or attempt) for this long, or a job run started this
 # long ago and not finished, is marked failed: its worker stopped (the tasks.abandon_stale job).
 TASKS_STALE_MINUTES = env_int("UPSTREAM_TASK_STALE_MINUTES", 60)
+# A plan with more activities than this is exported (PDF, XLSX) in the background; smaller plans
+# are built while the person waits (docs/planning.md).
+EXPORT_BACKGROUND_ACTIVITIES = env_int("UPSTREAM_EXPORT_BACKGROUND_ACTIVITIES", 100)

@@ -5,6 +5,8 @@ so they show exactly what the plan page shows."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -60,16 +62,28 @@ CAVEATS = {
 }
 
 
-def plan_pdf(plan: Plan) -> bytes:
-    """A tagged PDF (PDF/UA-1: structure tree, document language and title) for funders."""
+Step = Callable[[float, str], None]
+
+
+def _no_step(fraction: float, message: str) -> None:
+    return None
+
+
+def plan_pdf(plan: Plan, *, step: Step = _no_step) -> bytes:
+    """A tagged PDF (PDF/UA-1: structure tree, document language and title) for funders.
+    ``step`` hears how far the build is (a background build shows it)."""
     from weasyprint import CSS, HTML
 
+    step(0.05, "Reading the plan")
     context = export_context(plan)
     html = render_to_string("planning/export/plan_pdf.html", context)
     css = render_to_string("planning/export/plan_pdf.css", context)
-    pdf: bytes = HTML(string=html).write_pdf(
+    step(0.2, "Laying out the pages")
+    document = HTML(string=html).render(
         stylesheets=[CSS(string=css)], pdf_variant="pdf/ua-1", pdf_tags=True
     )
+    step(0.7, f"Writing {len(document.pages)} pages")
+    pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
     return pdf
 
 
@@ -95,7 +109,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 MONEY_FORMAT = '"$"#,##0.00'
 
 
-def plan_xlsx(plan: Plan) -> bytes:
+def plan_xlsx(plan: Plan, *, step: Step = _no_step) -> bytes:
     """One sheet per component. Dates are date cells, codes are words, every table has a
     filter and columns as wide as their content (within reason)."""
     from openpyxl import Workbook
@@ -103,7 +117,9 @@ def plan_xlsx(plan: Plan) -> bytes:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    step(0.05, "Reading the plan")
     context = export_context(plan)
+    step(0.3, "Filling in the sheets")
     doc, report = context["doc"], context["report"]
     book = Workbook()
     bold = Font(bold=True)
@@ -289,6 +305,24 @@ def plan_xlsx(plan: Plan) -> bytes:
         ["Gap", "Detail", "Framework activities that would close it"],
         [[g.title, g.detail, "; ".join(s.name for s in g.suggestions)] for g in report.summary],
     )
+    step(0.8, "Saving the workbook")
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str  # "pdf": the file extension too
+    label: str
+    content_type: str
+    build: Callable[..., bytes]
+
+
+FORMATS: dict[str, ExportFormat] = {
+    "pdf": ExportFormat("pdf", "PDF", "application/pdf", plan_pdf),
+    "xlsx": ExportFormat("xlsx", "XLSX", XLSX_TYPE, plan_xlsx),
+}

@@ -16,6 +16,7 @@ from typing import Any
 from uuid import uuid4
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from upstream.accounts.models import (
@@ -230,3 +231,37 @@ class PrincipleRating(PlanItem):
 
     def __str__(self) -> str:
         return f"{self.principle}: {self.rating}"
+
+
+class PlanExport(models.Model):
+    """A finished download of one plan version at one state of its content: kept in the
+    database (every app server sees it) so that a second download of a large plan is instant.
+    ``revision`` and ``content_at`` are the plan's ``revision`` and ``updated_at`` the file was
+    built from; a file of any other state is stale and is pruned."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", "XLSX"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="exports")
+    revision = models.PositiveIntegerField()
+    content_at = models.DateTimeField()
+    format = models.CharField(max_length=4, choices=Format.choices)
+    language = models.CharField(max_length=15)
+    content = models.BinaryField()
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "revision", "content_at", "format", "language"],
+                name="plan_export_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.format} r{self.revision}"

@@ -4,9 +4,11 @@ a 404."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 
@@ -15,8 +17,9 @@ from upstream.accounts.models import Membership, Organization
 from upstream.accounts.policy import check
 from upstream.audit import selectors as audit_selectors
 from upstream.core.lookups import get_or_404
-from upstream.planning.models import Indicator, Plan, PlanActivity, PlanOutcome
+from upstream.planning.models import Indicator, Plan, PlanActivity, PlanExport, PlanOutcome
 from upstream.planning.policy import plan_access, plans_visible
+from upstream.tasks.models import TaskRun
 
 if TYPE_CHECKING:
     from upstream.audit.models import AuditEvent
@@ -140,3 +143,102 @@ def plans_with_activities_led_by(*, membership: Membership, plans: list[Plan]) -
             plan__in=[p.pk for p in plans], lead_organization_id=membership.organization_id
         ).values_list("plan_id", flat=True)
     )
+
+
+# Downloads of large plans (services/exports.py builds and keeps them).
+
+EXPORT_BUILD_TASK = "upstream.planning.tasks.plan_export_build"
+
+
+def plan_state(plan: Plan) -> tuple[int, dt.datetime]:
+    """What a file must have been built from to be the plan's current download: its
+    ``revision`` (its details) and ``updated_at`` (moved by every change of its content)."""
+    return plan.revision, plan.updated_at
+
+
+def plan_export_runs(*, plan: Plan, format: str | None, language: str) -> QuerySet[TaskRun]:
+    """Runs building ``format`` (None: any format) of ``plan`` in its current state, newest
+    first."""
+    revision, content_at = plan_state(plan)
+    runs = TaskRun.objects.filter(
+        task_path=EXPORT_BUILD_TASK,
+        arguments__plan=str(plan.uuid),
+        arguments__revision=revision,
+        arguments__content_at=content_at.isoformat(),
+        arguments__language=language,
+    )
+    if format is not None:
+        runs = runs.filter(arguments__format=format)
+    return runs.order_by("-created_at", "-id")
+
+
+def plan_export_in_background(*, plan: Plan) -> bool:
+    """A plan this large is exported in the background."""
+    limit = settings.EXPORT_BACKGROUND_ACTIVITIES
+    return PlanActivity.objects.filter(plan=plan)[: limit + 1].count() > limit
+
+
+def plan_export_kept(*, plan: Plan, format: str, language: str) -> PlanExport | None:
+    """The kept file of the plan's current state, without its bytes."""
+    revision, content_at = plan_state(plan)
+    return (
+        PlanExport.objects.defer("content")
+        .filter(
+            plan=plan, revision=revision, content_at=content_at, format=format, language=language
+        )
+        .first()
+    )
+
+
+def plan_export_content(*, membership: Membership, plan: Plan, export: PlanExport) -> bytes:
+    """The bytes of a kept file of ``plan``, for a member who may download the plan."""
+    plan_access(membership=membership, plan=plan).require_export()
+    return bytes(PlanExport.objects.values_list("content", flat=True).get(pk=export.pk, plan=plan))
+
+
+@dataclass(frozen=True)
+class ExportStatus:
+    format: str
+    label: str
+    run: TaskRun | None
+    ready: bool
+
+    @property
+    def preparing(self) -> bool:
+        return not self.ready and self.run is not None and not self.run.is_finished
+
+
+def plan_export_statuses(
+    *,
+    membership: Membership,
+    plan: Plan,
+    language: str,
+    formats: dict[str, str],
+    followed: str | None = None,
+) -> list[ExportStatus]:
+    """For each format (name: label), the latest build of the plan's current state and whether
+    its file is kept; and the build ``followed`` (the one a "preparing" page shows) even if the
+    plan has left the state it was building, so that its error is seen. At most three queries,
+    whatever the number of formats."""
+    plan_access(membership=membership, plan=plan).require_export()
+    revision, content_at = plan_state(plan)
+    kept = set(
+        PlanExport.objects.filter(
+            plan=plan, revision=revision, content_at=content_at, language=language
+        ).values_list("format", flat=True)
+    )
+    runs: dict[str, TaskRun] = {}
+    for run in plan_export_runs(plan=plan, format=None, language=language):
+        runs.setdefault(run.arguments.get("format", ""), run)
+    if followed and followed not in {str(r.uuid) for r in runs.values()}:
+        earlier = TaskRun.objects.filter(
+            uuid=followed, task_path=EXPORT_BUILD_TASK, arguments__plan=str(plan.uuid)
+        ).first()
+        shown = earlier.arguments.get("format", "") if earlier is not None else ""
+        if earlier is not None and shown not in kept and shown not in runs:
+            runs[shown] = earlier  # of a state the plan has left: say why it stopped
+    return [
+        ExportStatus(format=name, label=label, run=runs.get(name), ready=name in kept)
+        for name, label in formats.items()
+        if name in runs or name in kept
+    ]

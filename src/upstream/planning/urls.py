@@ -37,6 +37,7 @@ plan_patterns = [
     path("diff/", plans.plan_diff_view, name="diff"),
     path("export.pdf", exports.export_pdf, name="export_pdf"),
     path("export.xlsx", exports.export_xlsx, name="export_xlsx"),
+    path("exports/status/", exports.export_status, name="export_status"),
 ]
 
 urlpatterns = [
