@@ -179,7 +179,8 @@ def _cache(url: str) -> dict[str, Any]:
         return {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": url.partition("://")[2] or "upstream",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            # a large plan's logic model is about 1.5 MB: bound what one process holds
+            "OPTIONS": {"MAX_ENTRIES": 300},
         }
     if scheme in ("redis", "rediss"):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
