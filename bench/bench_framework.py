@@ -13,6 +13,7 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -24,6 +25,7 @@ import django
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import HttpRequest, HttpResponse  # noqa: E402
@@ -73,10 +75,14 @@ def bare_view(request: HttpRequest, n: int) -> HttpResponse:
 urlpatterns = [path("bare/<int:n>/", bare_view)]
 
 
-def _time_get(client: Client, url: str) -> tuple[float, int]:
+def _time_get(
+    client: Client, url: str, before: Callable[[], object] | None = None
+) -> tuple[float, int]:
     client.get(url)  # warm caches (templates, URL resolver)
     times, queries = [], 0
     for _ in range(ROUNDS * 4):
+        if before is not None:
+            before()
         with CaptureQueriesContext(connection) as ctx:
             started = time.perf_counter()
             response = client.get(url)
@@ -129,6 +135,21 @@ def main() -> None:
         f"strategy pages ({len(page_times)}): median {page_ms:.1f} ms, queries per page "
         f"{queries}; bare view with the same queries {bare_ms:.2f} ms; "
         f"ratio {page_ms / bare_ms:.1f}x"
+    )
+    # The first view of each page after a pack is loaded: the fragment is rendered.
+    cold_times, cold_bare = [], []
+    for strategy in Strategy.objects.filter(version=version).order_by("position"):
+        url = f"{base}/strategies/{strategy.key}/"
+        cold_times.append(_time_get(client, url, before=cache.clear))
+    with override_settings(ROOT_URLCONF="bench_framework_urls"):
+        for _, q in cold_times:
+            cold_bare.append(_time_get(client, f"/bare/{q}/")[0])
+    cold_ms = statistics.median(t for t, _ in cold_times) * 1000
+    cold_bare_ms = statistics.median(cold_bare) * 1000
+    print(
+        f"strategy pages, first view (fragment rendered): median {cold_ms:.1f} ms, queries per "
+        f"page {sorted({q for _, q in cold_times})}; bare view with the same queries "
+        f"{cold_bare_ms:.2f} ms; ratio {cold_ms / cold_bare_ms:.1f}x"
     )
 
 

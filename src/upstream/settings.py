@@ -11,6 +11,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -164,6 +165,34 @@ TEMPLATES = [
         },
     },
 ]
+
+# Cache: rendered page fragments (keyed by content revision and language) and API rate limits.
+# Memory of each server process by default; a Redis URL shares one cache between many servers.
+# Nothing relies on the cache for correctness: an entry that is missing is rendered again.
+CACHE_URL = env_str("UPSTREAM_CACHE_URL", "locmem://")
+FRAGMENT_CACHE_SECONDS = env_int("UPSTREAM_FRAGMENT_CACHE_SECONDS", 60 * 60)
+
+
+def _cache(url: str) -> dict[str, Any]:
+    scheme = url.partition("://")[0].lower()
+    if scheme == "locmem":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": url.partition("://")[2] or "upstream",
+            # a large plan's logic model is about 1.5 MB: bound what one process holds
+            "OPTIONS": {"MAX_ENTRIES": 300},
+        }
+    if scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"UPSTREAM_CACHE_URL must start with locmem://, redis://, rediss:// or dummy://, "
+        f"not {url!r}"
+    )
+
+
+CACHES = {"default": {**_cache(CACHE_URL), "KEY_PREFIX": "upstream"}}
 
 # Database: embedded SQLite unless DATABASE_URL names another server.
 _default_sqlite = VAR_DIR / "upstream.sqlite3"

@@ -112,3 +112,34 @@ def test_the_coalition_list_names_each_coalitions_area(
     html = signed_in_admin.get(f"/orgs/{owner_org.uuid}/coalitions/").content.decode()
     assert f"(led by {owner_org.name}; Ohio)" in html
     assert "Franklin County, Ohio; Delaware County, Ohio)" in html
+
+
+def test_the_dashboard_reads_the_memberships_once_whatever_their_number(
+    client: Client, owner_org: Any, members_by_role: dict[str, Any]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from upstream.accounts.models import Membership
+
+    viewer = members_by_role["viewer"].user
+    sign_in_as(client, viewer, verified=False)
+    url = f"/orgs/{owner_org.uuid}/"
+    client.get(url)  # the first visit records the current organization in the session
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for n in range(3):
+        other = services.organization_create(
+            actor=None, name=f"Other {n}", sectors=["education"], state_fips="39"
+        )
+        services.membership_create(actor=None, user=viewer, organization=other, role="viewer")
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url).content.decode()
+    assert "Switch organization" in html
+    assert len(many.captured_queries) == len(one.captured_queries)
+    membership_reads = [
+        q for q in many.captured_queries if Membership._meta.db_table in q["sql"].split("WHERE")[0]
+    ]
+    # one list of the person's memberships: access check, two-factor rule and header share it
+    assert len([q for q in membership_reads if "COUNT" not in q["sql"]]) == 1
+    assert len(many.captured_queries) <= 7

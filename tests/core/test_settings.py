@@ -50,3 +50,25 @@ def test_generated_secret_key_is_kept_private_and_stable(tmp_path: Path) -> None
     assert len(first) >= 50
     assert s._local_secret_key(path) == first
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_cache_is_chosen_by_url() -> None:
+    assert s._cache("locmem://")["BACKEND"].endswith("LocMemCache")
+    redis = s._cache("redis://cache.internal:6379/1")
+    assert redis == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://cache.internal:6379/1",
+    }
+    assert s._cache("rediss://cache.internal:6380/1")["BACKEND"].endswith("RedisCache")
+    assert s._cache("dummy://")["BACKEND"].endswith("DummyCache")
+    with pytest.raises(ImproperlyConfigured, match="UPSTREAM_CACHE_URL must start with"):
+        s._cache("memcached://cache.internal:11211")
+
+
+def test_a_negative_fragment_lifetime_is_refused(settings: object) -> None:
+    from upstream.core.checks import check_fragment_cache
+
+    settings.FRAGMENT_CACHE_SECONDS = -1  # type: ignore[attr-defined]
+    assert [m.id for m in check_fragment_cache(None)] == ["upstream.E020"]
+    settings.FRAGMENT_CACHE_SECONDS = 0  # type: ignore[attr-defined]
+    assert check_fragment_cache(None) == []

@@ -7,7 +7,7 @@ from django.utils.functional import SimpleLazyObject
 
 from upstream.accounts import policy
 from upstream.accounts.decorators import CURRENT_ORG_SESSION_KEY
-from upstream.accounts.selectors import memberships_for
+from upstream.accounts.selectors import memberships_of_request
 
 
 def account(request: HttpRequest) -> dict[str, Any]:
@@ -17,7 +17,7 @@ def account(request: HttpRequest) -> dict[str, Any]:
         return {}
 
     def memberships() -> list[Any]:
-        return list(memberships_for(user=user))
+        return memberships_of_request(user=user)
 
     def current() -> Any:
         uuid = request.session.get(CURRENT_ORG_SESSION_KEY)

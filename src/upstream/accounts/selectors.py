@@ -24,7 +24,7 @@ from upstream.accounts.models import (
 from upstream.accounts.object_policy import coalition_access
 from upstream.accounts.policy import check
 from upstream.accounts.services import API_KEY_PREFIX, token_hash
-from upstream.core.lookups import get_or_404
+from upstream.core.lookups import as_uuid, get_or_404
 from upstream.core.vocabularies import SECTORS
 
 
@@ -39,9 +39,25 @@ def memberships_for(*, user: Any) -> QuerySet[Membership]:
     )
 
 
+def memberships_of_request(*, user: Any) -> list[Membership]:
+    """``memberships_for`` as a list, read once per request: the access check, the two-factor
+    rule and the page header all ask. Remembered on the user object, which lives for one request
+    (a write that changes the person's memberships answers with a redirect)."""
+    cached = getattr(user, "_upstream_memberships", None)
+    if cached is None:
+        cached = list(memberships_for(user=user))
+        if getattr(user, "is_authenticated", False):
+            user._upstream_memberships = cached
+    return list(cached)
+
+
 def membership_for(*, user: Any, org_uuid: Any) -> Membership:
     """The user's active membership in that organization, or 404."""
-    return get_or_404(memberships_for(user=user), organization__uuid=org_uuid)
+    wanted = as_uuid(org_uuid)
+    for membership in memberships_of_request(user=user):
+        if membership.organization.uuid == wanted:
+            return membership
+    raise Http404
 
 
 def members_of(*, membership: Membership) -> QuerySet[Membership]:

@@ -13,8 +13,8 @@ from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from upstream.accounts.models import Membership
 from upstream.accounts.policy import TWO_FACTOR_ROLES
+from upstream.accounts.selectors import memberships_of_request
 
 SUDO_SESSION_KEY = "upstream_sudo_until"
 RECOVERY_CODES = 10
@@ -48,7 +48,12 @@ def two_factor_required(user: Any) -> bool:
     """Required for anyone holding a role that sees personal data, and for anyone who set it up."""
     if has_totp(user):
         return True
-    return Membership.active.filter(user=user, role__in=list(TWO_FACTOR_ROLES)).exists()
+    return _holds_two_factor_role(user)
+
+
+def _holds_two_factor_role(user: Any) -> bool:
+    # the memberships the request reads anyway (for the access check and the page header)
+    return any(m.role in TWO_FACTOR_ROLES for m in memberships_of_request(user=user))
 
 
 def two_factor_state(request: HttpRequest) -> Literal["ok", "enroll", "verify"]:
@@ -57,7 +62,7 @@ def two_factor_state(request: HttpRequest) -> Literal["ok", "enroll", "verify"]:
         return "ok"
     if has_totp(user):
         return "verify"
-    if Membership.active.filter(user=user, role__in=list(TWO_FACTOR_ROLES)).exists():
+    if _holds_two_factor_role(user):
         return "enroll"
     return "ok"
 

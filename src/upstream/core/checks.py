@@ -98,3 +98,16 @@ def check_password_hashing_and_email(app_configs: Any, **kwargs: Any) -> list[Ch
             )
         )
     return messages
+
+
+@register(Tags.caches)
+def check_fragment_cache(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    if settings.FRAGMENT_CACHE_SECONDS < 0:
+        return [
+            Error(
+                "UPSTREAM_FRAGMENT_CACHE_SECONDS must be 0 or more.",
+                hint="Seconds a rendered page fragment is kept, e.g. 3600; 0 keeps none.",
+                id="upstream.E020",
+            )
+        ]
+    return []

@@ -49,6 +49,12 @@ def version_get(*, framework: str, version: str = LATEST) -> FrameworkVersion:
     return found
 
 
+def version_state(version: FrameworkVersion, *parts: Any) -> tuple[Any, ...]:
+    """What a page of ``version`` shows depends on, as the key of its cached fragment: the
+    version and its content (a version's rows change only when its pack is loaded again)."""
+    return (version.pk, version.content_hash, version.loaded_at.isoformat(), *parts)
+
+
 def default_version(slug: str) -> FrameworkVersion | None:
     """The latest version of ``slug``, else of any framework, else None."""
     found = (

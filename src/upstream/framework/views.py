@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from upstream.core.access import public
 from upstream.core.vocabularies import CONFIDENCE, HORIZONS, SECTORS
@@ -27,9 +28,12 @@ def _render(
     if version is not None:
         base["fw"] = {"framework": version.framework.slug, "version": version.version}
         base["translation_credit"] = translation.credit(version)
-        base["other_versions"] = list(
-            version.framework.versions.order_by("-loaded_at", "-id").values_list(
-                "version", flat=True
+        # read only by the pages that show it
+        base["other_versions"] = SimpleLazyObject(
+            lambda: list(
+                version.framework.versions.order_by("-loaded_at", "-id").values_list(
+                    "version", flat=True
+                )
             )
         )
     base.update(context)
@@ -126,24 +130,33 @@ def strategy_list(request: HttpRequest, framework: str, version: str) -> HttpRes
     return _render(request, "strategy_list.html", fv, strategies=selectors.strategies(fv))
 
 
+def _strategy_page(version: FrameworkVersion, key: str) -> dict[str, Any]:
+    strategy = selectors.strategy_get(version, key)
+    factors = list(strategy.factors.all())
+    return {
+        "strategy": strategy,
+        "outcomes_by_horizon": [
+            (label, [o for o in strategy.outcomes.all() if o.horizon == horizon])
+            for horizon, label in HORIZONS.items()
+        ],
+        "risk_factors": [f for f in factors if f.kind == "risk"],
+        "protective_factors": [f for f in factors if f.kind == "protective"],
+        "sectors": [SECTORS.get(s, s) for s in strategy.sectors],
+    }
+
+
 @public
 def strategy_detail(request: HttpRequest, framework: str, version: str, key: str) -> HttpResponse:
     fv = selectors.version_get(framework=framework, version=version)
-    strategy = selectors.strategy_get(fv, key)
-    outcomes_by_horizon = [
-        (label, [o for o in strategy.outcomes.all() if o.horizon == horizon])
-        for horizon, label in HORIZONS.items()
-    ]
-    factors = list(strategy.factors.all())
+    # The page is a cached fragment keyed by the version's content (core.fragments): the strategy
+    # is read only when the fragment is rendered (and an unknown key is a 404 then).
+    page = SimpleLazyObject(lambda: _strategy_page(fv, key))
     return _render(
         request,
         "strategy.html",
         fv,
-        strategy=strategy,
-        outcomes_by_horizon=outcomes_by_horizon,
-        risk_factors=[f for f in factors if f.kind == "risk"],
-        protective_factors=[f for f in factors if f.kind == "protective"],
-        sectors=[SECTORS.get(s, s) for s in strategy.sectors],
+        page=page,
+        fragment_parts=selectors.version_state(fv, key),
     )
 
 

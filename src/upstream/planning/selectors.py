@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
 from upstream.accounts import selectors as account_selectors
@@ -18,7 +18,7 @@ from upstream.accounts.policy import check
 from upstream.audit import selectors as audit_selectors
 from upstream.core.lookups import get_or_404
 from upstream.planning.models import Indicator, Plan, PlanActivity, PlanExport, PlanOutcome
-from upstream.planning.policy import plan_access, plans_visible
+from upstream.planning.policy import PlanAccess, plan_access, plans_visible
 from upstream.tasks.models import TaskRun
 
 if TYPE_CHECKING:
@@ -41,6 +41,33 @@ def plan_get(*, membership: Membership, plan_uuid: Any) -> Plan:
 
 def plan_versions(*, membership: Membership, plan: Plan) -> list[Plan]:
     return list(plans_for(membership=membership).filter(series=plan.series).order_by("version"))
+
+
+def plan_page_state(*, plan: Plan, access: PlanAccess) -> tuple[Any, ...]:
+    """What the plan page's logic model depends on, as the key of its cached fragment: the plan
+    version and its state (every item service touches ``updated_at``; plan edits bump
+    ``revision``), the viewer's access (their organization and what their role may do, which
+    decide the links and status forms), and the names of the organizations it shows (renaming
+    an organization changes no plan row). One query."""
+    lead_ids = PlanActivity.objects.filter(plan=plan).values("lead_organization_id")
+    partner_ids = PlanActivity.partners.through.objects.filter(planactivity__plan=plan).values(
+        "organization_id"
+    )
+    names = list(
+        Organization.objects.filter(Q(pk__in=lead_ids) | Q(pk__in=partner_ids))
+        .order_by("pk")
+        .values_list("pk", "name")
+    )
+    return (
+        plan.pk,
+        plan.revision,
+        plan.updated_at.isoformat(),
+        plan.status,
+        access,
+        plan.organization.name,
+        plan.coalition.name if plan.coalition is not None else "",
+        names,
+    )
 
 
 def activity_get(*, membership: Membership, plan: Plan, activity_uuid: Any) -> PlanActivity:

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
@@ -211,10 +212,10 @@ def status_url_maker(membership: Membership, plan: Plan) -> Callable[[str], str]
     return item_url_maker("planning:activity_status", membership, plan)
 
 
-@require("plan.view")
-def plan_detail(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
-    the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
-    document = plan_document(the_plan)
+def _plan_page_document(membership: Membership, plan: Plan, access: PlanAccess) -> dict[str, Any]:
+    """The plan document with what the logic model shows for ``access``: links, which statuses
+    the viewer may change, the outcomes of each activity and the budget total."""
+    document = plan_document(plan)
     outcomes_by_activity: dict[str, list[dict[str, Any]]] = {}
     for outcome in document["outcomes"]:
         for key in outcome["activities"]:
@@ -222,10 +223,8 @@ def plan_detail(request: HttpRequest, membership: Membership, plan: Any) -> Http
     names = {a["key"]: a["name"] for s in document["strategies"] for a in s["activities"]}
     for outcome in document["outcomes"]:
         outcome["activity_names"] = [names.get(key, "") for key in outcome["activities"]]
-    # decided once, not per activity: a large plan has hundreds of rows
-    access = plan_access(membership=membership, plan=the_plan)
-    status_url = status_url_maker(membership, the_plan)
-    activity_url = item_url_maker("planning:activity_edit", membership, the_plan)
+    status_url = status_url_maker(membership, plan)
+    activity_url = item_url_maker("planning:activity_edit", membership, plan)
     for strategy in document["strategies"]:
         for activity in strategy["activities"]:
             activity["outcome_names"] = [
@@ -234,14 +233,28 @@ def plan_detail(request: HttpRequest, membership: Membership, plan: Any) -> Http
             activity["can_update"] = access.update_status_led_by(activity["lead"]["uuid"])
             activity["status_url"] = status_url(activity["uuid"])
             activity["edit_url"] = activity_url(activity["uuid"])
-    outcome_url = item_url_maker("planning:outcome_edit", membership, the_plan)
-    indicator_add_url = item_url_maker("planning:indicator_add", membership, the_plan)
-    indicator_url = item_url_maker("planning:indicator_edit", membership, the_plan)
+    outcome_url = item_url_maker("planning:outcome_edit", membership, plan)
+    indicator_add_url = item_url_maker("planning:indicator_add", membership, plan)
+    indicator_url = item_url_maker("planning:indicator_edit", membership, plan)
     for outcome in document["outcomes"]:
         outcome["edit_url"] = outcome_url(outcome["uuid"])
         outcome["indicator_add_url"] = indicator_add_url(outcome["uuid"])
         for indicator in outcome["indicators"]:
             indicator["edit_url"] = indicator_url(indicator["uuid"])
+    document["budget_total"] = sum(
+        Decimal(a["budget"]) for s in document["strategies"] for a in s["activities"] if a["budget"]
+    )
+    return document
+
+
+@require("plan.view")
+def plan_detail(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
+    the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
+    # decided once, not per activity: a large plan has hundreds of rows
+    access = plan_access(membership=membership, plan=the_plan)
+    # The logic model is a cached fragment (core.fragments), the same for every viewer with the
+    # same access to the same state of the plan: the document is built only when it is rendered.
+    document = SimpleLazyObject(lambda: _plan_page_document(membership, the_plan, access))
     return render(
         request,
         "planning/plan_detail.html",
@@ -250,18 +263,13 @@ def plan_detail(request: HttpRequest, membership: Membership, plan: Any) -> Http
             the_plan,
             access,
             doc=document,
+            fragment_parts=selectors.plan_page_state(plan=the_plan, access=access),
             versions=selectors.plan_versions(membership=membership, plan=the_plan),
             area=area_for_geography(
                 state_fips=the_plan.state_fips, county_fips=the_plan.county_fips
             ),
             statuses=forms.StatusForm.base_fields["status"].choices,  # type: ignore[attr-defined]
             framework_name=labels.framework_name(the_plan.framework_version),
-            budget_total=sum(
-                Decimal(a["budget"])
-                for s in document["strategies"]
-                for a in s["activities"]
-                if a["budget"]
-            ),
         ),
     )
 
