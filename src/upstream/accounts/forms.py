@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.password_validation import password_validators_help_texts
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from upstream.accounts.models import ApiKey, Organization
 from upstream.accounts.policy import GRANTABLE, Role
@@ -192,3 +195,25 @@ class CoalitionInviteSearchForm(UswdsForm):
         if query and "@" not in query and len(query) < 3:
             self.add_error("q", "Type at least 3 letters of the name, or the exact e-mail.")
         return data
+
+
+class LanguageSwitchForm(forms.Form):
+    """The switcher in every page's header: one language, and the page to go back to."""
+
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    next = forms.CharField(required=False, max_length=2000)
+
+
+class AccountSettingsForm(UswdsForm):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        help_text=_("Upstream's pages and emails to you use this language."),
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_choices(
+            "language", [("", gettext("Your browser's language")), *settings.LANGUAGES]
+        )
