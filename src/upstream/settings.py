@@ -269,7 +269,6 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["upstream.formats"]
 LANGUAGE_COOKIE_NAME = "django_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
-LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True
 MIDDLEWARE.insert(
     MIDDLEWARE.index("upstream.accounts.middleware.SessionIdleTimeoutMiddleware") + 1,

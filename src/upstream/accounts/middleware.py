@@ -51,7 +51,7 @@ class LanguageMiddleware:
         saved = user.language if user is not None and user.is_authenticated else ""
         language = request_language(request, saved=saved)
         translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = language
         response = self.get_response(request)
         # the same address answers in different languages: caches must key on what chose it
         patch_vary_headers(response, ("Accept-Language", "Cookie"))

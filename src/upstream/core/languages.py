@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 # Longer than any real language tag (e.g. "es-419", "zh-Hant-TW"): refused before any lookup.
 _MAX_CODE_LENGTH = 35
@@ -43,7 +44,7 @@ def request_language(request: HttpRequest, *, saved: str = "") -> str:
 
 def _from_accept_language(request: HttpRequest) -> str | None:
     header = request.headers.get("Accept-Language", "")
-    for code, _quality in translation.trans_real.parse_accept_lang_header(header):
+    for code, _quality in parse_accept_lang_header(header):
         if code == "*":
             break
         language = supported(code)
