@@ -12,6 +12,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
 
 from upstream.core.languages import request_language
 
@@ -33,7 +34,8 @@ class SessionIdleTimeoutMiddleware:
             last_seen = request.session.get(LAST_SEEN_KEY)
             if isinstance(last_seen, int) and now - last_seen > settings.SESSION_IDLE_SECONDS:
                 logout(request)
-                messages.info(request, "You were signed out after a period of inactivity.")
+                # lazy: said in the language this answer is given in (chosen after this middleware)
+                messages.info(request, _("You were signed out after a period of inactivity."))
             elif not isinstance(last_seen, int) or now - last_seen >= _TOUCH_EVERY:
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)

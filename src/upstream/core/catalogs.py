@@ -19,17 +19,19 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 LANGUAGES = ("es",)
 MAKEMESSAGES_OPTIONS = ("--no-location", "--no-obsolete", "-e", "html,txt,py")
-# Not code with strings of its own: static files, date and number formats, caches.
-_NOT_APPS = {"templates", "locale", "static", "formats", "__pycache__"}
 
 
 def catalog_dirs(root: Path = PACKAGE_DIR) -> list[tuple[Path, list[str]]]:
     """(directory to run makemessages in, --ignore patterns) for every catalog under ``root``."""
     subdirs = sorted(path for path in root.iterdir() if path.is_dir())
     apps = [path for path in subdirs if (path / "locale").is_dir()]
-    ignores = [f"{path.name}/*" for path in subdirs if path.name not in _NOT_APPS] + [
-        "static/*",
-        "formats/*",
+    # Files, not directories: makemessages matches a directory pattern against every directory of
+    # that name, and "core" would then also hide templates/core/.
+    ignores = [
+        f"{path.name}/*.{ext}"
+        for path in subdirs
+        if path.name not in ("templates", "locale")
+        for ext in ("py", "html", "txt")
     ]
     return [(app, []) for app in apps] + [(root, ignores)]
 
