@@ -22,7 +22,7 @@ def supported(code: object) -> str | None:
     if not isinstance(code, str) or not code or len(code) > _MAX_CODE_LENGTH:
         return None
     try:
-        return translation.get_supported_language_variant(code.strip())
+        return translation.get_supported_language_variant(code.strip().lower())
     except LookupError:
         return None
 

@@ -7,8 +7,8 @@ TIME_FORMAT = "g:i a"
 DATETIME_FORMAT = r"j \d\e F \d\e Y, g:i a"
 YEAR_MONTH_FORMAT = r"F \d\e Y"
 MONTH_DAY_FORMAT = r"j \d\e F"
-SHORT_DATE_FORMAT = r"j M Y"
-SHORT_DATETIME_FORMAT = r"j M Y, g:i a"
+SHORT_DATE_FORMAT = r"j b Y"
+SHORT_DATETIME_FORMAT = r"j b Y, g:i a"
 FIRST_DAY_OF_WEEK = 0  # Sunday, as on U.S. calendars
 # The first input format is also how a date field's value is written back into the page: it must be
 # ISO, the only form an <input type="date"> takes. Typed dates are read day first, as Spanish
