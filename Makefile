@@ -11,12 +11,13 @@ PORT ?= 8000
 # Local demo: plain HTTP on this machine only, demo banner on.
 RUN_ENV := UPSTREAM_DEMO=1 UPSTREAM_INSECURE_HTTP=1
 
-.PHONY: help install assets db demo run test lint typecheck pytest bench clean
+.PHONY: help install assets db demo run test lint typecheck pytest bench clean messages
 
 help:
 	@echo "make run    install, create the database, load the framework and demo data, serve on http://$(HOST):$(PORT) with a background worker"
 	@echo "make test   lint, type check and the whole test suite"
 	@echo "make bench  benchmarks, each with its ratio to a reference measured in the same run"
+	@echo "make messages  regenerate and compile every translation catalog (needs GNU gettext)"
 
 .tools/bin/uv:
 	@echo "uv not found: installing it into .tools/ with pip"
@@ -59,6 +60,10 @@ pytest: assets
 	.venv/bin/pytest
 
 test: lint typecheck pytest
+
+# Translation catalogs: each app's locale/ and the project's upstream/locale/ (upstream.core.catalogs).
+messages: install
+	$(PY) -m upstream.core.catalogs
 
 bench: assets
 	$(PY) bench/run.py

@@ -22,6 +22,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext, ngettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -45,6 +46,8 @@ from upstream.framework.pack import PackError
 from upstream.planning.api import router as planning_router
 from upstream.planning.models import PublishedPlanError
 from upstream.planning.services import StaleEdit
+
+PROBLEMS = ngettext_lazy("%(count)s problem", "%(count)s problems", "count")
 
 logger = logging.getLogger("django.request")
 
@@ -87,7 +90,9 @@ def _request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
             parts = parts[2:]  # ("body", "<parameter>", "field") names the field the client sent
         loc = ".".join(part for part in parts if part not in ("body", "query", "path"))
         fields.setdefault(loc or "__all__", []).append(str(err.get("msg", "invalid")))
-    return _respond(request, 422, error_body("invalid", "The request is not valid.", fields))
+    return _respond(
+        request, 422, error_body("invalid", gettext("The request is not valid."), fields)
+    )
 
 
 @api.exception_handler(ValidationError)
@@ -108,7 +113,9 @@ def _frozen(request: HttpRequest, exc: PublishedPlanError) -> HttpResponse:
 
 def _data_error(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
     problems = [str(problem) for problem in getattr(exc, "problems", [])]
-    message = f"The data cannot be used: {count(len(problems), 'problem')}; nothing was written."
+    message = gettext("The data cannot be used: %(problems)s; nothing was written.") % {
+        "problems": count(len(problems), PROBLEMS)
+    }
     return _respond(request, 422, error_body("invalid_data", message, {"__all__": problems}))
 
 
@@ -118,25 +125,31 @@ for _data_error_type in (PackError, CommunityDataError, SviFileError):
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _respond(request, 404, error_body("not_found", "Not found."))
+    return _respond(request, 404, error_body("not_found", gettext("Not found.")))
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _respond(request, 401, error_body("unauthenticated", "Authentication required."))
+    return _respond(
+        request, 401, error_body("unauthenticated", gettext("Authentication required."))
+    )
 
 
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-    return _respond(request, 413, error_body("too_large", "The request body is too large."))
+    return _respond(
+        request, 413, error_body("too_large", gettext("The request body is too large."))
+    )
 
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     action = str(exc)
-    message = "You may not do that here."
+    message = gettext("You may not do that here.")
     if action in policy.PERMISSIONS:  # services name the rule they refused: say which
-        message = f"You may not do that here (it needs {action} on this item)."
+        message = gettext("You may not do that here (it needs %(action)s on this item).") % {
+            "action": action
+        }
     return _respond(request, 403, error_body("forbidden", message))
 
 
@@ -156,7 +169,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code != 400:  # ninja's own 400 text is about parsing; ours says it plainly
         message = str(exc)
     elif "parse" in str(exc).lower():
-        message = "The request body is not a valid JSON object."
+        message = gettext("The request body is not a valid JSON object.")
     return _respond(request, exc.status_code, error_body(code, message))
 
 

@@ -284,10 +284,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("UPSTREAM_TIME_ZONE", "America/New_York")
-USE_I18N = True
 USE_TZ = True
+
+# Languages (docs/decisions/0016-languages.md): English is the source and the fallback; each
+# language is named in itself. A request's language is the signed-in person's saved choice, then
+# the language cookie, then Accept-Language (upstream.accounts.middleware.LanguageMiddleware).
+# Catalogs live in each app's locale/ directory; project-level strings in upstream/locale/.
+USE_I18N = True
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["upstream.formats"]
+LANGUAGE_COOKIE_NAME = "django_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("upstream.accounts.middleware.SessionIdleTimeoutMiddleware") + 1,
+    "upstream.accounts.middleware.LanguageMiddleware",
+)
 
 # Static files: built by `make assets` (copied from node_modules, never committed) and served by
 # WhiteNoise. Hashed, compressed names outside debug and tests.
@@ -316,6 +331,7 @@ INSECURE_HTTP = env_bool("UPSTREAM_INSECURE_HTTP", DEBUG or TESTING)
 SESSION_COOKIE_SECURE = not INSECURE_HTTP
 CSRF_COOKIE_SECURE = not INSECURE_HTTP
 SESSION_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = not INSECURE_HTTP
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.password_validation import password_validators_help_texts
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from upstream.accounts.models import ApiKey, Organization
 from upstream.accounts.policy import GRANTABLE, Role
@@ -21,12 +24,12 @@ def _password_help() -> str:
 
 class SignInForm(UswdsForm):
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -34,7 +37,7 @@ class SignInForm(UswdsForm):
 
 class EmailForm(UswdsForm):
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -42,12 +45,12 @@ class EmailForm(UswdsForm):
 
 class NewPasswordForm(UswdsForm):
     password1 = forms.CharField(
-        label="New password",
+        label=_("New password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
-        label="New password again",
+        label=_("New password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -66,42 +69,44 @@ class NewPasswordForm(UswdsForm):
 
 class AcceptInvitationForm(NewPasswordForm):
     full_name = forms.CharField(
-        label="Your name", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
     field_order = ["full_name", "password1", "password2"]
 
 
 class CodeForm(UswdsForm):
     code = forms.CharField(
-        label="One-time code",
+        label=_("One-time code"),
         max_length=40,  # a recovery code, however it is spaced
-        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text"}),
     )
 
 
 class EnrollForm(UswdsForm):
     code = forms.CharField(
-        label="6-digit code from your app",
+        label=_("6-digit code from your app"),
         max_length=6,
         min_length=6,
-        help_text="Scan the QR code or type the key into your authenticator app, then enter "
-        "the code it shows.",
+        help_text=_(
+            "Scan the QR code or type the key into your authenticator app, then enter "
+            "the code it shows."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
 
 class ConfirmIdentityForm(UswdsForm):
     password = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     code = forms.CharField(
-        label="One-time code",
+        label=_("One-time code"),
         max_length=40,
         required=False,
-        help_text="Needed if you use two-factor sign-in.",
+        help_text=_("Needed if you use two-factor sign-in."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
     )
 
@@ -112,10 +117,10 @@ def role_choices(grantor_role: str) -> list[tuple[str, str]]:
 
 
 class InviteForm(UswdsForm):
-    email = forms.EmailField(label="Email address", max_length=254)
+    email = forms.EmailField(label=_("Email address"), max_length=254)
     role = forms.ChoiceField(
-        label="Role",
-        help_text="Administrators, screeners and providers must set up two-factor sign-in.",
+        label=_("Role"),
+        help_text=_("Administrators, screeners and providers must set up two-factor sign-in."),
     )
 
     def __init__(self, *args: Any, grantor_role: str, **kwargs: Any) -> None:
@@ -124,7 +129,7 @@ class InviteForm(UswdsForm):
 
 
 class RoleForm(UswdsForm):
-    role = forms.ChoiceField(label="Role")
+    role = forms.ChoiceField(label=_("Role"))
 
     def __init__(self, *args: Any, grantor_role: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -132,18 +137,18 @@ class RoleForm(UswdsForm):
 
 
 class OrganizationForm(UswdsForm):
-    name = forms.CharField(label="Name", max_length=200)
+    name = forms.CharField(label=_("Name"), max_length=200)
     sectors = forms.MultipleChoiceField(
-        label="Sectors",
+        label=_("Sectors"),
         choices=list(SECTORS.items()),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Every sector the organization works in.",
+        help_text=_("Every sector the organization works in."),
     )
     county_fips = CountyField(blank="None: no single county")
-    contact_email = forms.EmailField(label="Contact email", required=False)
-    contact_phone = forms.CharField(label="Contact phone", max_length=40, required=False)
-    website = forms.URLField(label="Website", required=False, assume_scheme="https")
-    address = forms.CharField(label="Address", max_length=300, required=False)
+    contact_email = forms.EmailField(label=_("Contact email"), required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
 
     @classmethod
     def initial_for(cls, org: Organization) -> dict[str, Any]:
@@ -152,20 +157,22 @@ class OrganizationForm(UswdsForm):
 
 class ApiKeyForm(UswdsForm):
     name = forms.CharField(
-        label="Key name", max_length=100, help_text="What uses the key, e.g. “county dashboard”."
+        label=_("Key name"),
+        max_length=100,
+        help_text=_("What uses the key, e.g. “county dashboard”."),
     )
     scope = forms.ChoiceField(
-        label="Access", choices=ApiKey.Scope.choices, widget=forms.RadioSelect, initial="read"
+        label=_("Access"), choices=ApiKey.Scope.choices, widget=forms.RadioSelect, initial="read"
     )
 
 
 class CoalitionForm(PlacesForm, UswdsForm):
-    name = forms.CharField(label="Coalition name", max_length=200)
+    name = forms.CharField(label=_("Coalition name"), max_length=200)
     state_fips = StateField(several_counties=True, validators=[validate_state_fips])
     county_fips = CountiesField(
-        help_text="Choose none for the whole state; hold Ctrl (or Command) to choose several."
+        help_text=_("Choose none for the whole state; hold Ctrl (or Command) to choose several.")
     )
-    description = forms.CharField(label="Description", required=False, widget=forms.Textarea)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
 
 
 class CoalitionInviteSearchForm(UswdsForm):
@@ -173,16 +180,18 @@ class CoalitionInviteSearchForm(UswdsForm):
     sector. Nothing is listed until one of them is given."""
 
     q = forms.CharField(
-        label="Organization name or contact e-mail",
+        label=_("Organization name or contact e-mail"),
         required=False,
         max_length=200,
-        help_text="At least 3 letters of the name, or the organization's exact contact e-mail.",
+        help_text=_("At least 3 letters of the name, or the organization's exact contact e-mail."),
     )
     sector = forms.ChoiceField(
-        label="Sector",
+        label=_("Sector"),
         required=False,
         choices=[("", "Any sector"), *SECTORS.items()],
-        help_text="With no name, suggests organizations of this sector in the coalition's state.",
+        help_text=_(
+            "With no name, suggests organizations of this sector in the coalition's state."
+        ),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -192,3 +201,25 @@ class CoalitionInviteSearchForm(UswdsForm):
         if query and "@" not in query and len(query) < 3:
             self.add_error("q", "Type at least 3 letters of the name, or the exact e-mail.")
         return data
+
+
+class LanguageSwitchForm(forms.Form):
+    """The switcher in every page's header: one language, and the page to go back to."""
+
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    next = forms.CharField(required=False, max_length=2000)
+
+
+class AccountSettingsForm(UswdsForm):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        help_text=_("Upstream's pages and emails to you use this language."),
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_choices(
+            "language", [("", gettext("Your browser's language")), *settings.LANGUAGES]
+        )

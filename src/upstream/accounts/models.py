@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -90,6 +91,8 @@ class User(AbstractBaseUser):
     password_reset_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     # changed to sign the person out everywhere (two-factor reset); part of the session hash
     security_stamp = models.CharField(max_length=32, blank=True, default="", editable=False)
+    # the language pages and emails use for this person; blank: not chosen (cookie or browser)
+    language = models.CharField(max_length=10, blank=True, default="", choices=settings.LANGUAGES)
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from upstream.accounts.views import auth, coalitions, demo, org
+from upstream.accounts.views import auth, coalitions, demo, org, profile
 
 app_name = "accounts"
 
@@ -53,6 +53,8 @@ urlpatterns = [
     path("account/two-factor/verify/", auth.two_factor_verify, name="two_factor_verify"),
     path("account/two-factor/recovery-codes/", auth.recovery_codes, name="recovery_codes"),
     path("account/confirm/", auth.confirm_identity, name="confirm_identity"),
+    path("account/settings/", profile.account_settings, name="account_settings"),
+    path("language/", profile.language_switch, name="language_switch"),
     path("account/demo-code/", demo.demo_code, name="demo_code"),
     path("invitations/<str:token>/", auth.invitation_accept, name="invitation_accept"),
     path("orgs/", auth.home, name="home"),

@@ -5,25 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from upstream.audit.actions import action_choices
 from upstream.core.forms import UswdsForm
 
 
 class AuditFilterForm(UswdsForm):
-    person = forms.ChoiceField(label="Person", required=False)
-    action = forms.ChoiceField(label="Action", required=False)
+    person = forms.ChoiceField(label=_("Person"), required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False)
     date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._set_choices("person", [("", "Anyone"), *people])
-        self._set_choices("action", [("", "Any action"), *action_choices()])
+        self._set_choices("person", [("", gettext("Anyone")), *people])
+        self._set_choices("action", [("", gettext("Any action")), *action_choices()])
 
     def filters(self) -> dict[str, Any]:
         """The valid filters, by selector argument (none when the form does not validate)."""

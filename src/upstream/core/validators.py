@@ -13,12 +13,16 @@ Each rule is a Django validator (for form and model fields) and an ``Annotated``
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from pydantic import AfterValidator
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """Control characters refused in any text (tab, line feed and carriage return are not here)."""
@@ -26,13 +30,13 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 LINE_BREAKS = re.compile(r"[\t\n\r\u2028\u2029]")
 BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
-CONTROL_MESSAGE = "Remove the control characters (such as NUL) from this text."
-LINE_MESSAGE = "Keep this to one line: no line breaks or tabs."
-BIDI_MESSAGE = (
+CONTROL_MESSAGE = _("Remove the control characters (such as NUL) from this text.")
+LINE_MESSAGE = _("Keep this to one line: no line breaks or tabs.")
+BIDI_MESSAGE = _(
     "Remove the Unicode direction controls (U+202A–U+202E, U+2066–U+2069) from this text."
 )
-STATE_FIPS_MESSAGE = "A state FIPS code is two digits 0-9, e.g. 39."
-COUNTY_FIPS_MESSAGE = "A county FIPS code is five digits 0-9, e.g. 39049."
+STATE_FIPS_MESSAGE = _("A state FIPS code is two digits 0-9, e.g. 39.")
+COUNTY_FIPS_MESSAGE = _("A county FIPS code is five digits 0-9, e.g. 39049.")
 
 NAME_FIELDS = frozenset({"name", "title", "full_name"})
 """Form fields that are names or titles, which refuse direction controls too."""
@@ -46,11 +50,11 @@ def is_ascii_digits(value: str) -> bool:
 def text_problem(value: str, *, multiline: bool = False, name: bool = False) -> str | None:
     """The message for the first rule ``value`` breaks, or None."""
     if CONTROL_CHARACTERS.search(value):
-        return CONTROL_MESSAGE
+        return str(CONTROL_MESSAGE)
     if not multiline and LINE_BREAKS.search(value):
-        return LINE_MESSAGE
+        return str(LINE_MESSAGE)
     if name and BIDI_CONTROLS.search(value):
-        return BIDI_MESSAGE
+        return str(BIDI_MESSAGE)
     return None
 
 
@@ -84,7 +88,7 @@ def validate_name(value: Any) -> None:
     _django(value, name=True)
 
 
-def _digits(length: int, message: str) -> Any:
+def _digits(length: int, message: StrOrPromise) -> Any:
     def validate(value: Any) -> None:
         if isinstance(value, str) and not (len(value) == length and is_ascii_digits(value)):
             raise ValidationError(message, code="invalid")
@@ -122,18 +126,18 @@ def _pydantic(**rules: bool) -> Any:
     def check(value: str) -> str:
         message = text_problem(value, **rules)
         if message:
-            raise ValueError(message)
+            raise ValueError(str(message))
         return value
 
     return AfterValidator(check)
 
 
-def _pydantic_digits(length: int, message: str, *, blank: bool = False) -> Any:
+def _pydantic_digits(length: int, message: StrOrPromise, *, blank: bool = False) -> Any:
     def check(value: str) -> str:
         if blank and value == "":
             return value
         if not (len(value) == length and is_ascii_digits(value)):
-            raise ValueError(message)
+            raise ValueError(str(message))
         return value
 
     return AfterValidator(check)
@@ -166,10 +170,10 @@ def text_field_errors(instance: Any) -> dict[str, list[str]]:
         if not isinstance(value, str) or not value:
             continue
         if field.name == "state_fips" and not (len(value) == 2 and is_ascii_digits(value)):
-            errors[field.name] = [STATE_FIPS_MESSAGE]
+            errors[field.name] = [str(STATE_FIPS_MESSAGE)]
             continue
         if field.name == "county_fips" and not (len(value) == 5 and is_ascii_digits(value)):
-            errors[field.name] = [COUNTY_FIPS_MESSAGE]
+            errors[field.name] = [str(COUNTY_FIPS_MESSAGE)]
             continue
         if isinstance(field, models.TextField):
             message = text_problem(value, multiline=True)

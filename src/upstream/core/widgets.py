@@ -9,7 +9,7 @@ JavaScript, htmx replaces the county options whenever the state changes (``count
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,15 +17,19 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse_lazy
 from django.utils.html import format_html
 from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from upstream.core.places import county_choices, county_name, state_choices, state_name
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 STATE_FIELD = "state_fips"
 COUNTY_FIELD = "county_fips"
-WHOLE_STATE = "None: the whole state"
+WHOLE_STATE = _("None: the whole state")
 
 
-def county_groups(state_fips: str | None, *, blank: str | None) -> list[Any]:
+def county_groups(state_fips: str | None, *, blank: StrOrPromise | None) -> list[Any]:
     """County choices of one state, or of all states grouped under each state's name."""
     head: list[Any] = [("", blank)] if blank is not None else []
     if state_fips:
@@ -40,7 +44,7 @@ class StateField(forms.ChoiceField):
     """The 50 states and DC by name; choosing one refreshes the county list (htmx)."""
 
     def __init__(self, *, several_counties: bool = False, **kwargs: Any) -> None:
-        kwargs.setdefault("label", "State")
+        kwargs.setdefault("label", _("State"))
         super().__init__(**kwargs)
         self.choices = [("", "- Select a state -"), *state_choices()]
         url = reverse_lazy("county_options")
@@ -77,8 +81,8 @@ class CountyField(forms.ChoiceField):
 
     multiple = False
 
-    def __init__(self, *, blank: str = WHOLE_STATE, **kwargs: Any) -> None:
-        kwargs.setdefault("label", "County")
+    def __init__(self, *, blank: StrOrPromise = WHOLE_STATE, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("County"))
         kwargs.setdefault("required", False)
         self.blank = blank
         super().__init__(**kwargs)
@@ -92,7 +96,7 @@ class CountyField(forms.ChoiceField):
 
     def validate(self, value: Any) -> None:
         if value and not self.valid_value(value):
-            raise ValidationError("Choose a county from the list.", code="invalid_choice")
+            raise ValidationError(_("Choose a county from the list."), code="invalid_choice")
         super().validate(value)
 
 
@@ -103,7 +107,7 @@ class CountiesField(forms.MultipleChoiceField):
     blank = None
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("label", "Counties")
+        kwargs.setdefault("label", _("Counties"))
         kwargs.setdefault("required", False)
         kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": "8"}))
         super().__init__(**kwargs)
@@ -119,7 +123,7 @@ class CountiesField(forms.MultipleChoiceField):
     def validate(self, value: Any) -> None:
         for code in value or []:
             if not self.valid_value(code):
-                raise ValidationError("Choose counties from the list.", code="invalid_choice")
+                raise ValidationError(_("Choose counties from the list."), code="invalid_choice")
         super().validate(value)
 
 

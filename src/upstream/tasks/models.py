@@ -8,12 +8,14 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Outcome(models.TextChoices):
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
 
 
 class JobSchedule(models.Model):
@@ -36,9 +38,9 @@ class JobRun(models.Model):
     operators, never the exception's own text (it can quote personal data)."""
 
     class Trigger(models.TextChoices):
-        SCHEDULE = "schedule", "Schedule"
-        COMMAND = "command", "Command line"
-        OPERATOR = "operator", "Operator page"
+        SCHEDULE = "schedule", pgettext_lazy("how a job run started", "Schedule")
+        COMMAND = "command", _("Command line")
+        OPERATOR = "operator", _("Operator page")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=100, db_index=True)
@@ -62,11 +64,11 @@ class TaskRun(models.Model):
     that polls it, its attempts, and a plain error when it could not be finished."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting to start"
-        RUNNING = "running", "Running"
-        RETRYING = "retrying", "Waiting to try again"
-        SUCCEEDED = "succeeded", "Finished"
-        FAILED = "failed", "Could not be finished"
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        RETRYING = "retrying", _("Waiting to try again")
+        SUCCEEDED = "succeeded", pgettext_lazy("task status", "Finished")
+        FAILED = "failed", _("Could not be finished")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     task_path = models.CharField(max_length=200)

@@ -52,6 +52,7 @@ from upstream.accounts.services.passwords import (
     password_reset_request,
     password_set,
 )
+from upstream.accounts.services.profile import user_language_set
 from upstream.accounts.services.sign_in import (
     auth_event_record,
     identity_confirmed,
@@ -95,4 +96,5 @@ __all__ = [
     "two_factor_check",
     "two_factor_enroll",
     "two_factor_reset",
+    "user_language_set",
 ]

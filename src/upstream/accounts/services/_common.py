@@ -5,13 +5,17 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils import translation
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -31,14 +35,20 @@ def absolute_url(path: str, request: HttpRequest | None = None) -> str:
 def _send(
     *,
     to: str,
-    subject: str,
+    subject: StrOrPromise,
     template: str,
     context: dict[str, Any],
+    language: str = "",
     on_failure: Callable[[], object] | None = None,
 ) -> None:
     """Send after the transaction commits. With ``on_failure``, a failed send is logged (without
-    the address) and handed to it instead of raising: for senders who must not learn about it."""
-    body = render_to_string(template, context)
+    the address) and handed to it instead of raising: for senders who must not learn about it.
+
+    Written in ``language`` (the recipient's saved choice), else in the language of the page
+    that caused it. ``subject`` is a lazy translation, so it follows the same language."""
+    with translation.override(language or translation.get_language()):
+        body = render_to_string(template, context)
+        subject = str(subject)
 
     def send() -> None:
         if on_failure is None:

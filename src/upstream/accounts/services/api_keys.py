@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from upstream.accounts.models import ApiKey, Membership
 from upstream.accounts.object_policy import apikey_revocable
@@ -28,10 +29,10 @@ def apikey_create(
     """Create a key; the secret is returned once and never stored."""
     check(actor, "apikey.manage")
     if scope not in ApiKey.Scope.values:
-        raise ValidationError("Choose read only or read and write.")
+        raise ValidationError(gettext("Choose read only or read and write."))
     name = name.strip()
     if not name:
-        raise ValidationError("Give the key a name.")
+        raise ValidationError(gettext("Give the key a name."))
     prefix = secrets.token_hex(6)
     secret = f"{API_KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     key = ApiKey.objects.create(

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from upstream.accounts.models import (
     Coalition,
@@ -71,7 +72,7 @@ def coalition_invite(
     if CoalitionMembership.objects.filter(
         coalition=coalition, organization=organization, left_at__isnull=True
     ).exists():
-        raise ValidationError("That organization is already a member.")
+        raise ValidationError(gettext("That organization is already a member."))
     invitation = CoalitionInvitation.objects.create(
         coalition=coalition,
         organization=organization,
@@ -104,7 +105,7 @@ def coalition_invitation_answer(
     if not coalition_invitation_answerable(membership=actor, invitation=invitation):
         raise PermissionDenied("not this organization's invitation")
     if not invitation.is_open:
-        raise ValidationError("This invitation has expired or was already answered.")
+        raise ValidationError(gettext("This invitation has expired or was already answered."))
     now = timezone.now()
     if accept:
         invitation.accepted_at = now
@@ -135,12 +136,12 @@ def coalition_leave(
 ) -> None:
     check(actor, "coalition.manage")
     if not coalition_access(membership=actor, coalition=coalition).leave:
-        raise ValidationError("The lead organization cannot leave its own coalition.")
+        raise ValidationError(gettext("The lead organization cannot leave its own coalition."))
     updated = CoalitionMembership.objects.filter(
         coalition=coalition, organization_id=actor.organization_id, left_at__isnull=True
     ).update(left_at=timezone.now())
     if not updated:
-        raise ValidationError("This organization is not a member.")
+        raise ValidationError(gettext("This organization is not a member."))
     for org in (actor.organization, coalition.lead_organization):
         audit_record(
             action="coalition.left",

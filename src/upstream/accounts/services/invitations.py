@@ -15,6 +15,9 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from upstream.accounts.models import Invitation, Membership, Organization, User
 from upstream.accounts.object_policy import invitation_revocable
@@ -63,7 +66,7 @@ def _invitation_issue(
     link = absolute_url(reverse("accounts:invitation_accept", args=[token]), request)
     _send(
         to=email,
-        subject=f"You are invited to {organization.name} on Upstream",
+        subject=format_lazy(_("You are invited to {name} on Upstream"), name=organization.name),
         template="accounts/email/invitation.txt",
         context={
             "organization": organization,
@@ -80,7 +83,7 @@ def _clean_invitee(email: str, role: str) -> str:
     email = email.strip().lower()
     validate_email(email)
     if role not in Role.values:
-        raise ValidationError("Choose one of the listed roles.")
+        raise ValidationError(gettext("Choose one of the listed roles."))
     return email
 
 
@@ -92,9 +95,9 @@ def invitation_create(
     check(actor, "member.invite")
     email = _clean_invitee(email, role)
     if not may_grant(actor, role):
-        raise PermissionDenied("You cannot give that role.")
+        raise PermissionDenied(gettext("You cannot give that role."))
     if Membership.active.filter(organization_id=actor.organization_id, user__email=email).exists():
-        raise ValidationError("That person is already a member of this organization.")
+        raise ValidationError(gettext("That person is already a member of this organization."))
     return _invitation_issue(
         organization=actor.organization,
         email=email,
@@ -111,7 +114,7 @@ def invitation_create_by_operator(
     """An operator (command line, no signed-in actor) invites someone, e.g. the first admin."""
     email = _clean_invitee(email, role)
     if Membership.active.filter(organization=organization, user__email=email).exists():
-        raise ValidationError("That person is already a member of this organization.")
+        raise ValidationError(gettext("That person is already a member of this organization."))
     return _invitation_issue(
         organization=organization, email=email, role=role, invited_by=None, request=None
     )
@@ -214,7 +217,9 @@ def invitation_accept_new_user(
     them in on that request in the same transaction."""
     invitation = _open_invitation_for_update(token)
     if User.objects.filter(email=invitation.email).exists():
-        raise ValidationError("An account with this email exists: sign in first, then accept.")
+        raise ValidationError(
+            gettext("An account with this email exists: sign in first, then accept.")
+        )
     user = User(email=invitation.email, full_name=full_name.strip())
     validate_password(password, user)
     user.set_password(password)

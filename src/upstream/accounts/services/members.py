@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -55,13 +56,13 @@ def membership_change_role(
     if not member_access(membership=actor, member=member).change_role:
         raise PermissionDenied("not a member of this organization")
     if role not in Role.values or not may_grant(actor, role):
-        raise PermissionDenied("You cannot give that role.")
+        raise PermissionDenied(gettext("You cannot give that role."))
     member = Membership.objects.select_for_update().get(pk=member.pk)
     old = member.role
     if old == role:
         return member
     if old == Role.ADMIN and _other_admins(member) == 0:
-        raise ValidationError("An organization needs at least one administrator.")
+        raise ValidationError(gettext("An organization needs at least one administrator."))
     member.role = role
     member.save(update_fields=["role"])
     audit_record(
@@ -87,7 +88,7 @@ def membership_remove(
         raise PermissionDenied("not a member of this organization")
     member = Membership.objects.select_for_update().get(pk=member.pk)
     if member.role == Role.ADMIN and _other_admins(member) == 0:
-        raise ValidationError("An organization needs at least one administrator.")
+        raise ValidationError(gettext("An organization needs at least one administrator."))
     now = timezone.now()
     member.removed_at = now
     member.save(update_fields=["removed_at"])
@@ -152,7 +153,7 @@ def two_factor_reset(
     removed = TOTPDevice.objects.filter(user=user).delete()[0]
     removed += StaticDevice.objects.filter(user=user).delete()[0]
     if not removed:
-        raise ValidationError("This person has no two-factor sign-in to reset.")
+        raise ValidationError(gettext("This person has no two-factor sign-in to reset."))
     user.security_stamp = secrets.token_hex(16)
     user.save(update_fields=["security_stamp"])
     if actor is not None:

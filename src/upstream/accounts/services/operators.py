@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from upstream.accounts.models import User
 from upstream.audit.services import audit_record
@@ -15,7 +16,7 @@ from upstream.core.models import InstanceOperator
 def _operator_account(email: str) -> User:
     user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
     if user is None:
-        raise ValidationError("No active account has that email address.")
+        raise ValidationError(gettext("No active account has that email address."))
     return user
 
 

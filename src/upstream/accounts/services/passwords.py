@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from upstream.accounts.models import Membership, User
 from upstream.accounts.services._common import _send, absolute_url
@@ -54,7 +55,8 @@ def password_reset_request(*, email: str, request: HttpRequest) -> None:
         )
     _send(
         to=user.email,
-        subject="Reset your Upstream password",
+        subject=_("Reset your Upstream password"),
+        language=user.language,
         template="accounts/email/password_reset.txt",
         context={"user": user, "link": link, "hours": settings.PASSWORD_RESET_TIMEOUT // 3600},
         # the page answers the same whether or not this works; let the next request try again

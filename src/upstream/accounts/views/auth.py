@@ -15,7 +15,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -74,7 +76,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if getattr(request, "axes_locked_out", False):
             return locked_out_response(request)
         if account is None:
-            error = "That email and password do not match an account, or the account is closed."
+            error = gettext(
+                "That email and password do not match an account, or the account is closed."
+            )
         else:
             services.session_sign_in(request=request, user=account)
             if two_factor_required(account):
@@ -101,7 +105,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
-    messages.success(request, "You are signed out.")
+    messages.success(request, gettext("You are signed out."))
     return redirect("accounts:sign_in")
 
 
@@ -216,7 +220,7 @@ def password_reset_confirm(request: HttpRequest, user: str, token: str) -> HttpR
             form.add_error("password1", exc)
         else:
             request.session.pop(RESET_TOKEN_SESSION_KEY, None)
-            messages.success(request, "Your password is changed. Sign in with it now.")
+            messages.success(request, gettext("Your password is changed. Sign in with it now."))
             return redirect("accounts:sign_in")
     return render(request, "accounts/password_reset_confirm.html", {"form": form})
 
@@ -226,16 +230,15 @@ def password_reset_confirm(request: HttpRequest, user: str, token: str) -> HttpR
 
 def _qr_svg(url: str) -> str:
     svg = segno.make(url, error="m").svg_inline(scale=4, dark="#1b1b1b", light="#ffffff")
-    return svg.replace(
-        "<svg ", '<svg role="img" aria-label="QR code for your authenticator app" ', 1
-    )
+    label = escape(gettext("QR code for your authenticator app"))
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
 
 
 @signed_in(two_factor=False)
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if has_totp(user):
-        messages.info(request, "Two-factor sign-in is already set up.")
+        messages.info(request, gettext("Two-factor sign-in is already set up."))
         return redirect(_home())
     device = None
     device_id = request.session.get(ENROLL_SESSION_KEY)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from upstream.accounts import forms, policy, selectors, services
@@ -29,7 +30,7 @@ def coalition_list(request: HttpRequest, membership: Membership) -> HttpResponse
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, "The coalition is created.")
+                messages.success(request, gettext("The coalition is created."))
                 return redirect(
                     "accounts:coalition", org=membership.organization.uuid, coalition=coalition.uuid
                 )

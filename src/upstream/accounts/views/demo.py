@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 
 from upstream.accounts import demo
 from upstream.core.access import public
@@ -28,7 +29,7 @@ def demo_code(request: HttpRequest) -> HttpResponse:
     email = request.POST.get("email", "").strip().lower()
     code = demo.current_code(email)
     if code is None:
-        messages.error(request, "That is not a demo account with two-factor sign-in.")
+        messages.error(request, gettext("That is not a demo account with two-factor sign-in."))
     else:
         messages.info(
             request,

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from upstream.accounts import forms, policy, selectors, services
@@ -56,7 +57,7 @@ def organization_edit(request: HttpRequest, membership: Membership) -> HttpRespo
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "The organization's details are saved.")
+            messages.success(request, gettext("The organization's details are saved."))
             return redirect("accounts:dashboard", org=org.uuid)
     return render(request, "accounts/organization_edit.html", {"form": form, "org": org})
 
@@ -124,9 +125,9 @@ def member_role(request: HttpRequest, membership: Membership, member: str) -> Ht
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         else:
-            messages.success(request, "The role is changed.")
+            messages.success(request, gettext("The role is changed."))
     else:
-        messages.error(request, "Choose one of the listed roles.")
+        messages.error(request, gettext("Choose one of the listed roles."))
     return redirect("accounts:member", org=membership.organization.uuid, member=person.uuid)
 
 
@@ -140,7 +141,7 @@ def member_remove(request: HttpRequest, membership: Membership, member: str) -> 
     except ValidationError as exc:
         messages.error(request, _errors(exc))
         return redirect("accounts:member", org=membership.organization.uuid, member=person.uuid)
-    messages.success(request, "The member is removed; their access ended now.")
+    messages.success(request, gettext("The member is removed; their access ended now."))
     return redirect("accounts:members", org=membership.organization.uuid)
 
 
@@ -149,7 +150,7 @@ def member_remove(request: HttpRequest, membership: Membership, member: str) -> 
 def member_unlock(request: HttpRequest, membership: Membership, member: str) -> HttpResponse:
     person = selectors.member_get(membership=membership, member_uuid=member)
     services.lockout_clear(actor=membership, member=person, request=request)
-    messages.success(request, "The lockout is cleared.")
+    messages.success(request, gettext("The lockout is cleared."))
     return redirect("accounts:member", org=membership.organization.uuid, member=person.uuid)
 
 
@@ -188,7 +189,9 @@ def invite(request: HttpRequest, membership: Membership) -> HttpResponse:
         except PermissionDenied:
             form.add_error("role", "You cannot give that role.")
         else:
-            messages.success(request, "The invitation is sent. The link works for 7 days, once.")
+            messages.success(
+                request, gettext("The invitation is sent. The link works for 7 days, once.")
+            )
             return redirect("accounts:members", org=membership.organization.uuid)
     return render(
         request,
@@ -205,7 +208,7 @@ def invitation_revoke(
 ) -> HttpResponse:
     item = selectors.invitation_get(membership=membership, invitation_uuid=invitation)
     services.invitation_revoke(actor=membership, invitation=item, request=request)
-    messages.success(request, "The invitation is revoked.")
+    messages.success(request, gettext("The invitation is revoked."))
     return redirect("accounts:members", org=membership.organization.uuid)
 
 
@@ -242,12 +245,12 @@ def api_key_revoke(request: HttpRequest, membership: Membership, key: str) -> Ht
     """GET asks for confirmation (a page, so it works without JavaScript); POST revokes."""
     item = selectors.apikey_get(membership=membership, key_uuid=key)
     if item.revoked_at:
-        messages.info(request, "That key is already revoked.")
+        messages.info(request, gettext("That key is already revoked."))
         return redirect("accounts:api_keys", org=membership.organization.uuid)
     if request.method != "POST":
         return render(
             request, "accounts/api_key_revoke.html", {"org": membership.organization, "key": item}
         )
     services.apikey_revoke(actor=membership, key=item, request=request)
-    messages.success(request, "The key is revoked.")
+    messages.success(request, gettext("The key is revoked."))
     return redirect("accounts:api_keys", org=membership.organization.uuid)
