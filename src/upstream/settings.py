@@ -287,7 +287,7 @@ AUTH_PASSWORD_VALIDATORS = [
 TIME_ZONE = env_str("UPSTREAM_TIME_ZONE", "America/New_York")
 USE_TZ = True
 
-# Languages (docs/decisions/0016-languages.md): English is the source and the fallback; each
+# Languages (docs/decisions/0019-languages.md): English is the source and the fallback; each
 # language is named in itself. A request's language is the signed-in person's saved choice, then
 # the language cookie, then Accept-Language (upstream.accounts.middleware.LanguageMiddleware).
 # Catalogs live in each app's locale/ directory; project-level strings in upstream/locale/.

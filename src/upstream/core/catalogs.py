@@ -3,7 +3,7 @@
 One catalog per app, in ``<app>/locale/`` (only apps that have one), and one for the project's own
 strings (``upstream/templates/`` and the modules at the package's top, such as ``cli.py`` and
 ``api.py``) in ``upstream/locale/``, made with every app directory ignored. Options never change:
-no source locations, so a catalog does not churn when lines move (docs/decisions/0016-languages.md).
+no source locations, so a catalog does not churn when lines move (docs/decisions/0019-languages.md).
 
 Run as ``python -m upstream.core.catalogs [ROOT]``: needs GNU gettext (xgettext, msgmerge, msgfmt).
 """

@@ -1,6 +1,6 @@
 """The languages Upstream speaks, and which one a request is answered in.
 
-The order (docs/decisions/0016-languages.md): the signed-in person's saved choice, then the
+The order (docs/decisions/0019-languages.md): the signed-in person's saved choice, then the
 language cookie (anonymous visitors, or a person who chose nothing), then the browser's
 Accept-Language, then English. A code that is not one of LANGUAGES is ignored at every step, so a
 garbage cookie or header can only ever give English.

@@ -7,7 +7,7 @@ shorter sentences read harder, the opposite of what the score measures). Higher 
 90–100 very easy, 80–90 easy (about sixth grade), 70–80 fairly easy, 60–70 standard.
 
 Upstream asks for 80 or more on every page a person who is not a professional user reads
-(``PERSON_FACING``; docs/decisions/0016-languages.md). Screening pages join that list when they
+(``PERSON_FACING``; docs/decisions/0019-languages.md). Screening pages join that list when they
 are added.
 """
 

@@ -1,4 +1,4 @@
-"""Spanish formats for readers in the United States (docs/decisions/0016-languages.md)."""
+"""Spanish formats for readers in the United States (docs/decisions/0019-languages.md)."""
 
 # "2 de diciembre de 2026": month names written out, never an all-digit date that reads one way
 # in Mexico (2/12) and another on U.S. forms (12/2).
