@@ -66,8 +66,9 @@ def person_get(
     request: HttpRequest | None = None,
     audit: bool = True,
 ) -> Person:
-    """One person of the organization with their consents; the read is audited."""
-    reason = require_read(membership=membership, reason=reason)
+    """One person of the organization with their consents; the read is audited. Another
+    organization's person is a 404 before anything else is asked."""
+    check(membership, "person.view")
     consents = Consent.objects.select_related("recorded_by", "withdrawn_by").prefetch_related(
         "shared_with"
     )
@@ -76,6 +77,7 @@ def person_get(
             _people(membership).prefetch_related(Prefetch("consents", queryset=consents)),
             uuid=person_uuid,
         )
+        reason = require_read(membership=membership, reason=reason)
         if audit:
             audit_record(
                 action="people.person_viewed",
@@ -115,10 +117,10 @@ def consent_export(
 ) -> dict[str, Any]:
     """A consent as a FHIR R4 Consent (SDOH Clinical Care shape); the download is audited."""
     check(membership, "person.export")
-    reason = require_read(membership=membership, reason=reason)
     with transaction.atomic():
         person = get_or_404(_people(membership), uuid=person_uuid)
         consent = consent_get(membership=membership, person=person, consent_uuid=consent_uuid)
+        reason = require_read(membership=membership, reason=reason)
         resource = consent_resource(consent)
         audit_record(
             action="people.consent_exported",
