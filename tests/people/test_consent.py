@@ -74,9 +74,11 @@ def test_an_expired_consent_is_refused(screener: Any, person: Any) -> None:
         expires_at=now + dt.timedelta(days=30),
     )
     assert services.consent_require(actor=screener, person=person, scope="referral")
-    with time_machine.travel(now + dt.timedelta(days=31)):
-        with pytest.raises(ConsentRefused, match="expired on"):
-            services.consent_require(actor=screener, person=person, scope="referral")
+    with (
+        time_machine.travel(now + dt.timedelta(days=31)),
+        pytest.raises(ConsentRefused, match="expired on"),
+    ):
+        services.consent_require(actor=screener, person=person, scope="referral")
 
 
 def test_sharing_needs_a_consent_naming_that_organization(

@@ -44,7 +44,7 @@ def _pg_dump() -> bytes:
         settings.get("USER") or "postgres",
         settings["NAME"],
     ]
-    return subprocess.run(command, env=env, check=True, capture_output=True, timeout=120).stdout  # noqa: S603
+    return subprocess.run(command, env=env, check=True, capture_output=True, timeout=120).stdout
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Schema, Status
+from pydantic import Field
 
 from upstream.accounts.api import caller, guarded
 from upstream.people import selectors, services
@@ -16,7 +17,7 @@ from upstream.people.models import Consent, Person
 
 
 class PageQuery(Schema):
-    page: int = 1
+    page: int = Field(1, ge=1, le=100_000)
 
 
 def consent_out(consent: Consent) -> dict[str, Any]:
