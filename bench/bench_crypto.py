@@ -24,11 +24,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "upstream.settings")
 
-from upstream.core.keyring import generate_entry  # noqa: E402
+from upstream.core.keyring import generate_entry
 
 os.environ.setdefault("UPSTREAM_DATA_KEY", generate_entry("bench"))
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
