@@ -217,3 +217,39 @@ def test_an_administrator_reads_over_the_api_only_with_a_reason_header(
     assert "stated reason" in refused.json()["error"]["message"]
     allowed = api.get(url, HTTP_X_UPSTREAM_REASON="Audit of case 17 requested by the director")
     assert allowed.json()["display_name"] == NAME_CANARY
+
+
+def test_editing_a_person_audits_which_fields_changed_never_their_values(
+    client: Client, screener: Any, person: Any
+) -> None:
+    sign_in_as(client, screener.user)
+    response = client.post(
+        _url(screener.organization, f"{person.uuid}/edit/"),
+        {
+            "display_name": "New Name Canary",
+            "birth_date": "1990-04-02",
+            "contact": CONTACT_CANARY,
+            "preferred_language": "en",
+        },
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="people.person_updated")
+    assert event.details == {"fields": ["display_name", "preferred_language"]}
+    for stored in AuditEvent.objects.all():
+        text = json.dumps(stored.details) + stored.target_label
+        assert NAME_CANARY not in text and "New Name Canary" not in text
+        assert CONTACT_CANARY not in text
+
+
+def test_api_keys_cannot_reach_personal_records(
+    members_by_role: dict[str, Any], person: Any
+) -> None:
+    from upstream.accounts import services as accounts
+
+    _, secret = accounts.apikey_create(actor=members_by_role["admin"], name="k", scope="write")
+    response = Client().get(
+        f"/api/v1/people/{person.organization.uuid}/{person.uuid}",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+    assert response.status_code == 403
+    assert NAME_CANARY not in response.content.decode()
