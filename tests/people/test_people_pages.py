@@ -135,7 +135,7 @@ def test_a_read_and_its_audit_event_commit_or_fail_together(
     def broken(**kwargs: Any) -> None:
         raise RuntimeError("audit store unavailable")
 
-    monkeypatch.setattr(selectors, "audit_record", broken)
+    monkeypatch.setattr(selectors, "personal_read_record", broken)
     with pytest.raises(RuntimeError):
         selectors.person_get(membership=screener, person_uuid=person.uuid)
 

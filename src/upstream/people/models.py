@@ -37,6 +37,12 @@ class PeopleSettings(models.Model):
     def __str__(self) -> str:
         return f"people settings of organization {self.organization_id}"
 
+    @classmethod
+    def of(cls, organization_id: int) -> PeopleSettings:
+        """The organization's settings (unsaved defaults if it never chose)."""
+        found = cls.objects.filter(organization_id=organization_id).first()
+        return found or cls(organization_id=organization_id, recorded_fields=[])
+
 
 class Person(EncryptedModel):
     uuid = models.UUIDField(default=random_public_id, unique=True, editable=False)

@@ -12,11 +12,11 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 
 from upstream.accounts.policy import check
-from upstream.audit.services import audit_record
 from upstream.core.lookups import get_or_404
 from upstream.people.fhir import consent_resource
 from upstream.people.models import Consent, PeopleSettings, Person
 from upstream.people.policy import require_read
+from upstream.people.services import personal_read_record
 
 if TYPE_CHECKING:
     from upstream.accounts.models import Membership
@@ -25,8 +25,7 @@ PAGE_SIZE = 50
 
 
 def people_settings(*, organization_id: int) -> PeopleSettings:
-    found = PeopleSettings.objects.filter(organization_id=organization_id).first()
-    return found or PeopleSettings(organization_id=organization_id, recorded_fields=[])
+    return PeopleSettings.of(organization_id)
 
 
 def recorded_fields(*, membership: Membership) -> list[str]:
@@ -46,14 +45,15 @@ def persons_for(
     paginator = Paginator(_people(membership).only("pk", "uuid", "created_at"), PAGE_SIZE)
     with transaction.atomic():
         listed = paginator.get_page(page)
-        audit_record(
+        personal_read_record(
             action="people.persons_listed",
-            actor=membership.user,
-            organization=membership.organization,
+            actor=membership,
             target_type="person",
-            target_label="People list",
+            label="People list",
             request=request,
-            details={"count": len(listed.object_list), "page": listed.number, "reason": reason},
+            reason=reason,
+            count=len(listed.object_list),
+            page=listed.number,
         )
     return listed
 
@@ -79,14 +79,13 @@ def person_get(
         )
         reason = require_read(membership=membership, reason=reason)
         if audit:
-            audit_record(
+            personal_read_record(
                 action="people.person_viewed",
-                actor=membership.user,
-                organization=membership.organization,
+                actor=membership,
                 target=person,
-                target_label=f"Person {person.public_id}",
+                label=f"Person {person.public_id}",
                 request=request,
-                details={"reason": reason} if reason else {},
+                reason=reason,
             )
     return person
 
@@ -122,13 +121,13 @@ def consent_export(
         consent = consent_get(membership=membership, person=person, consent_uuid=consent_uuid)
         reason = require_read(membership=membership, reason=reason)
         resource = consent_resource(consent)
-        audit_record(
+        personal_read_record(
             action="people.consent_exported",
-            actor=membership.user,
-            organization=membership.organization,
+            actor=membership,
             target=consent,
-            target_label=f"Consent of person {person.public_id}",
+            label=f"Consent of person {person.public_id}",
             request=request,
-            details={"format": "fhir-r4", "reason": reason} if reason else {"format": "fhir-r4"},
+            reason=reason,
+            format="fhir-r4",
         )
     return resource

@@ -20,7 +20,6 @@ from upstream.accounts.policy import check
 from upstream.audit.services import audit_record
 from upstream.people.models import Consent, PeopleSettings, Person
 from upstream.people.policy import share_candidates
-from upstream.people.selectors import people_settings
 from upstream.people.vocabularies import (
     CONSENT_GIVERS,
     CONSENT_METHODS,
@@ -52,6 +51,36 @@ def _same_org(actor: Membership, organization_id: int) -> None:
         raise PermissionDenied("person.edit")
 
 
+# --- reads ---------------------------------------------------------------------------------
+
+
+def personal_read_record(
+    *,
+    action: str,
+    actor: Membership,
+    label: str,
+    target: Any = None,
+    target_type: str = "",
+    reason: str = "",
+    request: HttpRequest | None = None,
+    **details: Any,
+) -> None:
+    """Record a read of personal records. The selectors that read call it inside the read's
+    transaction, so no record leaves without its event."""
+    if reason:
+        details["reason"] = reason
+    audit_record(
+        action=action,
+        actor=actor.user,
+        organization=actor.organization,
+        target=target,
+        target_type=target_type,
+        target_label=label,
+        request=request,
+        details=details,
+    )
+
+
 # --- settings ---------------------------------------------------------------------------------
 
 
@@ -66,7 +95,7 @@ def people_settings_update(
         raise ValidationError({"recorded_fields": [f"Unknown field: {', '.join(unknown)}."]})
     chosen = [name for name in IDENTIFYING_FIELDS if name in set(recorded_fields)]
     with transaction.atomic():
-        current = people_settings(organization_id=actor.organization_id)
+        current = PeopleSettings.of(actor.organization_id)
         before = list(current.recorded_fields)
         current.recorded_fields = chosen
         current.updated_at = timezone.now()
@@ -131,7 +160,7 @@ def person_create(
     records (all optional)."""
     check(actor, "person.edit")
     values = _clean(identifying)
-    recorded = people_settings(organization_id=actor.organization_id).recorded_fields
+    recorded = PeopleSettings.of(actor.organization_id).recorded_fields
     _raise(_identifying_errors(recorded, values, timezone.localdate()))
     with transaction.atomic():
         person = Person(organization_id=actor.organization_id, created_by=actor.user)
@@ -157,7 +186,7 @@ def person_update(
     check(actor, "person.edit")
     _same_org(actor, person.organization_id)
     values = _clean(changes)
-    recorded = people_settings(organization_id=actor.organization_id).recorded_fields
+    recorded = PeopleSettings.of(actor.organization_id).recorded_fields
     _raise(_identifying_errors(recorded, values, timezone.localdate()))
     changed = sorted(name for name, value in values.items() if getattr(person, name) != value)
     if not changed:
