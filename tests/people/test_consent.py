@@ -197,3 +197,25 @@ def test_the_fhir_consent_has_the_sdoh_clinical_care_shape(
     again = consent_export(membership=screener, person_uuid=person.uuid, consent_uuid=consent.uuid)
     assert again["status"] == "inactive"
     assert "end" in again["provision"]["period"]
+
+
+@pytest.mark.parametrize("role", ["analyst", "viewer", "provider"])
+def test_selectors_refuse_roles_that_see_nothing_personal(
+    members_by_role: dict[str, Any], person: Any, consent: Any, role: str
+) -> None:
+    from upstream.people import selectors
+
+    membership = members_by_role[role]
+    for read in (
+        lambda: selectors.persons_for(membership=membership),
+        lambda: selectors.person_get(membership=membership, person_uuid=person.uuid),
+        lambda: selectors.consent_get(
+            membership=membership, person=person, consent_uuid=consent.uuid
+        ),
+        lambda: selectors.consent_export(
+            membership=membership, person_uuid=person.uuid, consent_uuid=consent.uuid
+        ),
+    ):
+        with pytest.raises(PermissionDenied):
+            read()
+    assert not AuditEvent.objects.filter(action__startswith="people.person_viewed").exists()
