@@ -173,6 +173,14 @@ def test_the_api_records_reads_and_withdraws(records_everything: None, screener:
     assert created.status_code == 201, created.content
     person = created.json()
     assert person["display_name"] == NAME_CANARY
+    patched = api.patch(
+        f"{base}/{person['uuid']}",
+        json.dumps({"contact": CONTACT_CANARY}),
+        "application/json",
+        **headers,
+    )
+    assert patched.json()["contact"] == CONTACT_CANARY
+    assert patched.json()["display_name"] == NAME_CANARY
     bad = api.post(
         f"{base}/{person['uuid']}/consents",
         json.dumps({"scope": "screening", "method": "carrier pigeon"}),
