@@ -43,6 +43,7 @@ from upstream.core.api import (
 from upstream.core.text import count
 from upstream.framework.api import router as framework_router
 from upstream.framework.pack import PackError
+from upstream.people.api import router as people_router
 from upstream.planning.api import router as planning_router
 from upstream.planning.models import PublishedPlanError
 from upstream.planning.services import StaleEdit
@@ -150,6 +151,8 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         message = gettext("You may not do that here (it needs %(action)s on this item).") % {
             "action": action
         }
+    elif getattr(exc, "explained", False):  # a refusal written for the caller (consent, reason)
+        message = action
     return _respond(request, 403, error_body("forbidden", message))
 
 
@@ -251,3 +254,4 @@ api.add_router("/framework", framework_router, auth=None)
 api.add_router("/community", community_router, auth=None)  # public reference data (decision 0004)
 api.add_router("/accounts", accounts_router)
 api.add_router("/plans", planning_router)
+api.add_router("/people", people_router)

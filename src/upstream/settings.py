@@ -10,12 +10,15 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from upstream.core.keyring import generate_entry, parse_keyring
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent.parent
@@ -77,13 +80,13 @@ VAR_DIR = Path(env_str("UPSTREAM_VAR_DIR", str(BASE_DIR / "var")))
 _INSECURE_DEV_KEY = "insecure-development-key-do-not-use-in-production-0123456789abcdef"
 
 
-def _local_secret_key(path: Path) -> str:
+def _local_secret_key(path: Path, make: Callable[[], str] | None = None) -> str:
     """A random key kept in the var directory, made on first use (mode 0600)."""
     try:
         return path.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_urlsafe(50)
+        key = make() if make is not None else secrets.token_urlsafe(50)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
@@ -102,6 +105,22 @@ if not SECRET_KEY:
     else:
         SECRET_KEY = _local_secret_key(SECRET_KEY_FILE)
         SECRET_KEY_GENERATED = True
+
+# Personal data (names, dates of birth, contacts, consent notes) is encrypted with AES-GCM under
+# the keyring in UPSTREAM_DATA_KEY (or _FILE): ``<key id>:<base64 32 bytes>`` entries separated by
+# commas, the first one current (upstream.core.keyring). Development and the demo use a key made
+# in the var directory; production refuses to start without one (system check upstream.E010).
+_TEST_DATA_KEY = "test:dXBzdHJlYW0tdGVzdC1kYXRhLWtleS0wMDAwMDAwMDA="
+DATA_KEY_FILE = VAR_DIR / "data_key"
+DATA_KEY = env_secret("UPSTREAM_DATA_KEY")
+DATA_KEY_GENERATED = False
+if not DATA_KEY:
+    if TESTING:
+        DATA_KEY = _TEST_DATA_KEY
+    elif DEBUG or DEMO_MODE:
+        DATA_KEY = _local_secret_key(DATA_KEY_FILE, lambda: generate_entry("local"))
+        DATA_KEY_GENERATED = True
+parse_keyring(DATA_KEY)  # a malformed keyring stops start-up here, naming the entry
 
 ALLOWED_HOSTS = env_list("UPSTREAM_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("UPSTREAM_CSRF_TRUSTED_ORIGINS", [])
@@ -126,6 +145,7 @@ INSTALLED_APPS = [
     "upstream.framework",
     "upstream.community",
     "upstream.planning",
+    "upstream.people",
 ]
 
 MIDDLEWARE = [

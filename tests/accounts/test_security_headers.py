@@ -59,10 +59,38 @@ def test_signed_in_pages_are_not_cached(signed_in_admin: Client, owner_org: Any)
     assert response["Cache-Control"] == "no-store"
 
 
+def _check_deploy(env: dict[str, str]) -> Any:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_settings_without_a_data_key_fail_check_deploy(tmp_path: Any) -> None:
+    env = {
+        **os.environ,
+        "UPSTREAM_SECRET_KEY": "x" * 40 + "-production-like-secret-key-for-check-deploy",
+        "UPSTREAM_ALLOWED_HOSTS": "upstream.example.org",
+        "UPSTREAM_VAR_DIR": str(tmp_path),
+        "UPSTREAM_TESTING": "0",
+    }
+    for name in ("UPSTREAM_DEMO", "UPSTREAM_INSECURE_HTTP", "UPSTREAM_DEBUG", "UPSTREAM_DATA_KEY"):
+        env.pop(name, None)
+    result = _check_deploy(env)
+    assert result.returncode != 0
+    assert "upstream.E010" in result.stdout + result.stderr
+    assert not (tmp_path / "data_key").exists()  # production never makes a key of its own
+
+
 def test_production_settings_pass_check_deploy(tmp_path: Any) -> None:
     env = {
         **os.environ,
         "UPSTREAM_SECRET_KEY": "x" * 40 + "-production-like-secret-key-for-check-deploy",
+        "UPSTREAM_DATA_KEY": "k1:cHJvZHVjdGlvbi1saWtlLWRhdGEta2V5LTMyYnl0ZXM=",
         "UPSTREAM_ALLOWED_HOSTS": "upstream.example.org",
         "UPSTREAM_VAR_DIR": str(tmp_path),
         "UPSTREAM_TESTING": "0",

@@ -158,7 +158,10 @@ def owner_values(owner_org: Any, members_by_role: dict[str, Any]) -> dict[str, s
     )
     principle = version.principles.get(key="equity")
     plans.principle_rate(actor=admin, plan=plan, principle=principle, rating="emerging")
+    person, consent = _people_values(members_by_role)
     return {
+        "person": str(person.uuid),
+        "consent": str(consent.uuid),
         **_background_values(members_by_role),
         "org": str(owner_org.uuid),
         "member": str(members_by_role["viewer"].uuid),
@@ -200,7 +203,7 @@ def test_every_object_a_guarded_route_takes_is_a_real_one_in_the_walk(
 
 
 def _canaries(members_by_role: dict[str, Any]) -> list[str]:
-    return [OWNER_CANARY, OWNER_EMAIL_DOMAIN]
+    return [OWNER_CANARY, OWNER_EMAIL_DOMAIN, PERSON_CANARY]
 
 
 @pytest.mark.django_db
@@ -257,6 +260,22 @@ def test_every_role_below_a_routes_rule_is_refused(
                 assert response.status_code == 403, (role, method, url, response.status_code)
                 refused += 1
     assert refused >= 40
+
+
+PERSON_CANARY = "Walk Person Canary 3c9d"
+
+
+def _people_values(members_by_role: dict[str, Any]) -> tuple[Any, Any]:
+    """A person of the owner organization, with a name and a consent."""
+    from upstream.people import services as people
+
+    people.people_settings_update(actor=members_by_role["admin"], recorded_fields=["display_name"])
+    screener = members_by_role["screener"]
+    person = people.person_create(actor=screener, display_name=PERSON_CANARY)
+    consent = people.consent_record(
+        actor=screener, person=person, scope="screening", method="verbal"
+    )
+    return person, consent
 
 
 def _background_values(members_by_role: dict[str, Any]) -> dict[str, str]:
@@ -413,13 +432,21 @@ def test_second_organization_with_its_own_uuid_reaches_no_owner_object_from_any_
     """A member of another organization puts its own organization in the URL (where its role
     passes every rule) and the owner's object uuids: every page answers 404 (405 for a GET of a
     POST-only address) and shows nothing of the owner's."""
+    from upstream.accounts.policy import PERMISSIONS, Role
+
     mine = {**owner_values, "org": str(outsider.organization.uuid)}
     routes = _object_routes()
     assert len(routes) >= 25
-    for route, _rule in routes:
+    # the outsider's admin, or a member of the outsider organization whose role the rule needs
+    by_role: dict[str, Any] = {Role.ADMIN.value: outsider}
+    for route, rule in routes:
         url = _fill(route, mine)
+        allowed = PERMISSIONS.get(rule[len(RULE_PREFIX) :], frozenset({Role.ADMIN}))
+        role = Role.ADMIN if Role.ADMIN in allowed else sorted(allowed)[0]
+        if role.value not in by_role:
+            by_role[role.value] = make_member(outsider.organization, role.value)
         for method in ("get", "post"):
-            sign_in_as(client, outsider.user, sudo=True)
+            sign_in_as(client, by_role[role.value].user, sudo=True)
             response = getattr(client, method)(url)
             expected = (404, 405) if method == "get" else (404,)
             assert response.status_code in expected, (method, url, response.status_code)
@@ -452,6 +479,8 @@ def _example(schema: dict[str, Any], components: dict[str, Any], values: dict[st
         return 1
     if kind == "boolean":
         return False
+    if "enum" in schema:
+        return schema["enum"][0]
     formats = {"date": "2026-01-01", "uuid": values["plan"], "date-time": "2026-01-01T00:00:00Z"}
     return formats.get(schema.get("format", ""), "x")
 
@@ -465,12 +494,26 @@ def test_second_organization_with_its_own_uuid_reaches_no_owner_object_in_the_ap
     from django.conf import settings
     from django.test import Client
 
+    from upstream.accounts.policy import PERMISSIONS, Role
     from upstream.api import api
 
-    client = Client(enforce_csrf_checks=True)
-    sign_in_as(client, outsider.user)
-    client.get("/orgs/", follow=True)
-    headers = {"X-CSRFToken": client.cookies[settings.CSRF_COOKIE_NAME].value}
+    sessions: dict[Role, tuple[Any, dict[str, str]]] = {}
+
+    def session_for(action: str) -> tuple[Any, dict[str, str]]:
+        """A signed-in client of the outsider organization whose role passes ``action``."""
+        allowed = PERMISSIONS[action]
+        role = Role.ADMIN if Role.ADMIN in allowed else sorted(allowed)[0]
+        if role not in sessions:
+            user = outsider if role == Role.ADMIN else make_member(outsider.organization, role)
+            client = Client(enforce_csrf_checks=True)
+            sign_in_as(client, user.user)
+            client.get("/orgs/", follow=True)
+            sessions[role] = (
+                client,
+                {"X-CSRFToken": client.cookies[settings.CSRF_COOKIE_NAME].value},
+            )
+        return sessions[role]
+
     mine = {**owner_values, "org": str(outsider.organization.uuid)}
     components = _components()
     checked = 0
@@ -478,6 +521,7 @@ def test_second_organization_with_its_own_uuid_reaches_no_owner_object_in_the_ap
         if "{org}" not in path or not set(re.findall(r"\{(\w+)\}", path)) - {"org"}:
             continue
         for method, operation in methods.items():
+            client, headers = session_for(operation["x-upstream-action"])
             query = {
                 p["name"]: mine[p["name"]]
                 for p in operation.get("parameters", [])

@@ -304,7 +304,12 @@ def test_every_integer_parameter_and_field_refuses_out_of_range_values(
     client = Client(enforce_csrf_checks=True)
     before = _counts()
     tried = 0
+    from upstream.accounts.policy import API_WRITE_ACTIONS
+
     for path, method, operation in _operations():
+        action = operation.get("x-upstream-action")
+        if operation.get("security") and action not in API_WRITE_ACTIONS:
+            continue  # personal records: people signed in only, a key is refused first
         url = _url(path, world)
         for parameter in operation.get("parameters", []):
             if parameter["in"] != "query" or not _is_integer(parameter["schema"]):

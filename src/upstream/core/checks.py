@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Info, Tags, Warning, register
 
+from upstream.core.keys import keyring_problems
 from upstream.settings import _INSECURE_DEV_KEY
 
 
@@ -111,3 +112,37 @@ def check_fragment_cache(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def check_data_key_configured(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    if not getattr(settings, "DATA_KEY", ""):
+        return [
+            Error(
+                "UPSTREAM_DATA_KEY is not set: personal data cannot be encrypted.",
+                hint="Set UPSTREAM_DATA_KEY or UPSTREAM_DATA_KEY_FILE to a keyring made with "
+                "`upstream keys generate` (docs/security.md, 'Encryption of personal data').",
+                id="upstream.E010",
+            )
+        ]
+    if getattr(settings, "DATA_KEY_GENERATED", False):
+        return [
+            Warning(
+                "UPSTREAM_DATA_KEY is not set; a key generated in the var directory is used.",
+                hint="Set UPSTREAM_DATA_KEY (or _FILE) and keep a copy: without it the personal "
+                "data cannot be read.",
+                id="upstream.W003",
+            )
+        ]
+    return []
+
+
+@register(Tags.database)
+def check_data_key_reads_stored_data(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """Run by ``migrate`` and ``check --database default``: the keyring must read what is stored."""
+    if not kwargs.get("databases"):
+        return []
+    return [
+        Error(problem, hint="Use the keyring the data was written with.", id="upstream.E011")
+        for problem in keyring_problems()
+    ]

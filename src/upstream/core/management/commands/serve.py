@@ -8,7 +8,6 @@ from django.core.management.base import BaseCommand, CommandParser
 from gunicorn.app.base import BaseApplication
 
 from upstream.settings import env_int
-from upstream.wsgi import application
 
 
 class Command(BaseCommand):
@@ -31,6 +30,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Imported here, not at the top: loading the WSGI application checks the data key against
+        # the database, which `upstream --help` (it loads every command) must not do.
+        from upstream.wsgi import application  # noqa: PLC0415
 
         bind = f"{options['host']}:{options['port']}"
         config = {

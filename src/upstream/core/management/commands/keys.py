@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from upstream.core import keys
+from upstream.core.crypto import configured_keyring, keyring
+from upstream.core.keyring import generate_entry
+from upstream.tasks.background import Progress, start
+
+
+class _Printed(Progress):
+    def __init__(self, command: BaseCommand) -> None:
+        super().__init__()
+        self.command = command
+
+    def report(self, fraction: float, message: str = "") -> None:
+        super().report(fraction, message)
+        self.command.stdout.write(f"{self.fraction:6.1%}  {self.message}")
+
+
+class Command(BaseCommand):
+    help = (
+        "Data keys of personal data: `upstream keys generate` prints a new keyring entry; "
+        "`upstream keys status` shows which key encrypts how many values and whether the "
+        "keyring reads them; `upstream keys rotate` re-encrypts everything to the current key."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        generate = sub.add_parser("generate", help="Print a new keyring entry (<id>:<base64>).")
+        generate.add_argument(
+            "--id", default="", help="Key id (default: k<n+1> after the keyring's)."
+        )
+        sub.add_parser("status", help="Keys in the keyring and the values each encrypts.")
+        rotate = sub.add_parser(
+            "rotate",
+            help="Re-encrypt every value to the current (first) key, as a background task "
+            "(resumable: run it again after a crash).",
+        )
+        rotate.add_argument("--batch-size", type=int, default=keys.BATCH_SIZE)
+        rotate.add_argument(
+            "--foreground", action="store_true", help="Run here, printing progress, and wait."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            getattr(self, f"_{options['action']}")(options)
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from None
+
+    def _generate(self, options: dict[str, Any]) -> None:
+        key_id = options["id"]
+        if not key_id:
+            ring = configured_keyring()
+            numbers = [int(i[1:]) for i in (ring.ids if ring else ()) if i[1:].isdigit()]
+            key_id = f"k{max(numbers, default=0) + 1}"
+        try:
+            entry = generate_entry(key_id)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(entry)
+        self.stderr.write(
+            "Put it first in UPSTREAM_DATA_KEY, keep the old keys after it, restart, then run "
+            "`upstream keys rotate`. Keep a copy: without the key the data cannot be read."
+        )
+
+    def _status(self, options: dict[str, Any]) -> None:
+        ring = configured_keyring()
+        if ring is None:
+            self.stdout.write("UPSTREAM_DATA_KEY is not set.")
+        else:
+            self.stdout.write(f"keyring: {', '.join(ring.ids)} (current: {ring.current})")
+        for column, counter in keys.key_usage().items():
+            used = ", ".join(f"{k}={n}" for k, n in sorted(counter.items())) or "no values"
+            self.stdout.write(f"  {column}: {used}")
+        problems = keys.keyring_problems()
+        for problem in problems:
+            self.stderr.write(problem)
+        if problems:
+            raise CommandError("the keyring cannot read the stored personal data")
+        if ring is not None:
+            stale = keys.stale_count()
+            if stale:
+                self.stdout.write(
+                    f"{stale} rows still use an older key: run `upstream keys rotate`."
+                )
+            else:
+                self.stdout.write(
+                    self.style.SUCCESS(f"every value uses the current key {ring.current}.")
+                )
+
+    def _rotate(self, options: dict[str, Any]) -> None:
+        ring = keyring()
+        problems = keys.keyring_problems()
+        if problems:
+            raise CommandError(" ".join(problems))
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size must be at least 1")
+        if options["foreground"]:
+            result = keys.rotate(batch_size=options["batch_size"], progress=_Printed(self))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"re-encrypted {result.rotated_rows} rows to key {ring.current} in "
+                    f"{result.passes} pass(es); {result.remaining} rows left on older keys."
+                )
+            )
+            if result.remaining:
+                raise CommandError("some rows kept changing: run `upstream keys rotate` again.")
+            return
+        run = start(keys.rotate_in_background, batch_size=options["batch_size"])
+        self.stdout.write(
+            f"rotation queued as task run {run.uuid}; a worker (`upstream worker`) runs it. "
+            "Follow it with `upstream keys status`."
+        )
