@@ -13,7 +13,7 @@ from tests.conftest import make_member, sign_in_as
 from tests.planning.conftest import add_from_framework
 from upstream.audit.models import AuditEvent
 from upstream.planning import services
-from upstream.planning.models import Plan, PlanActivity
+from upstream.planning.models import Plan, PlanActivity, PlanStrategy
 
 pytestmark = pytest.mark.django_db
 
@@ -311,6 +311,46 @@ def test_pdf_is_a_tagged_funder_report_with_caveat_draft_mark_budget_and_place(
     published = client.get(_url(worked_plan, "export.pdf")).content
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(published)).pages)
     assert "DRAFT" not in text and caveat in " ".join(text.split())
+
+
+def _structure_types(node: Any, found: list[str]) -> list[str]:
+    """The structure types of a tagged PDF's tree, in reading order."""
+    node = node.get_object()
+    if isinstance(node, list):
+        for child in node:
+            _structure_types(child, found)
+    elif hasattr(node, "get"):
+        if node.get("/S"):
+            found.append(str(node["/S"]))
+        kids = node.get("/K")
+        if kids is not None and not isinstance(kids, int):
+            _structure_types(kids, found)
+    return found
+
+
+def test_pdf_gives_each_activity_and_outcome_a_tagged_labelled_entry(
+    client: Any, coordinator: Any, worked_plan: Any
+) -> None:
+    from pypdf import PdfReader
+
+    sign_in_as(client, coordinator.user)
+    reader = PdfReader(io.BytesIO(client.get(_url(worked_plan, "export.pdf")).content))
+    types = _structure_types(reader.trailer["/Root"]["/StructTreeRoot"]["/K"], [])
+    # Headings per section and strategy, list entries, and the heatmap as a captioned table.
+    assert {"/H1", "/H2", "/L", "/LI", "/Table", "/Caption", "/TH"} <= set(types)
+    strategies = PlanStrategy.objects.filter(plan=worked_plan).count()
+    assert strategies and types.count("/H3") == strategies + 1  # one each, and the top gaps
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    activity = text.index("School-based prevention education")
+    assert text.index("Status: Planned", activity) < text.index("Lead and partners:", activity)
+    assert "Level and tier:" in text and "Outcomes: More knowledge of grooming tactics" in text
+    outcome = text.index("More knowledge of grooming tactics — Horizon: Short term")
+    assert activity < outcome < text.index("Coverage heatmap")  # the reading order
+    indicator = text[text.index("Students who can name three grooming tactics", outcome) :]
+    assert indicator.startswith(
+        "Students who can name three grooming tactics (percent of students): baseline 22 ("
+    )
+    assert "target 60 by" in indicator and "direction: Increase" in indicator
 
 
 def test_editing_plan_details_from_a_stale_form_is_refused(
