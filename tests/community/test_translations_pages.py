@@ -43,7 +43,9 @@ def test_map_page_and_its_chart_in_spanish(client: Client, small_index: IndexDef
     assert [t["title"] for t in tooltip] == ["Condado", "Estado", "Percentil (nacional)"]
     assert spec["layer"][1]["encoding"]["color"]["title"] == "Percentil (nacional)"
     assert spec["description"].startswith("Mapa de Trafficking vulnerability por condado")
-    assert spec["config"]["locale"]["number"]["decimal"] == ","
+    # U.S. Spanish writes numbers as U.S. English does (decision 0019)
+    assert spec["config"]["locale"]["number"]["decimal"] == "."
+    assert spec["config"]["locale"]["number"]["thousands"] == ","
 
 
 def test_map_chart_stays_english_for_english_readers(
@@ -59,7 +61,8 @@ def test_county_profile_in_spanish(client: Client, small_index: IndexDefinition)
     assert "En general" in html
     assert "Ocupa el puesto" in html
     assert "Percentil del tema: a nivel nacional" in html
-    assert "0,7500" in html or "0,0000" in html or "1,0000" in html  # decimal comma
+    # decimal point, as U.S. Spanish readers write it (decision 0019)
+    assert "0.7500" in html or "0.0000" in html or "1.0000" in html
     assert "(más bajo es más vulnerable)" in html
     for english in ("Overall", "Theme percentile", "Nationally", "(lower is more vulnerable)"):
         assert english not in html, english

@@ -13,8 +13,8 @@ from django.test import Client
 
 from tests.conftest import make_member, sign_in_as
 from upstream.audit.models import AuditEvent
-from upstream.community import uploads
 from upstream.community.models import GeographySet, IndexDefinition, Observation, Upload
+from upstream.community.services import uploads
 from upstream.tasks.background import GENERAL_ERROR, Progress, TaskFailed, execute
 from upstream.tasks.models import TaskRun
 

@@ -195,7 +195,8 @@ def test_stale_edit_message_in_spanish(coordinator: Any, spanish_plan: Any) -> N
 def test_labels_follow_the_language() -> None:
     with translation.override("es"):
         assert labels.label("status", "in_progress") == "En curso"
-        assert labels.money(Decimal("15000.5")) == "$15\xa0000,50"
+        # U.S. Spanish writes amounts as U.S. English does (decision 0019)
+        assert labels.money(Decimal("15000.5")) == "$15,000.50"
         assert labels.readable_date("2026-03-01") == "1 de marzo de 2026"
     assert labels.label("status", "in_progress") == "In progress"
     assert labels.money(Decimal("15000")) == "$15,000"

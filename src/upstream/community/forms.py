@@ -263,7 +263,7 @@ IF_STORED = [
 
 class UploadForm(UswdsForm):
     """An SVI or indicator CSV to import in the background (the file itself is checked by
-    :func:`upstream.community.uploads.upload_receive`)."""
+    :func:`upstream.community.services.uploads.upload_receive`)."""
 
     kind = forms.ChoiceField(label="Kind of file", choices=UPLOAD_KINDS, widget=forms.RadioSelect)
     file = forms.FileField(

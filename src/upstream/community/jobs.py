@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from upstream.community.uploads import uploads_stale_discard
+from upstream.community.services.uploads import uploads_stale_discard
 from upstream.tasks.background import Progress
 from upstream.tasks.jobs import periodic
 

@@ -20,12 +20,13 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from upstream.accounts.decorators import require
-from upstream.community import selectors, services, uploads
+from upstream.community import selectors, services
 from upstream.community.forms import IndexForm, IndicatorRowsForm, UploadForm
 from upstream.community.forms import problems as form_problems
 from upstream.community.models import GeographySet
 from upstream.community.problems import CommunityDataError
 from upstream.community.selectors import SORT_KEYS, Measure
+from upstream.community.services import uploads
 from upstream.core.access import public
 from upstream.core.places import place_name
 from upstream.core.readers import read_stream, table_limit

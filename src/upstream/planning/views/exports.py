@@ -10,10 +10,9 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
 
 from upstream.accounts.decorators import require
 from upstream.planning import selectors, services
@@ -91,10 +90,12 @@ def export_xlsx(request: HttpRequest, membership: Membership, plan: Any) -> Http
 
 
 @require("plan.export")
-@require_GET
 def export_status(request: HttpRequest, membership: Membership, plan: Any) -> HttpResponse:
     """The htmx partial: the downloads of the plan's current state being prepared or ready."""
+    # the plan first: another organization's plan is a 404 whatever the method
     the_plan = selectors.plan_get(membership=membership, plan_uuid=plan)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     followed = _uuid_or_none(request.GET.get("run", ""))
     statuses = selectors.plan_export_statuses(
         membership=membership,
