@@ -24,7 +24,7 @@ def service_full(hsds_dir: Path) -> dict[str, Any]:
 
 def zipped(files: dict[str, str | bytes]) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, content in files.items():
             archive.writestr(name, content)
     return buffer.getvalue()

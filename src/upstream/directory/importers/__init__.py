@@ -25,6 +25,9 @@ class Batch:
     records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     places: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # (table, field) links that may name a record outside the file (HSDS 1.1 extracts): an
+    # unknown one is dropped with a note instead of refusing the file.
+    optional_links: frozenset[tuple[str, str]] = frozenset()
 
     def add(self, table: str, record: dict[str, Any], place: dict[str, Any]) -> None:
         self.records.setdefault(table, []).append(record)
@@ -97,6 +100,7 @@ def reference_problems(batch: Batch, existing: Mapping[str, set[str]]) -> list[P
     }
     markers = marker_ids()
     problems: list[Problem] = []
+    dropped: dict[tuple[str, str], int] = {}
     for table, rows in batch.records.items():
         spec = TABLES[table]
         for record, place in zip(rows, batch.places[table], strict=True):
@@ -112,6 +116,10 @@ def reference_problems(batch: Batch, existing: Mapping[str, set[str]]) -> list[P
                     continue
                 known = ids.get(target) or set(existing.get(target, ()))
                 if value in known:
+                    continue
+                if (table, hsds_field) in batch.optional_links:
+                    del record[hsds_field]
+                    dropped[(table, hsds_field)] = dropped.get((table, hsds_field), 0) + 1
                     continue
                 if target == "taxonomy_term":
                     message = f"unknown taxonomy term {shown(value)}"
@@ -132,6 +140,11 @@ def reference_problems(batch: Batch, existing: Mapping[str, set[str]]) -> list[P
                         f"link_id {shown(link)} names no {entity} in the file or the directory"
                     )
                     problems.append(problem(table, record.get("id"), message, place, "link_id"))
+    for (table, hsds_field), number in dropped.items():
+        batch.notes.append(
+            f"{number} {table} records name a {hsds_field} that is not in the file or the "
+            "directory: the link was left out."
+        )
     return problems
 
 

@@ -13,8 +13,12 @@ The mapping, table by table:
   for that organization; an empty ``country`` becomes ``US``.
 * ``regular_schedules``: a weekly ``schedule`` (``freq`` ``WEEKLY``, ``byday`` from ``weekday``).
 
+1.1 files are often extracts of a larger directory: a service's or location's
+``organization_id`` that names no organization in the file (or the directory) is left out, and
+the report says how many; every other broken link refuses the file, as in 3.0.
+
 Rows without an id (1.1 allows them) get one derived from the row, so importing the same files
-again updates the same records.
+again updates the same records; such a row with nothing but links to other rows is skipped.
 """
 
 from __future__ import annotations
@@ -62,7 +66,10 @@ def _derived_id(file: str, row: dict[str, str]) -> str:
 
 
 def validate(texts: dict[str, str], *, name: str) -> Batch:
-    batch = Batch(name=name)
+    batch = Batch(
+        name=name,
+        optional_links=frozenset({("service", "organization_id"), ("location", "organization_id")}),
+    )
     problems: list[Problem] = []
     found = [f for f in ORDER if f in texts]
     if not found:
@@ -76,6 +83,7 @@ def validate(texts: dict[str, str], *, name: str) -> Batch:
     org_names: dict[str, str] = {}
     org_locations: dict[str, str] = {}
     statuses = countries = 0
+    empty: dict[str, int] = {}
     for file in found:
         table, renamed, dropped = FILES[file]
         header, rows, read_problems = read_rows(texts[file], file=file)
@@ -84,6 +92,11 @@ def validate(texts: dict[str, str], *, name: str) -> Batch:
             number = int(row["__row__"])
             place = {"file": file, "row": number}
             if not (row.get("id") or "").strip():
+                if not any(
+                    (v or "").strip() for k, v in row.items() if k != "__row__" and not k.endswith("_id")
+                ):
+                    empty[file] = empty.get(file, 0) + 1  # only links to other rows: nothing to keep
+                    continue
                 row = {**row, "id": _derived_id(file, row)}
             source = {renamed.get(k, k): v for k, v in row.items() if k not in dropped}
             record: dict[str, Any] = typed(table, source, file=file, problems=problems)
@@ -147,6 +160,8 @@ def validate(texts: dict[str, str], *, name: str) -> Batch:
                         continue
                     record.update({"freq": "WEEKLY", "byday": day})
             add_checked(batch, table, record, file=file, row=number, problems=problems)
+    for file, skipped in empty.items():
+        batch.notes.append(f"{file}: {skipped} rows without an id or any content skipped.")
     if statuses:
         batch.notes.append(f"{statuses} services without a status were given status 'active'.")
     if countries:
