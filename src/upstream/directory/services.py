@@ -464,3 +464,44 @@ def location_visibility_set(
         details={"from": before, "to": visibility},
     )
     return location
+
+
+# --- exports -----------------------------------------------------------------------------------
+
+EXPORT_FORMATS = {
+    "json": ("application/json", "hsds-3.0.json"),
+    "datapackage": ("application/zip", "hsds-3.0-datapackage.zip"),
+}
+
+
+@transaction.atomic
+def directory_export(
+    *, actor: Any, format: str, organization: Any = None, request: Any = None
+) -> tuple[bytes, str, str]:
+    """``(content, media type, file name)`` of the directory as HSDS 3.0 ``json`` or
+    ``datapackage``, without any withheld location's details. ``actor`` is a ``Membership`` (or
+    None for the command line, with the ``organization``)."""
+    from upstream.directory import exporters
+    from upstream.directory.selectors import directory_export_check, directory_public_tables
+
+    if actor is not None:
+        directory_export_check(membership=actor)
+        organization = actor.organization
+    if format not in EXPORT_FORMATS:
+        raise DataError([Problem(f"unknown export format {format!r} (json or datapackage)")])
+    tables = directory_public_tables(owner=organization)
+    if format == "json":
+        content = json.dumps(exporters.as_json(tables), ensure_ascii=False, indent=1).encode()
+    else:
+        content = exporters.as_datapackage(tables)
+    audit_record(
+        action="directory.exported",
+        actor=getattr(actor, "user", None),
+        organization=organization,
+        target_type="directory",
+        target_label=format,
+        request=request,
+        details={"format": format, "services": len(tables.get("service", {}))},
+    )
+    media_type, filename = EXPORT_FORMATS[format]
+    return content, media_type, filename

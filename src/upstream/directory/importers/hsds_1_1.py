@@ -103,7 +103,7 @@ def validate(texts: dict[str, str], *, name: str) -> Batch:
             if table == "organization":
                 record.setdefault("description", "")
                 org_names[record["id"]] = str(record.get("name", ""))
-            elif table == "service" and "status" not in record:
+            elif table == "service" and not record.get("status"):
                 record["status"] = "active"
                 statuses += 1
             elif table == "location":

@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from upstream.core.problems import Problem, shown
-from upstream.directory.hsds import schema_problems, schema_properties
+from upstream.directory.hsds import schema_problems, schema_properties, validator
 from upstream.directory.importers import Batch, problem
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -42,9 +42,24 @@ def read_rows(text: str, *, file: str) -> tuple[list[str], list[dict[str, str]],
     return header, rows, problems
 
 
+def required_text(table: str) -> frozenset[str]:
+    """The required text fields of a table other than ``id``."""
+    v = validator(table)
+    required = v.schema.get("required", []) if v is not None else []
+    properties = schema_properties(table)
+    return frozenset(
+        name
+        for name in required
+        if name != "id"
+        and properties.get(name, {}).get("type") == "string"
+        and "enum" not in properties.get(name, {})
+    )
+
+
 def typed(table: str, row: dict[str, str], *, file: str, problems: list[Problem]) -> dict[str, Any]:
     """A CSV row as an HSDS record: empty cells left out, numbers and booleans converted."""
     properties = schema_properties(table)
+    required = required_text(table)
     number = int(row["__row__"])
     record: dict[str, Any] = {}
     for column, cell in row.items():
@@ -52,6 +67,9 @@ def typed(table: str, row: dict[str, str], *, file: str, problems: list[Problem]
             continue
         value = cell.strip()
         if value == "":
+            if column in required:
+                # A CSV cannot tell empty text from none; the schema accepts empty text.
+                record[column] = ""
             continue
         kind = properties.get(column, {}).get("type", "string")
         place = {"file": file, "row": number}
