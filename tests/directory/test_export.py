@@ -118,7 +118,9 @@ def test_a_withheld_location_never_leaks_its_address_coordinates_or_phones(
 
     other = organization_create(actor=None, name="Other", sectors=["housing"], state_fips="39")
     import_now(other, f"export.{format}", content)
-    assert Location.objects.get(organization=other, hsds_id=location.hsds_id).visibility == visibility
+    assert (
+        Location.objects.get(organization=other, hsds_id=location.hsds_id).visibility == visibility
+    )
 
 
 def test_making_a_location_public_again_restores_its_details(

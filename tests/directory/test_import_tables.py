@@ -35,7 +35,10 @@ def test_official_csv_example_with_its_links_repaired_imports(
     org = "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610"
     for name in ("locations.csv", "contacts.csv"):
         text = str(files[name])
-        for dangling in ("985e4a42-bd9f-4edc-911d-0243a4640aca", "ae67a707-5893-4225-b0b1-320ab9cb596b"):
+        for dangling in (
+            "985e4a42-bd9f-4edc-911d-0243a4640aca",
+            "ae67a707-5893-4225-b0b1-320ab9cb596b",
+        ):
             text = text.replace(dangling, org)
         files[name] = text.replace("93eaf18d-1cd2-4ec7-bffb-3c9172ee5070", "")
     files["taxonomy_terms.csv"] = str(files["taxonomy_terms.csv"]).replace(
@@ -87,14 +90,20 @@ def test_csv_rows_are_checked_with_file_row_and_column(owner_org: Any) -> None:
         },
     )
     joined = "\n".join(messages)
-    assert "services.csv: row 1, column minimum_age: service 'svc-1': 'twelve' is not a valid number" in joined
+    assert (
+        "services.csv: row 1, column minimum_age: service 'svc-1': 'twelve' is not a valid number"
+        in joined
+    )
     assert "row 3, column id: service 'svc-1': duplicate id" in joined
 
 
 def test_broken_reference_in_csv_is_refused_with_its_row(owner_org: Any) -> None:
     messages = csv_problems(
         owner_org,
-        {"organizations.csv": ORG, "services.csv": "id,organization_id,name,status\nsvc-2,org-9,A,active\n"},
+        {
+            "organizations.csv": ORG,
+            "services.csv": "id,organization_id,name,status\nsvc-2,org-9,A,active\n",
+        },
     )
     assert any("row 1, column organization_id" in m and "org-9" in m for m in messages)
 
@@ -108,7 +117,9 @@ def test_unknown_columns_and_wrong_version_are_refused(owner_org: Any) -> None:
         },
     )
     assert any("HSDS version '2.0.1' cannot be read" in m for m in messages)
-    messages = csv_problems(owner_org, {"services.csv": "id,name,status,keywords\nsvc,A,active,x\n"})
+    messages = csv_problems(
+        owner_org, {"services.csv": "id,name,status,keywords\nsvc,A,active,x\n"}
+    )
     assert any("unknown column(s) for HSDS 3.0 service: 'keywords'" in m for m in messages)
 
 

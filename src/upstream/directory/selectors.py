@@ -7,6 +7,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.http import Http404
+
 from upstream.accounts.policy import check
 from upstream.directory.hsds import MARKER_TAXONOMY, TABLES, marker_term
 from upstream.directory.models import DirectoryImport, Location, Visibility
@@ -93,3 +95,29 @@ def import_get(*, membership: Any, import_uuid: Any) -> DirectoryImport:
         DirectoryImport.objects.filter(organization=membership.organization).defer("data"),
         uuid=import_uuid,
     )
+
+
+def organization_for_operator(*, org_uuid: str) -> Any:
+    """The organization an operator names on the command line (by its UUID), or None."""
+    from upstream.accounts.models import Organization
+    from upstream.core.lookups import as_uuid
+
+    try:
+        parsed = as_uuid(org_uuid)
+    except Http404:
+        return None
+    return Organization.objects.filter(uuid=parsed).first()
+
+
+def location_for_operator(*, organization: Any, hsds_id: str) -> Location | None:
+    return Location.objects.filter(organization=organization, hsds_id=hsds_id).first()
+
+
+def import_for_operator(*, import_uuid: str) -> DirectoryImport | None:
+    from upstream.core.lookups import as_uuid
+
+    try:
+        parsed = as_uuid(import_uuid)
+    except Http404:
+        return None
+    return DirectoryImport.objects.filter(uuid=parsed).defer("data").first()

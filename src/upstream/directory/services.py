@@ -15,6 +15,7 @@ from django.utils import timezone
 from upstream.accounts.policy import check
 from upstream.audit.services import audit_record
 from upstream.core.problems import DataError, Problem
+from upstream.core.readers import table_limit, within_limit
 from upstream.core.text import count
 from upstream.directory.hsds import MARKER_TAXONOMY, TABLES, marker_ids
 from upstream.directory.importers import (
@@ -286,25 +287,18 @@ def directory_batch_write(
 
 
 @transaction.atomic
-def directory_import_receive(
+def directory_import_prepare(
     *,
-    actor: Any,
+    organization: Any,
     name: str,
     data: bytes,
     format: str = "",
-    organization: Any = None,
     started_by: Any = None,
     request: Any = None,
-) -> tuple[DirectoryImport, TaskRun]:
-    """Keep an HSDS file and queue its import. ``actor`` is the member's ``Membership``; the
-    command line passes ``actor=None`` with the ``organization`` the operator named. What can be
-    refused at once (size, type) is refused here, nothing kept."""
-    if actor is not None:
-        check(actor, IMPORT_ACTION)
-        organization = actor.organization
-        started_by = actor.user
-    if organization is None:
-        raise ValueError("an import needs an organization")
+) -> DirectoryImport:
+    """Keep an HSDS file for import into ``organization``'s directory. What can be refused at
+    once (empty, too large, not an HSDS file) is refused here, nothing kept."""
+    within_limit(data, limit=table_limit(), file=name)
     if not data.strip():
         raise DataError([Problem("the file is empty", file=name)], source=name)
     chosen = format or format_detect(name=name, data=data)
@@ -327,6 +321,37 @@ def directory_import_receive(
         target_label=chosen,
         request=request,
         details={"format": chosen, "bytes": len(data)},
+    )
+    return job
+
+
+@transaction.atomic
+def directory_import_receive(
+    *,
+    actor: Any,
+    name: str,
+    data: bytes,
+    format: str = "",
+    organization: Any = None,
+    request: Any = None,
+) -> tuple[DirectoryImport, TaskRun]:
+    """Keep an HSDS file and queue its import in the background. ``actor`` is the member's
+    ``Membership``; the command line passes ``actor=None`` and the ``organization`` the
+    operator named."""
+    started_by = None
+    if actor is not None:
+        check(actor, IMPORT_ACTION)
+        organization = actor.organization
+        started_by = actor.user
+    if organization is None:
+        raise ValueError("an import needs an organization")
+    job = directory_import_prepare(
+        organization=organization,
+        name=name,
+        data=data,
+        format=format,
+        started_by=started_by,
+        request=request,
     )
     run = start(directory_import_in_background, started_by=started_by, job=str(job.uuid))
     return job, run

@@ -93,9 +93,13 @@ def validate(texts: dict[str, str], *, name: str) -> Batch:
             place = {"file": file, "row": number}
             if not (row.get("id") or "").strip():
                 if not any(
-                    (v or "").strip() for k, v in row.items() if k != "__row__" and not k.endswith("_id")
+                    (v or "").strip()
+                    for k, v in row.items()
+                    if k != "__row__" and not k.endswith("_id")
                 ):
-                    empty[file] = empty.get(file, 0) + 1  # only links to other rows: nothing to keep
+                    empty[file] = (
+                        empty.get(file, 0) + 1
+                    )  # only links to other rows: nothing to keep
                     continue
                 row = {**row, "id": _derived_id(file, row)}
             source = {renamed.get(k, k): v for k, v in row.items() if k not in dropped}
