@@ -78,7 +78,9 @@ def generate(n: int) -> list[dict[str, Any]]:
                                     "address_type": "physical",
                                 }
                             ],
-                            "phones": [{"id": f"ph-{i:07d}", "number": f"+1 217 555 {i % 10000:04d}"}],
+                            "phones": [
+                                {"id": f"ph-{i:07d}", "number": f"+1 217 555 {i % 10000:04d}"}
+                            ],
                         },
                     }
                 ],
@@ -121,16 +123,20 @@ def main() -> None:
     result = services.directory_batch_write(owner=owner, batch=batch)
     bulk = time.perf_counter() - started
     records = result.total("added")
-    print(f"bulk: {SERVICES:,} services, {records:,} records in {bulk:.1f} s "
-          f"(read and validate {read:.1f} s): {SERVICES / bulk:,.0f} services/s, "
-          f"{records / bulk:,.0f} records/s")
+    print(
+        f"bulk: {SERVICES:,} services, {records:,} records in {bulk:.1f} s "
+        f"(read and validate {read:.1f} s): {SERVICES / bulk:,.0f} services/s, "
+        f"{records / bulk:,.0f} records/s"
+    )
     started = time.perf_counter()
     again = services.directory_batch_write(
         owner=owner, batch=services.batch_read(name="bench.json", data=data, format="hsds-json")
     )
     reimport = time.perf_counter() - started
-    print(f"reimport: {again.total('unchanged'):,} unchanged in {reimport:.1f} s "
-          f"({SERVICES / reimport:,.0f} services/s)")
+    print(
+        f"reimport: {again.total('unchanged'):,} unchanged in {reimport:.1f} s "
+        f"({SERVICES / reimport:,.0f} services/s)"
+    )
 
     sample = json.dumps(generate(NAIVE)).encode()
     other = organization_create(actor=None, name="Naive", sectors=["housing"], state_fips="17")
@@ -138,8 +144,10 @@ def main() -> None:
     naive_import(other, services.batch_read(name="naive.json", data=sample, format="hsds-json"))
     naive = time.perf_counter() - started
     naive_rate = NAIVE / naive
-    print(f"naive reference: {NAIVE:,} services one object at a time in {naive:.1f} s: "
-          f"{naive_rate:,.0f} services/s")
+    print(
+        f"naive reference: {NAIVE:,} services one object at a time in {naive:.1f} s: "
+        f"{naive_rate:,.0f} services/s"
+    )
     print(f"ratio bulk/naive: {SERVICES / bulk / naive_rate:.1f}x (target >= 20x)")
 
 

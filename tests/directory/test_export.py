@@ -10,11 +10,11 @@ import pytest
 
 from tests.directory.conftest import import_now, zip_folder
 from upstream.directory.hsds import schema_problems
+from upstream.directory.importers import tabular
+from upstream.directory.importers.hsds_csv import FILES
 from upstream.directory.models import Location
 from upstream.directory.selectors import directory_public_tables
 from upstream.directory.services import directory_export, location_visibility_set
-from upstream.directory.importers import tabular
-from upstream.directory.importers.hsds_csv import FILES
 
 
 def export(owner: Any, format: str) -> bytes:
@@ -46,7 +46,7 @@ def assert_valid_datapackage(content: bytes) -> None:
             if name not in FILES:
                 continue
             table = FILES[name]
-            header, rows, problems = tabular.read_rows(archive.read(name).decode(), file=name)
+            _header, rows, problems = tabular.read_rows(archive.read(name).decode(), file=name)
             assert problems == []
             for row in rows:
                 record = tabular.typed(table, row, file=name, problems=problems)

@@ -240,7 +240,7 @@ def schema_dir() -> Path:
 
 
 @cache
-def registry() -> Registry:  # type: ignore[type-arg]
+def registry() -> Registry[Any]:
     """Every official schema file, by its file name, so ``$ref: "phone.json"`` resolves locally."""
     resources = []
     for path in sorted(schema_dir().glob("*.json")):
@@ -248,7 +248,7 @@ def registry() -> Registry:  # type: ignore[type-arg]
             continue
         contents = json.loads(path.read_text(encoding="utf-8"))
         resources.append((path.name, Resource.from_contents(contents, DRAFT202012)))
-    return Registry().with_resources(resources)  # type: ignore[no-any-return]
+    return Registry().with_resources(resources)
 
 
 # HSDS 3.1's two new tables, written out from its 3.1-dev schema files (the stored 3.0 schemas do
@@ -293,9 +293,13 @@ def validator(table: str) -> Draft202012Validator | None:
     return Draft202012Validator(schema, registry=registry())
 
 
-def schema_properties(table: str) -> dict[str, Any]:
+def schema_of(table: str) -> dict[str, Any]:
     v = validator(table)
-    return dict(v.schema.get("properties", {})) if v is not None else {}
+    return dict(v.schema) if v is not None and isinstance(v.schema, dict) else {}
+
+
+def schema_properties(table: str) -> dict[str, Any]:
+    return dict(schema_of(table).get("properties", {}))
 
 
 _DESCRIPTIVE = frozenset(
@@ -346,7 +350,7 @@ def fast_validator(table: str) -> Callable[[Any], Any] | None:
     v = validator(table)
     if v is None:
         return None
-    compiled: Callable[[Any], Any] = fastjsonschema.compile(_inlined(v.schema))
+    compiled: Callable[[Any], Any] = fastjsonschema.compile(_inlined(schema_of(table)))
     return compiled
 
 

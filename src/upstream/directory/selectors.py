@@ -7,9 +7,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.apps import apps
 from django.http import Http404
 
+from upstream.accounts.models import Organization
 from upstream.accounts.policy import check
+from upstream.core.lookups import as_uuid, get_or_404
 from upstream.directory.hsds import MARKER_TAXONOMY, TABLES, marker_term
 from upstream.directory.models import DirectoryImport, Location, Visibility
 
@@ -21,8 +24,6 @@ Tables = dict[str, dict[str, dict[str, Any]]]
 
 
 def _model(table: str) -> Any:
-    from django.apps import apps
-
     return apps.get_model("directory", TABLES[table].model)
 
 
@@ -88,8 +89,6 @@ def imports_for(*, membership: Any) -> Any:
 
 
 def import_get(*, membership: Any, import_uuid: Any) -> DirectoryImport:
-    from upstream.core.lookups import get_or_404
-
     check(membership, "directory.import")
     return get_or_404(
         DirectoryImport.objects.filter(organization=membership.organization).defer("data"),
@@ -99,9 +98,6 @@ def import_get(*, membership: Any, import_uuid: Any) -> DirectoryImport:
 
 def organization_for_operator(*, org_uuid: str) -> Any:
     """The organization an operator names on the command line (by its UUID), or None."""
-    from upstream.accounts.models import Organization
-    from upstream.core.lookups import as_uuid
-
     try:
         parsed = as_uuid(org_uuid)
     except Http404:
@@ -114,8 +110,6 @@ def location_for_operator(*, organization: Any, hsds_id: str) -> Location | None
 
 
 def import_for_operator(*, import_uuid: str) -> DirectoryImport | None:
-    from upstream.core.lookups import as_uuid
-
     try:
         parsed = as_uuid(import_uuid)
     except Http404:

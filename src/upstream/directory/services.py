@@ -17,6 +17,7 @@ from upstream.audit.services import audit_record
 from upstream.core.problems import DataError, Problem
 from upstream.core.readers import table_limit, within_limit
 from upstream.core.text import count
+from upstream.directory import exporters
 from upstream.directory.hsds import MARKER_TAXONOMY, TABLES, marker_ids
 from upstream.directory.importers import (
     Batch,
@@ -27,7 +28,8 @@ from upstream.directory.importers import (
     reference_problems,
     refuse_if,
 )
-from upstream.directory.models import DirectoryImport, Location, Visibility
+from upstream.directory.models import Address, DirectoryImport, Location, Phone, Visibility
+from upstream.directory.selectors import directory_export_check, directory_public_tables
 from upstream.tasks.background import Progress, TaskFailed, background, start
 from upstream.tasks.models import TaskRun
 
@@ -455,7 +457,6 @@ def location_visibility_set(
     before = location.visibility
     if before == visibility:
         return location
-    from upstream.directory.models import Address, Phone
 
     def full(obj: Any) -> dict[str, Any]:
         return {**obj.data, **json.loads(obj.sealed)} if obj.sealed else dict(obj.data)
@@ -469,8 +470,9 @@ def location_visibility_set(
     location.sealed = json.dumps(sealed) if hidden else ""
     location.visibility = visibility
     location.save(update_fields=["data", "sealed", "visibility"])
-    for model in (Address, Phone):
-        objs = list(model.objects.filter(organization=location.organization, location=location))
+    managers: tuple[Any, ...] = (Address.objects, Phone.objects)
+    for manager in managers:
+        objs = list(manager.filter(organization=location.organization, location=location))
         for obj in objs:
             record = full(obj)
             if hidden:
@@ -478,7 +480,7 @@ def location_visibility_set(
                 obj.data = {"id": record.get("id"), "location_id": record.get("location_id")}
             else:
                 obj.data, obj.sealed = record, ""
-        model.objects.bulk_update(objs, ["data", "sealed"])
+        manager.bulk_update(objs, ["data", "sealed"])
     audit_record(
         action="directory.location_visibility_set",
         actor=getattr(actor, "user", None),
@@ -506,9 +508,6 @@ def directory_export(
     """``(content, media type, file name)`` of the directory as HSDS 3.0 ``json`` or
     ``datapackage``, without any withheld location's details. ``actor`` is a ``Membership`` (or
     None for the command line, with the ``organization``)."""
-    from upstream.directory import exporters
-    from upstream.directory.selectors import directory_export_check, directory_public_tables
-
     if actor is not None:
         directory_export_check(membership=actor)
         organization = actor.organization

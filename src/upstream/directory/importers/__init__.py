@@ -126,7 +126,10 @@ def reference_problems(batch: Batch, existing: Mapping[str, set[str]]) -> list[P
                 elif target == "taxonomy":
                     message = f"unknown taxonomy {shown(value)}"
                 else:
-                    message = f"{hsds_field} {shown(value)} names no {target} in the file or the directory"
+                    message = (
+                        f"{hsds_field} {shown(value)} names no {target} in the file or the "
+                        "directory"
+                    )
                 problems.append(problem(table, record.get("id"), message, place, hsds_field))
             if table == "attribute":
                 entity = record.get("link_entity")

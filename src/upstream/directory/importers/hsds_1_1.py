@@ -86,7 +86,7 @@ def validate(texts: dict[str, str], *, name: str) -> Batch:
     empty: dict[str, int] = {}
     for file in found:
         table, renamed, dropped = FILES[file]
-        header, rows, read_problems = read_rows(texts[file], file=file)
+        _header, rows, read_problems = read_rows(texts[file], file=file)
         problems.extend(read_problems)
         for row in rows:
             number = int(row["__row__"])

@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from upstream.core.problems import Problem, shown
-from upstream.directory.hsds import schema_problems, schema_properties, validator
+from upstream.directory.hsds import schema_of, schema_problems, schema_properties
 from upstream.directory.importers import Batch, problem
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -44,8 +44,7 @@ def read_rows(text: str, *, file: str) -> tuple[list[str], list[dict[str, str]],
 
 def required_text(table: str) -> frozenset[str]:
     """The required text fields of a table other than ``id``."""
-    v = validator(table)
-    required = v.schema.get("required", []) if v is not None else []
+    required = schema_of(table).get("required", [])
     properties = schema_properties(table)
     return frozenset(
         name

@@ -116,7 +116,7 @@ class Command(BaseCommand):
                 for note in result.notes:
                     self.stdout.write(note)
             return
-        job, run = services.directory_import_receive(
+        job, _run = services.directory_import_receive(
             actor=None, organization=organization, name=name, data=data, format=options["format"]
         )
         self.stdout.write(
