@@ -134,3 +134,10 @@ def test_the_recent_imports_list_takes_a_fixed_number_of_queries(
     add(18)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(_url(owner_org))
+
+
+def test_the_organization_menu_leads_to_the_directory(
+    client: Client, owner_org: Any, coordinator: Any
+) -> None:
+    page = client.get(f"/orgs/{owner_org.uuid}/").content.decode()
+    assert f"/orgs/{owner_org.uuid}/directory/import/" in page
