@@ -94,3 +94,24 @@ def test_export_and_location_visibility(owner_org: Any, tmp_path: Path, service_
     assert "Wrote" in out and output.read_bytes()[:2] == b"PK"
     exported = run("export", "--org", str(owner_org.uuid))
     assert "upstream:confidential-location" in exported
+
+
+def test_an_import_left_waiting_a_day_is_cleared_by_its_job(owner_org: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from upstream.tasks.jobs import job_run
+
+    old = DirectoryImport.objects.create(
+        organization=owner_org, format="hsds-json", name="old.json", data=b"[1]"
+    )
+    DirectoryImport.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    fresh = DirectoryImport.objects.create(
+        organization=owner_org, format="hsds-json", name="new.json", data=b"[1]"
+    )
+    job_run("directory.imports_discard", trigger="test")
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert old.status == "discarded" and bytes(old.data) == b""
+    assert fresh.status == "pending" and bytes(fresh.data) == b"[1]"

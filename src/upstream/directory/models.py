@@ -187,6 +187,7 @@ class DirectoryImport(models.Model):
         PENDING = "pending", "Waiting to be imported"
         IMPORTED = "imported", "Imported"
         REFUSED = "refused", "Refused, nothing written"
+        DISCARDED = "discarded", "Discarded, not imported"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.apps import apps
@@ -435,6 +436,19 @@ def directory_import_in_background(progress: Progress, *, job: str) -> dict[str,
         found.refresh_from_db()
         return {"message": found.summary}
     return {"message": result.message, **result.as_dict()}
+
+
+STALE_AFTER = timedelta(days=1)
+STALE = "Not imported within a day; give the file again."
+
+
+def directory_imports_stale_discard(*, now: datetime | None = None) -> int:
+    """Clear the bytes of imports still waiting :data:`STALE_AFTER` after they came (their task
+    was lost with its worker); returns how many."""
+    moment = now or timezone.now()
+    return DirectoryImport.objects.filter(
+        status=DirectoryImport.Status.PENDING, created_at__lt=moment - STALE_AFTER
+    ).update(status=DirectoryImport.Status.DISCARDED, summary=STALE, data=b"", finished_at=moment)
 
 
 # --- visibility --------------------------------------------------------------------------------
