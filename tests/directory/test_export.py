@@ -151,3 +151,56 @@ def test_reimporting_the_source_does_not_make_a_confidential_location_public(
     location.refresh_from_db()
     assert location.visibility == "confidential"
     assert "latitude" not in location.data
+
+
+def test_no_withheld_location_leaks_across_a_large_export(owner_org: Any) -> None:
+    """1,000 services at 1,000 locations, every other one confidential or internal: neither
+    export holds one withheld address, phone number or coordinate."""
+    services_json = []
+    for i in range(1000):
+        services_json.append(
+            {
+                "id": f"svc-{i}",
+                "name": f"Service {i}",
+                "status": "active",
+                "service_at_locations": [
+                    {
+                        "id": f"sal-{i}",
+                        "location": {
+                            "id": f"loc-{i}",
+                            "location_type": "physical",
+                            "latitude": 40 + i / 10_000,
+                            "addresses": [
+                                {
+                                    "id": f"adr-{i}",
+                                    "address_1": f"{i} Secret Street",
+                                    "city": "Springfield",
+                                    "state_province": "IL",
+                                    "postal_code": "62701",
+                                    "country": "US",
+                                    "address_type": "physical",
+                                }
+                            ],
+                            "phones": [{"id": f"ph-{i}", "number": f"555-{i:04d}"}],
+                        },
+                    }
+                ],
+            }
+        )
+    import_now(owner_org, "many.json", json.dumps(services_json).encode())
+    withheld = {f"loc-{i}" for i in range(0, 1000, 2)}
+    for location in Location.objects.filter(organization=owner_org, hsds_id__in=withheld):
+        number = int(location.hsds_id.split("-")[1])
+        visibility = "confidential" if number % 4 == 0 else "internal"
+        location_visibility_set(actor=None, location=location, visibility=visibility)
+    as_json = export(owner_org, "json").decode()
+    with zipfile.ZipFile(io.BytesIO(export(owner_org, "datapackage"))) as archive:
+        as_csv = "\n".join(archive.read(n).decode() for n in archive.namelist())
+    for text in (as_json, as_csv):
+        for i in range(1000):
+            shown = i % 2 == 1
+            assert (f"{i} Secret Street" in text) is shown
+            assert (f"555-{i:04d}" in text) is shown
+        assert text.count("upstream:confidential-location") >= 1
+    services = assert_valid_json(as_json.encode())
+    assert len(services) == 1000
