@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "upstream.community",
     "upstream.planning",
     "upstream.people",
+    "upstream.directory",
 ]
 
 MIDDLEWARE = [
@@ -393,6 +394,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPSTREAM_MAX_UPLOAD_BYTES", 10 * 1024 * 1
 # files), and CSV tables (the national SVI tract file is about 150 MB).
 MAX_DOCUMENT_BYTES = env_int("UPSTREAM_MAX_DOCUMENT_BYTES", 16 * 1024 * 1024)
 MAX_TABLE_BYTES = env_int("UPSTREAM_MAX_TABLE_BYTES", 512 * 1024 * 1024)
+
+# The official Open Referral HSDS 3.0 JSON Schemas the directory validates every import and export
+# against (read from disk through a local registry; nothing is fetched).
+HSDS_SCHEMA_DIR = Path(
+    env_str("UPSTREAM_HSDS_SCHEMA_DIR", str(BASE_DIR.parent / "shared/data/hsds/hsds-3.0/schema"))
+)
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

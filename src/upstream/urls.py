@@ -10,6 +10,7 @@ urlpatterns = [
     path("community/", include("upstream.community.urls", namespace="community")),
     path("", include("upstream.planning.urls", namespace="planning")),
     path("", include("upstream.people.urls", namespace="people")),
+    path("", include("upstream.directory.urls", namespace="directory")),
     path("", include("upstream.tasks.urls", namespace="tasks")),
     path("healthz", core_views.health, name="health"),
     path("places/counties", core_views.county_options, name="county_options"),
