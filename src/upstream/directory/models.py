@@ -18,6 +18,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 SealedText = models.TextField
 """The one field type that holds a confidential location's details (JSON text).
@@ -27,9 +28,9 @@ this alias to it, with a data migration that rewrites the column, and nothing el
 
 
 class Visibility(models.TextChoices):
-    PUBLIC = "public", "Public"
-    CONFIDENTIAL = "confidential", "Confidential (address, coordinates and phones withheld)"
-    INTERNAL = "internal", "Internal only (withheld from every export)"
+    PUBLIC = "public", _("Public")
+    CONFIDENTIAL = "confidential", _("Confidential (address, coordinates and phones withheld)")
+    INTERNAL = "internal", _("Internal only (withheld from every export)")
 
 
 class Record(models.Model):
@@ -179,15 +180,15 @@ class DirectoryImport(models.Model):
     ends; then the bytes are cleared and only the report stays."""
 
     class Format(models.TextChoices):
-        JSON = "hsds-json", "HSDS 3.0 JSON"
-        DATAPACKAGE = "hsds-csv", "HSDS 3.0 tabular data package (zip of CSV files)"
-        HSDS_1_1 = "hsds-1.1", "HSDS 1.1 CSV files (zip), mapped to 3.0"
+        JSON = "hsds-json", _("HSDS 3.0 JSON")
+        DATAPACKAGE = "hsds-csv", _("HSDS 3.0 tabular data package (zip of CSV files)")
+        HSDS_1_1 = "hsds-1.1", _("HSDS 1.1 CSV files (zip), mapped to 3.0")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to be imported"
-        IMPORTED = "imported", "Imported"
-        REFUSED = "refused", "Refused, nothing written"
-        DISCARDED = "discarded", "Discarded, not imported"
+        PENDING = "pending", _("Waiting to be imported")
+        IMPORTED = "imported", _("Imported")
+        REFUSED = "refused", _("Refused, nothing written")
+        DISCARDED = "discarded", _("Discarded, not imported")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(

@@ -12,6 +12,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext, ngettext_lazy
 
 from upstream.accounts.policy import check
 from upstream.audit.services import audit_record
@@ -38,7 +39,6 @@ IMPORT_ACTION = "directory.import"
 BATCH_SIZE = 1000
 SEALED_LOCATION_FIELDS = ("latitude", "longitude")
 SEALED_TABLES = ("address", "phone")
-REFUSED = "The file was not imported: {problems}; nothing was written."
 
 
 def model_of(table: str) -> type[models.Model]:
@@ -58,7 +58,11 @@ class ImportResult:
     @property
     def message(self) -> str:
         added, updated, unchanged = (self.total(w) for w in ("added", "updated", "unchanged"))
-        text = f"{count(added, 'record')} added, {updated:,} updated, {unchanged:,} unchanged."
+        text = ngettext(
+            "%(added)s record added, %(updated)s updated, %(unchanged)s unchanged.",
+            "%(added)s records added, %(updated)s updated, %(unchanged)s unchanged.",
+            added,
+        ) % {"added": f"{added:,}", "updated": f"{updated:,}", "unchanged": f"{unchanged:,}"}
         return " ".join([text, *self.notes])
 
     def as_dict(self) -> dict[str, Any]:
@@ -78,7 +82,7 @@ def format_detect(*, name: str, data: bytes) -> str:
         if hsds_csv.looks_like_1_1(texts):
             return DirectoryImport.Format.HSDS_1_1
         return DirectoryImport.Format.DATAPACKAGE
-    message = (
+    message = gettext(
         "not an HSDS file: give HSDS 3.0 JSON, or a zip of HSDS 3.0 (data package) or 1.1 CSV files"
     )
     raise DataError([Problem(message, file=name)], source=name)
@@ -92,7 +96,9 @@ def batch_read(*, name: str, data: bytes, format: str) -> Batch:
         return hsds_csv.validate(hsds_csv.parse(data, name=name), name=name)
     if format == DirectoryImport.Format.HSDS_1_1:
         return hsds_1_1.validate(hsds_1_1.parse(data, name=name), name=name)
-    raise DataError([Problem(f"unknown format {format!r}", file=name)], source=name)
+    raise DataError(
+        [Problem(gettext("unknown format %(format)r") % {"format": format}, file=name)], source=name
+    )
 
 
 # --- write -------------------------------------------------------------------------------------
@@ -155,7 +161,13 @@ def _write(owner: Any, batch: Batch, progress: Progress | None) -> dict[str, dic
         rows = batch.records[table]
         if progress is not None:
             progress.report(
-                0.3 + 0.65 * step / len(tables), f"Writing {len(rows):,} {table} records"
+                0.3 + 0.65 * step / len(tables),
+                ngettext(
+                    "Writing %(count)s %(table)s record",
+                    "Writing %(count)s %(table)s records",
+                    len(rows),
+                )
+                % {"count": f"{len(rows):,}", "table": table},
             )
         existing = {
             hsds_id: (pk, digest, extra)
@@ -303,10 +315,13 @@ def directory_import_prepare(
     once (empty, too large, not an HSDS file) is refused here, nothing kept."""
     within_limit(data, limit=table_limit(), file=name)
     if not data.strip():
-        raise DataError([Problem("the file is empty", file=name)], source=name)
+        raise DataError([Problem(gettext("the file is empty"), file=name)], source=name)
     chosen = format or format_detect(name=name, data=data)
     if chosen not in DirectoryImport.Format.values:
-        raise DataError([Problem(f"unknown format {chosen!r}", file=name)], source=name)
+        raise DataError(
+            [Problem(gettext("unknown format %(format)r") % {"format": chosen}, file=name)],
+            source=name,
+        )
     job = DirectoryImport.objects.create(
         organization=organization,
         started_by=started_by,
@@ -381,9 +396,19 @@ def directory_import_run(*, job: DirectoryImport, progress: Progress) -> ImportR
             return None
         data = bytes(locked.data)
         try:
-            progress.report(0.05, "Reading and checking every record")
+            progress.report(0.05, gettext("Reading and checking every record"))
             batch = batch_read(name=locked.name, data=data, format=locked.format)
-            progress.report(0.3, f"{count(batch.size, 'record')} checked; writing")
+            progress.report(
+                0.3,
+                count(
+                    batch.size,
+                    ngettext_lazy(
+                        "%(count)s record checked; writing",
+                        "%(count)s records checked; writing",
+                        "count",
+                    ),
+                ),
+            )
             with transaction.atomic():
                 result = directory_batch_write(
                     owner=locked.organization,
@@ -395,7 +420,12 @@ def directory_import_run(*, job: DirectoryImport, progress: Progress) -> ImportR
             _end(
                 locked,
                 DirectoryImport.Status.REFUSED,
-                summary=REFUSED.format(problems=count(len(exc.problems), "problem")),
+                summary=ngettext(
+                    "The file was not imported: %(count)s problem; nothing was written.",
+                    "The file was not imported: %(count)s problems; nothing was written.",
+                    len(exc.problems),
+                )
+                % {"count": f"{len(exc.problems):,}"},
                 counts={},
                 problems=[p.as_dict() for p in exc.problems],
             )
@@ -426,7 +456,7 @@ def directory_import_run(*, job: DirectoryImport, progress: Progress) -> ImportR
 def directory_import_in_background(progress: Progress, *, job: str) -> dict[str, Any]:
     found = DirectoryImport.objects.filter(uuid=job).first()
     if found is None:
-        raise TaskFailed("The file is no longer stored; give it again.")
+        raise TaskFailed(gettext("The file is no longer stored; give it again."))
     try:
         result = directory_import_run(job=found, progress=progress)
     except DataError as exc:
@@ -439,7 +469,7 @@ def directory_import_in_background(progress: Progress, *, job: str) -> dict[str,
 
 
 STALE_AFTER = timedelta(days=1)
-STALE = "Not imported within a day; give the file again."
+STALE = gettext_lazy("Not imported within a day; give the file again.")
 
 
 def directory_imports_stale_discard(*, now: datetime | None = None) -> int:
@@ -448,7 +478,9 @@ def directory_imports_stale_discard(*, now: datetime | None = None) -> int:
     moment = now or timezone.now()
     return DirectoryImport.objects.filter(
         status=DirectoryImport.Status.PENDING, created_at__lt=moment - STALE_AFTER
-    ).update(status=DirectoryImport.Status.DISCARDED, summary=STALE, data=b"", finished_at=moment)
+    ).update(
+        status=DirectoryImport.Status.DISCARDED, summary=str(STALE), data=b"", finished_at=moment
+    )
 
 
 # --- visibility --------------------------------------------------------------------------------
@@ -464,9 +496,9 @@ def location_visibility_set(
     if actor is not None:
         check(actor, IMPORT_ACTION)
         if actor.organization_id != location.organization_id:
-            raise DataError([Problem("no such location")])
+            raise DataError([Problem(gettext("no such location"))])
     if visibility not in Visibility.values:
-        raise DataError([Problem(f"unknown visibility {visibility!r}")])
+        raise DataError([Problem(gettext("unknown visibility %(value)r") % {"value": visibility})])
     location = Location.objects.select_for_update().get(pk=location.pk)
     before = location.visibility
     if before == visibility:
@@ -526,7 +558,14 @@ def directory_export(
         directory_export_check(membership=actor)
         organization = actor.organization
     if format not in EXPORT_FORMATS:
-        raise DataError([Problem(f"unknown export format {format!r} (json or datapackage)")])
+        raise DataError(
+            [
+                Problem(
+                    gettext("unknown export format %(format)r (json or datapackage)")
+                    % {"format": format}
+                )
+            ]
+        )
     tables = directory_public_tables(owner=organization)
     if format == "json":
         content = json.dumps(exporters.as_json(tables), ensure_ascii=False, indent=1).encode()

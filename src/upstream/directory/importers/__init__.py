@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext, ngettext
+
 from upstream.core.problems import DataError, Problem, shown
 from upstream.directory.hsds import TABLES, marker_ids
 
@@ -47,7 +49,11 @@ def problem(
     table: str, record_id: Any, message: str, place: dict[str, Any], at: str | None = None
 ) -> Problem:
     """A problem with a record, naming the record (table and id) and, if known, its field."""
-    who = f"{table} {shown(record_id)}" if record_id not in (None, "") else f"a {table} record"
+    who = (
+        f"{table} {shown(record_id)}"
+        if record_id not in (None, "")
+        else gettext("a %(table)s record") % {"table": table}
+    )
     where = dict(place)
     if at is not None:
         if "path" in where:
@@ -78,9 +84,15 @@ def dedupe(batch: Batch, *, nested: bool) -> list[Problem]:
                     # Nesting fills in different parent ids (organization_id, location_id…).
                     first_record.update(record)
                     continue
-                first = Problem("", **places[seen[rid]]).location or "earlier"
+                first = Problem("", **places[seen[rid]]).location or gettext("earlier")
                 problems.append(
-                    problem(table, rid, f"duplicate id (first at {first})", place, "id")
+                    problem(
+                        table,
+                        rid,
+                        gettext("duplicate id (first at %(first)s)") % {"first": first},
+                        place,
+                        "id",
+                    )
                 )
                 continue
             seen[rid] = len(kept)
@@ -122,14 +134,13 @@ def reference_problems(batch: Batch, existing: Mapping[str, set[str]]) -> list[P
                     dropped[(table, hsds_field)] = dropped.get((table, hsds_field), 0) + 1
                     continue
                 if target == "taxonomy_term":
-                    message = f"unknown taxonomy term {shown(value)}"
+                    message = gettext("unknown taxonomy term %(value)s") % {"value": shown(value)}
                 elif target == "taxonomy":
-                    message = f"unknown taxonomy {shown(value)}"
+                    message = gettext("unknown taxonomy %(value)s") % {"value": shown(value)}
                 else:
-                    message = (
-                        f"{hsds_field} {shown(value)} names no {target} in the file or the "
-                        "directory"
-                    )
+                    message = gettext(
+                        "%(field)s %(value)s names no %(target)s in the file or the directory"
+                    ) % {"field": hsds_field, "value": shown(value), "target": target}
                 problems.append(problem(table, record.get("id"), message, place, hsds_field))
             if table == "attribute":
                 entity = record.get("link_entity")
@@ -139,14 +150,20 @@ def reference_problems(batch: Batch, existing: Mapping[str, set[str]]) -> list[P
                     and link
                     and link not in (ids.get(entity) or set(existing.get(entity, ())))
                 ):
-                    message = (
-                        f"link_id {shown(link)} names no {entity} in the file or the directory"
-                    )
+                    message = gettext(
+                        "link_id %(value)s names no %(target)s in the file or the directory"
+                    ) % {"value": shown(link), "target": entity}
                     problems.append(problem(table, record.get("id"), message, place, "link_id"))
     for (table, hsds_field), number in dropped.items():
         batch.notes.append(
-            f"{number} {table} records name a {hsds_field} that is not in the file or the "
-            "directory: the link was left out."
+            ngettext(
+                "%(count)s %(table)s record names a %(field)s that is not in the file or the "
+                "directory: the link was left out.",
+                "%(count)s %(table)s records name a %(field)s that is not in the file or the "
+                "directory: the link was left out.",
+                number,
+            )
+            % {"count": f"{number:,}", "table": table, "field": hsds_field}
         )
     return problems
 
@@ -155,5 +172,15 @@ def refuse_if(problems: list[Problem], *, source: str) -> None:
     if problems:
         if len(problems) > MAX_PROBLEMS:
             extra = len(problems) - MAX_PROBLEMS
-            problems = [*problems[:MAX_PROBLEMS], Problem(f"{extra:,} more problems not listed")]
+            problems = [
+                *problems[:MAX_PROBLEMS],
+                Problem(
+                    ngettext(
+                        "%(count)s more problem not listed",
+                        "%(count)s more problems not listed",
+                        extra,
+                    )
+                    % {"count": f"{extra:,}"}
+                ),
+            ]
         raise DataError(problems, source=source)

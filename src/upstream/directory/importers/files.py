@@ -6,6 +6,8 @@ import io
 import zipfile
 from pathlib import PurePosixPath
 
+from django.utils.translation import gettext
+
 from upstream.core.problems import DataError, Problem
 from upstream.core.readers import decode_text, table_limit, within_limit
 
@@ -19,24 +21,26 @@ def zip_texts(data: bytes, *, name: str) -> dict[str, str]:
     with a bound, so a zip bomb is refused rather than unpacked."""
     within_limit(data, limit=table_limit(), file=name)
     if not data.strip():
-        raise DataError([Problem("the file is empty", file=name)], source=name)
+        raise DataError([Problem(gettext("the file is empty"), file=name)], source=name)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = [m for m in archive.infolist() if not m.is_dir()]
     except (zipfile.BadZipFile, OSError, ValueError):
-        message = "not a zip file: give an HSDS JSON file, or a zip of the data package's CSV files"
+        message = gettext(
+            "not a zip file: give an HSDS JSON file, or a zip of the data package's CSV files"
+        )
         raise DataError([Problem(message, file=name)], source=name) from None
     if len(members) > MAX_MEMBERS:
-        message = (
-            f"the zip holds {len(members)} files; an HSDS data package has at most {MAX_MEMBERS}"
-        )
+        message = gettext(
+            "the zip holds %(count)s files; an HSDS data package has at most %(most)s"
+        ) % {"count": f"{len(members):,}", "most": MAX_MEMBERS}
         raise DataError([Problem(message, file=name)], source=name)
     total = sum(m.file_size for m in members)
     within_limit(b"", limit=table_limit(), file=name)
     if total > table_limit():
-        message = (
-            f"the zip unpacks to {total:,} bytes, more than the {table_limit():,} an import accepts"
-        )
+        message = gettext(
+            "the zip unpacks to %(size)s bytes, more than the %(limit)s an import accepts"
+        ) % {"size": f"{total:,}", "limit": f"{table_limit():,}"}
         raise DataError([Problem(message, file=name)], source=name)
     texts: dict[str, str] = {}
     problems: list[Problem] = []
@@ -45,7 +49,7 @@ def zip_texts(data: bytes, *, name: str) -> dict[str, str]:
         if not base.endswith((".csv", ".json")) or base.startswith("."):
             continue
         if base in texts:
-            problems.append(Problem("two files of this name in the zip", file=base))
+            problems.append(Problem(gettext("two files of this name in the zip"), file=base))
             continue
         try:
             with archive.open(member) as handle:
@@ -55,7 +59,7 @@ def zip_texts(data: bytes, *, name: str) -> dict[str, str]:
         except DataError as exc:
             problems.extend(exc.problems)
         except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
-            problems.append(Problem("cannot be unpacked", file=base))
+            problems.append(Problem(gettext("cannot be unpacked"), file=base))
     if problems:
         raise DataError(problems, source=name)
     return texts

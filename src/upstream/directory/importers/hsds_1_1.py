@@ -26,6 +26,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.utils.translation import gettext, ngettext
+
 from upstream.core.problems import Problem, shown
 from upstream.directory.importers import Batch, dedupe, problem, refuse_if
 from upstream.directory.importers.files import zip_texts
@@ -75,11 +77,17 @@ def validate(texts: dict[str, str], *, name: str) -> Batch:
     if not found:
         expected = ", ".join(ORDER)
         refuse_if(
-            [Problem(f"no HSDS 1.1 table in the zip (expected some of {expected})", file=name)],
+            [
+                Problem(
+                    gettext("no HSDS 1.1 table in the zip (expected some of %(expected)s)")
+                    % {"expected": expected},
+                    file=name,
+                )
+            ],
             source=name,
         )
     if "datapackage.json" in texts and "regular_schedules.csv" not in texts:
-        batch.notes.append("datapackage.json ignored: the tables are read as HSDS 1.1.")
+        batch.notes.append(gettext("datapackage.json ignored: the tables are read as HSDS 1.1."))
     org_names: dict[str, str] = {}
     org_locations: dict[str, str] = {}
     statuses = countries = 0
@@ -156,7 +164,7 @@ def validate(texts: dict[str, str], *, name: str) -> Batch:
                             problem(
                                 table,
                                 row.get("id"),
-                                f"unknown weekday {shown(weekday)}",
+                                gettext("unknown weekday %(value)s") % {"value": shown(weekday)},
                                 place,
                                 "weekday",
                             )
@@ -165,14 +173,40 @@ def validate(texts: dict[str, str], *, name: str) -> Batch:
                     record.update({"freq": "WEEKLY", "byday": day})
             add_checked(batch, table, record, file=file, row=number, problems=problems)
     for file, skipped in empty.items():
-        batch.notes.append(f"{file}: {skipped} rows without an id or any content skipped.")
+        batch.notes.append(
+            ngettext(
+                "%(file)s: %(count)s row without an id or any content skipped.",
+                "%(file)s: %(count)s rows without an id or any content skipped.",
+                skipped,
+            )
+            % {"file": file, "count": skipped}
+        )
     if statuses:
-        batch.notes.append(f"{statuses} services without a status were given status 'active'.")
+        batch.notes.append(
+            ngettext(
+                "%(count)s service without a status was given status 'active'.",
+                "%(count)s services without a status were given status 'active'.",
+                statuses,
+            )
+            % {"count": statuses}
+        )
     if countries:
-        batch.notes.append(f"{countries} addresses without a country were given country 'US'.")
+        batch.notes.append(
+            ngettext(
+                "%(count)s address without a country was given country 'US'.",
+                "%(count)s addresses without a country were given country 'US'.",
+                countries,
+            )
+            % {"count": countries}
+        )
     if org_locations:
         batch.notes.append(
-            f"{len(org_locations)} organization addresses were given a postal location each."
+            ngettext(
+                "%(count)s organization address was given a postal location.",
+                "%(count)s organization addresses were given a postal location each.",
+                len(org_locations),
+            )
+            % {"count": len(org_locations)}
         )
     problems.extend(dedupe(batch, nested=True))
     refuse_if(problems, source=name)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext, ngettext
+
 from upstream.core.problems import DataError, Problem, shown
 from upstream.core.readers import json_load
 from upstream.directory.hsds import HSDS_VERSION, TABLES, schema_properties
@@ -43,8 +45,10 @@ def _version_problems(texts: dict[str, str]) -> list[Problem]:
     if looks_like_1_1(texts):
         problems.append(
             Problem(
-                "these are HSDS 1.1 tables (regular_schedules, postal_addresses…); import them "
-                "as HSDS 1.1",
+                gettext(
+                    "these are HSDS 1.1 tables (regular_schedules, postal_addresses…); import "
+                    "them as HSDS 1.1"
+                ),
                 file="(zip)",
             )
         )
@@ -58,8 +62,11 @@ def _version_problems(texts: dict[str, str]) -> list[Problem]:
         if version and not version.startswith(HSDS_VERSION):
             problems.append(
                 Problem(
-                    f"HSDS version {shown(version)} cannot be read: this importer reads "
-                    f"HSDS {HSDS_VERSION}",
+                    gettext(
+                        "HSDS version %(version)s cannot be read: this importer reads HSDS "
+                        "%(supported)s"
+                    )
+                    % {"version": shown(version), "supported": HSDS_VERSION},
                     file="datapackage.json",
                     path=("version",),
                 )
@@ -75,12 +82,21 @@ def validate(texts: dict[str, str], *, name: str) -> Batch:
     if not found:
         expected = ", ".join(sorted(FILES))
         refuse_if(
-            [Problem(f"no HSDS table in the zip (expected some of {expected})", file=name)],
+            [
+                Problem(
+                    gettext("no HSDS table in the zip (expected some of %(expected)s)")
+                    % {"expected": expected},
+                    file=name,
+                )
+            ],
             source=name,
         )
     for file in NOT_STORED:
         if file in texts:
-            batch.notes.append(f"{file} not stored: the directory keeps the HSDS core tables.")
+            batch.notes.append(
+                gettext("%(file)s not stored: the directory keeps the HSDS core tables.")
+                % {"file": file}
+            )
     for file in sorted(found, key=lambda f: list(TABLES).index(FILES[f])):
         table = FILES[file]
         header, rows, read_problems = read_rows(texts[file], file=file)
@@ -91,7 +107,12 @@ def validate(texts: dict[str, str], *, name: str) -> Batch:
             listed = ", ".join(shown(h) for h in unknown)
             problems.append(
                 Problem(
-                    f"unknown column(s) for HSDS {HSDS_VERSION} {table}: {listed}",
+                    ngettext(
+                        "unknown column for HSDS %(version)s %(table)s: %(columns)s",
+                        "unknown columns for HSDS %(version)s %(table)s: %(columns)s",
+                        len(unknown),
+                    )
+                    % {"version": HSDS_VERSION, "table": table, "columns": listed},
                     file=file,
                     row=None,
                 )

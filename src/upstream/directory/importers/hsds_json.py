@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 from upstream.core.problems import DataError, JsonPath, Problem, shown
 from upstream.core.readers import decode_text, json_load, table_limit, within_limit
 from upstream.directory.hsds import HSDS_VERSION, Flat, flatten, schema_problems
@@ -23,7 +25,7 @@ def parse(data: bytes, *, name: str) -> Any:
     within_limit(data, limit=table_limit(), file=name)
     text = decode_text(data, file=name)
     if not text.strip():
-        raise DataError([Problem("the file is empty", file=name)], source=name)
+        raise DataError([Problem(gettext("the file is empty"), file=name)], source=name)
     return json_load(text, file=name)
 
 
@@ -31,17 +33,16 @@ def _items(document: Any, name: str) -> tuple[list[Any], JsonPath]:
     if isinstance(document, dict):
         version = document.get("version")
         if version is not None and not str(version).startswith(HSDS_VERSION):
-            message = (
-                f"HSDS version {shown(version)} cannot be read: this importer reads HSDS "
-                f"{HSDS_VERSION}"
-            )
+            message = gettext(
+                "HSDS version %(version)s cannot be read: this importer reads HSDS %(supported)s"
+            ) % {"version": shown(version), "supported": HSDS_VERSION}
             raise DataError([Problem(message, file=name, path=("version",))], source=name)
         if isinstance(document.get("contents"), list):
             return document["contents"], ("contents",)
         return [document], ()
     if isinstance(document, list):
         return document, ()
-    message = "expected a list of HSDS services or organizations (or one of them)"
+    message = gettext("expected a list of HSDS services or organizations (or one of them)")
     raise DataError([Problem(message, file=name, path=())], source=name)
 
 
@@ -52,7 +53,9 @@ def kind_of(item: Any) -> str:
 def validate(document: Any, *, name: str) -> Batch:
     items, base = _items(document, name)
     if not items:
-        raise DataError([Problem("the list holds no record", file=name, path=base)], source=name)
+        raise DataError(
+            [Problem(gettext("the list holds no record"), file=name, path=base)], source=name
+        )
     kind = kind_of(next((i for i in items if isinstance(i, dict)), None))
     problems: list[Problem] = []
     flat: Flat = {}
@@ -63,7 +66,12 @@ def validate(document: Any, *, name: str) -> Batch:
         place = {"file": name, "path": path}
         if not isinstance(item, dict):
             problems.append(
-                problem(kind, None, f"expected an object, not {type(item).__name__}", place)
+                problem(
+                    kind,
+                    None,
+                    gettext("expected an object, not %(type)s") % {"type": type(item).__name__},
+                    place,
+                )
             )
             continue
         for at, message in schema_problems(kind, item):

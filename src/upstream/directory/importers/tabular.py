@@ -8,6 +8,8 @@ import io
 import sys
 from typing import Any
 
+from django.utils.translation import gettext
+
 from upstream.core.problems import Problem, shown
 from upstream.directory.hsds import schema_of, schema_problems, schema_properties
 from upstream.directory.importers import Batch, problem
@@ -30,14 +32,21 @@ def read_rows(text: str, *, file: str) -> tuple[list[str], list[dict[str, str]],
                 continue
             if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
                 problems.append(
-                    Problem(f"{len(cells)} cells for {len(header)} columns", file=file, row=number)
+                    Problem(
+                        gettext("%(cells)s cells for %(columns)s columns")
+                        % {"cells": len(cells), "columns": len(header)},
+                        file=file,
+                        row=number,
+                    )
                 )
                 continue
             row = {h: c for h, c in zip(header, cells, strict=False) if h}
             row["__row__"] = str(number)
             rows.append(row)
     except csv.Error as exc:
-        problems.append(Problem(f"not readable as CSV: {exc}", file=file))
+        problems.append(
+            Problem(gettext("not readable as CSV: %(error)s") % {"error": exc}, file=file)
+        )
         return [], [], problems
     return header, rows, problems
 
@@ -90,7 +99,12 @@ def typed(table: str, row: dict[str, str], *, file: str, problems: list[Problem]
         except ValueError:
             problems.append(
                 problem(
-                    table, row.get("id"), f"{shown(value)} is not a valid {kind}", place, column
+                    table,
+                    row.get("id"),
+                    gettext("%(value)s is not a valid %(type)s")
+                    % {"value": shown(value), "type": kind},
+                    place,
+                    column,
                 )
             )
     return record

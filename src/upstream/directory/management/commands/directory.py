@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext, ngettext
 
 from upstream.core.problems import DataError
 from upstream.core.readers import read_bytes, table_limit
@@ -39,7 +40,10 @@ def _folder_zip(folder: Path) -> bytes:
                 data = read_bytes(path, limit=table_limit())
                 total += len(data)
                 if total > table_limit():
-                    raise CommandError(f"{folder}: more than {table_limit():,} bytes of tables")
+                    raise CommandError(
+                        gettext("%(folder)s: more than %(limit)s bytes of tables")
+                        % {"folder": folder, "limit": f"{table_limit():,}"}
+                    )
                 archive.writestr(path.name, data)
     return buffer.getvalue()
 
@@ -88,15 +92,22 @@ class Command(BaseCommand):
             getattr(self, f"_{action}")(options)
         except DataError as error:
             for problem in error.problems:
-                self.stderr.write(f"error: {problem}")
+                self.stderr.write(gettext("error: %(problem)s") % {"problem": problem})
             raise CommandError(
-                f"{len(error.problems):,} problem(s) found; nothing was written."
+                ngettext(
+                    "%(count)s problem found; nothing was written.",
+                    "%(count)s problems found; nothing was written.",
+                    len(error.problems),
+                )
+                % {"count": f"{len(error.problems):,}"}
             ) from None
 
     def _organization(self, options: dict[str, Any]) -> Any:
         organization = selectors.organization_for_operator(org_uuid=options["org"])
         if organization is None:
-            raise CommandError(f"no organization with UUID {options['org']!r}")
+            raise CommandError(
+                gettext("no organization with UUID %(uuid)r") % {"uuid": options["org"]}
+            )
         return organization
 
     def _import(self, options: dict[str, Any]) -> None:
@@ -120,7 +131,8 @@ class Command(BaseCommand):
             actor=None, organization=organization, name=name, data=data, format=options["format"]
         )
         self.stdout.write(
-            f"Import {job.uuid} queued; follow it with: upstream directory status {job.uuid}"
+            gettext("Import %(uuid)s queued; follow it with: upstream directory status %(uuid)s")
+            % {"uuid": job.uuid}
         )
 
     def _report(self, counts: dict[str, dict[str, int]]) -> None:
@@ -131,7 +143,7 @@ class Command(BaseCommand):
     def _status(self, options: dict[str, Any]) -> None:
         job = selectors.import_for_operator(import_uuid=options["import_uuid"])
         if job is None:
-            raise CommandError("no such import")
+            raise CommandError(gettext("no such import"))
         self.stdout.write(f"{job.name}: {job.get_status_display()}")
         if job.summary:
             self.stdout.write(job.summary)
@@ -139,7 +151,9 @@ class Command(BaseCommand):
             self._report(job.counts["counts"])
         for problem in job.problems:
             where = problem.get("file", "")
-            self.stdout.write(f"error: {where}: {problem.get('message')}")
+            self.stdout.write(
+                gettext("error: %(problem)s") % {"problem": f"{where}: {problem.get('message')}"}
+            )
 
     def _export(self, options: dict[str, Any]) -> None:
         organization = self._organization(options)
@@ -148,7 +162,10 @@ class Command(BaseCommand):
         )
         if options.get("output"):
             Path(options["output"]).write_bytes(content)
-            self.stdout.write(f"Wrote {len(content):,} bytes to {options['output']}")
+            self.stdout.write(
+                gettext("Wrote %(size)s bytes to %(file)s")
+                % {"size": f"{len(content):,}", "file": options["output"]}
+            )
         elif options["format"] == "json":
             self.stdout.write(content.decode())
         else:
@@ -160,8 +177,13 @@ class Command(BaseCommand):
             organization=organization, hsds_id=options["location"]
         )
         if location is None:
-            raise CommandError(f"no location {options['location']!r} in this directory")
+            raise CommandError(
+                gettext("no location %(id)r in this directory") % {"id": options["location"]}
+            )
         services.location_visibility_set(
             actor=None, location=location, visibility=options["visibility"]
         )
-        self.stdout.write(f"Location {location.hsds_id} is now {options['visibility']}.")
+        self.stdout.write(
+            gettext("Location %(id)s is now %(visibility)s.")
+            % {"id": location.hsds_id, "visibility": options["visibility"]}
+        )
