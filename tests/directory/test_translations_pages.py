@@ -87,3 +87,26 @@ def test_importer_problems_are_translated() -> None:
     with translation.override("en"), pytest.raises(DataError) as raised:
         hsds_csv.parse(b"PK not really a zip", name="d.zip")
     assert "not a zip file" in str(raised.value.problems[0])
+
+
+def test_a_background_import_reports_in_the_language_of_who_gave_the_file(
+    client: Client,
+    owner_org: Any,
+    spanish_coordinator: Any,
+    service_full: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    del service_full["name"]
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(
+            _url(owner_org), {"file": _file(json.dumps([service_full]).encode(), "bad.json")}
+        )
+    assert response.status_code == 302
+    with translation.override("en"):  # the worker's own language
+        for callback in callbacks:
+            callback()
+    job = DirectoryImport.objects.get()
+    assert job.status == DirectoryImport.Status.REFUSED
+    assert job.summary.startswith("El archivo no se importó: 1 problema;")
+    html = client.get(response["Location"]).content.decode()
+    assert "Rechazado, no se guardó nada" in html

@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy, ngettext, ngettext_lazy
 
 from upstream.accounts.policy import check
@@ -371,7 +372,13 @@ def directory_import_receive(
         started_by=started_by,
         request=request,
     )
-    run = start(directory_import_in_background, started_by=started_by, job=str(job.uuid))
+    # The report and its problems are written in the language of the person who gave the file.
+    run = start(
+        directory_import_in_background,
+        started_by=started_by,
+        job=str(job.uuid),
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
     return job, run
 
 
@@ -453,7 +460,14 @@ def directory_import_run(*, job: DirectoryImport, progress: Progress) -> ImportR
 
 
 @background(label="Directory import (HSDS)", max_attempts=1)
-def directory_import_in_background(progress: Progress, *, job: str) -> dict[str, Any]:
+def directory_import_in_background(
+    progress: Progress, *, job: str, language: str = ""
+) -> dict[str, Any]:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _import_in_background(progress, job=job)
+
+
+def _import_in_background(progress: Progress, *, job: str) -> dict[str, Any]:
     found = DirectoryImport.objects.filter(uuid=job).first()
     if found is None:
         raise TaskFailed(gettext("The file is no longer stored; give it again."))
