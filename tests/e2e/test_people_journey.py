@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import make_member
 from tests.e2e.conftest import assert_accessible
+from tests.e2e.test_planning_journey import _check
 from upstream.accounts import services
 from upstream.people import services as people
 from upstream.people.models import Consent, Person
@@ -63,8 +64,8 @@ def test_screener_records_a_person_and_a_consent_then_withdraws_it(
     page.get_by_role("link", name="Record a consent").click()
     page.wait_for_url("**/consents/new/")
     assert_accessible(page)
-    page.get_by_label("Screening only").check()
-    page.get_by_label("Verbal").check()
+    _check(page, "Screening only")
+    _check(page, "Verbal")
     page.get_by_role("button", name="Record the consent").click()
     page.wait_for_url(f"**/people/{person.uuid}/")
     assert page.get_by_text("Active", exact=True).is_visible()
