@@ -4,7 +4,8 @@ Changing a key here is a data migration: keys are stored in the database and in 
 Each vocabulary is written once: a ``Literal`` type for API schemas and type checks, and a
 key → label mapping for model choices, forms and pages (``choices()``); a test keeps the two equal.
 Labels are English and marked for translation: what is stored or serialised keeps the English
-words, and pages, forms and choices show them in the reader's language (``choices()``, ``label()``).
+words; pages, forms and choices show them in the reader's language (``choices()``,
+``label_of()``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def choices(vocabulary: Mapping[K, str]) -> list[tuple[str, str | Promise]]:
     return [(str(key), gettext_lazy(label)) for key, label in vocabulary.items()]
 
 
-def label(vocabulary: Mapping[Any, str], key: str) -> str:
+def label_of(vocabulary: Mapping[Any, str], key: str) -> str:
     """The label of ``key`` in the reader's language (the key itself when it is unknown)."""
     found = vocabulary.get(key)
     return key if found is None else gettext(found)

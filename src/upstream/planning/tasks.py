@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from upstream.accounts.models import Membership
 from upstream.planning.exports import FORMATS
@@ -22,7 +23,7 @@ CHANGED = (
 )
 
 
-@background(label="Preparing the plan download", max_attempts=3, backoff_seconds=10)
+@background(label=gettext_noop("Preparing the plan download"), max_attempts=3, backoff_seconds=10)
 def plan_export_build(
     progress: Progress,
     *,
@@ -55,11 +56,11 @@ def plan_export_build(
     if the_plan.exports.filter(
         revision=revision, content_at=built_at, format=format, language=language
     ).exists():
-        progress.report(1.0, "Ready")
+        progress.report(1.0, gettext_noop("Ready"))
         return {"format": format}
     with translation.override(language):
         body = FORMATS[format].build(the_plan, step=progress.report)
-    progress.report(0.95, "Keeping the file")
+    progress.report(0.95, gettext_noop("Keeping the file"))
     kept = plan_export_store(
         actor=member,
         plan=the_plan,
@@ -71,5 +72,5 @@ def plan_export_build(
     )
     if kept is None:
         raise TaskFailed(CHANGED)
-    progress.report(1.0, "Ready")
+    progress.report(1.0, gettext_noop("Ready"))
     return {"format": format, "size": kept.size}
