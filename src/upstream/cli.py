@@ -45,7 +45,6 @@ def cli_language(environ: Mapping[str, str] = os.environ) -> str:
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "upstream.settings")
     django.setup()
-    translation.activate(cli_language())
 
 
 def _own_commands() -> dict[str, str]:
@@ -76,6 +75,11 @@ def _usage(commands: dict[str, str]) -> str:
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     _setup()
+    with translation.override(cli_language()):
+        _run(args)
+
+
+def _run(args: list[str]) -> None:
     commands = _own_commands()
     if not args or args[0] in ("-h", "--help", "help"):
         sys.stdout.write(_usage(commands))
