@@ -68,3 +68,28 @@ def test_unknown_place_codes_are_named_in_the_readers_language() -> None:
         assert state_name("99") == "Estado 99"
         assert county_name("99999") == "Condado 99999"
     assert state_name("99") == "State 99"
+
+
+def test_a_background_tasks_progress_is_shown_in_the_readers_language() -> None:
+    from django.template.loader import render_to_string
+
+    from upstream.tasks.background import GENERAL_ERROR
+    from upstream.tasks.models import TaskRun
+
+    running = TaskRun(
+        label="Preparing the plan download", status="running", message="Filling in the sheets"
+    )
+    failed = TaskRun(
+        label="Importing the uploaded CSV",
+        status="failed",
+        error_message=GENERAL_ERROR,
+        result={"problems": [{"row": 2, "column": "fips", "message": "x"}] * 3},
+    )
+    with translation.override("es"):
+        page = render_to_string("includes/task_progress.html", {"run": running})
+        failure = render_to_string("includes/task_progress.html", {"run": failed})
+    assert "Preparando la descarga del plan: " in page and "(Llenando las hojas)" in page
+    assert "Importando el CSV subido: No se pudo terminar. Inténtelo más tarde" in failure
+    assert "Se encontraron problemas (3)" in failure and "Columna" in failure
+    english = render_to_string("includes/task_progress.html", {"run": running})
+    assert "Preparing the plan download: " in english and "(Filling in the sheets)" in english

@@ -16,8 +16,9 @@ from upstream.planning.policy import plan_access, plans_visible
 from upstream.planning.services.exports import plan_export_store
 from upstream.tasks.background import Progress, TaskFailed, background
 
-GONE = "This plan is no longer there, or you can no longer download it."
-CHANGED = (
+# Stored as the run's error in English and shown in the reader's language.
+GONE = gettext_noop("This plan is no longer there, or you can no longer download it.")
+CHANGED = gettext_noop(
     "The plan changed while its download was being prepared. Download it again to get the "
     "current version."
 )
