@@ -448,3 +448,26 @@ def test_an_svi_file_with_bad_numbers_lists_them_by_column_and_writes_nothing(
         "problems"
     ]
     assert not Observation.objects.exists()
+
+
+def test_a_refused_header_and_the_import_progress_are_in_the_readers_language(
+    client: Client,
+    owner_org: Any,
+    analyst: Any,
+    us2023: GeographySet,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.utils import translation
+
+    client.cookies["django_language"] = "es"
+    with translation.override("es"):
+        response = _post(
+            client, owner_org, "county,measure\n39049,1\n", django_capture_on_commit_callbacks
+        )
+    assert response.status_code == 422
+    assert "faltan columnas obligatorias: fips" in response.content.decode()
+    assert not Upload.objects.exists()
+    with translation.override("es"):
+        assert uploads.header_problems("", kind="indicators")[0].message == (
+            "el archivo está vacío (no tiene línea de encabezado)"
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from upstream import cli
 
@@ -20,10 +21,57 @@ def test_unknown_command_exits_with_usage(capsys: pytest.CaptureFixture[str]) ->
     with pytest.raises(SystemExit) as caught:
         cli.main(["frobnicate"])
     assert caught.value.code == 2
-    assert "unknown command 'frobnicate'" in capsys.readouterr().err
+    assert "unknown command “frobnicate”" in capsys.readouterr().err
 
 
 @pytest.mark.django_db
 def test_dispatches_to_framework_command(capsys: pytest.CaptureFixture[str]) -> None:
     cli.main(["framework", "list"])
     assert "No framework is loaded" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("environ", "language"),
+    [
+        ({}, "en"),
+        ({"LANG": "es_US.UTF-8"}, "es"),
+        ({"LANG": "es"}, "es"),
+        ({"LANG": "es_MX.UTF-8@euro"}, "es"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LANG": "POSIX"}, "en"),
+        ({"LANG": "fr_FR.UTF-8"}, "en"),  # no French catalog
+        ({"LANG": "es_US.UTF-8", "LC_MESSAGES": "en_US.UTF-8"}, "en"),
+        ({"LANG": "en_US.UTF-8", "LC_ALL": "es_ES.UTF-8"}, "es"),
+        ({"LANG": "es_US.UTF-8", "LC_ALL": ""}, "es"),  # an empty variable is not set
+    ],
+)
+def test_the_command_line_speaks_the_shell_locales_language(
+    environ: dict[str, str], language: str
+) -> None:
+    assert cli.cli_language(environ) == language
+
+
+def test_help_is_in_spanish_under_a_spanish_locale(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in cli.LOCALE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "es_US.UTF-8")
+    before = translation.get_language()
+    cli.main(["--help"])
+    out = capsys.readouterr().out
+    assert "uso: upstream COMANDO [opciones]" in out and "\ncomandos:\n" in out
+    assert "Crear o actualizar las tablas de la base de datos." in out  # migrate
+    assert "Dar, quitar o listar los operadores de la instancia" in out  # an app's command
+    assert translation.get_language() == before  # the language is not left active
+
+
+def test_a_commands_messages_are_in_spanish_under_a_spanish_locale(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in cli.LOCALE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LC_ALL", "es_US.UTF-8")
+    with pytest.raises(SystemExit):
+        cli.main(["frobnicate"])
+    assert "upstream: comando desconocido “frobnicate”" in capsys.readouterr().err

@@ -57,6 +57,38 @@ def test_every_message_has_a_spanish_translation(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", PO_FILES, ids=_name)
+def test_every_plural_message_has_every_form_the_language_counts(path: Path) -> None:
+    """Spanish counts three forms (one, "un millón de", other): a missing form shows English."""
+    po = polib.pofile(str(path))
+    match = re.search(r"nplurals=(\d+)", po.metadata.get("Plural-Forms", ""))
+    assert match, "the header names the plural forms"
+    forms = set(range(int(match.group(1))))
+    short = [
+        entry.msgid
+        for entry in po
+        if entry.msgid_plural and {k for k, v in entry.msgstr_plural.items() if v} != forms
+    ]
+    assert short == [], f"{_name(path)}: plural forms missing"
+
+
+def test_a_count_reads_in_spanish_whatever_its_plural_form() -> None:
+    with translation.override("es"):
+        texts = [
+            translation.ngettext(
+                "Use at most %(limit)d character.", "Use at most %(limit)d characters.", n
+            )
+            % {"limit": n}
+            for n in (1, 2, 2000, 1_000_000)
+        ]
+    assert texts == [
+        "Use como máximo 1 carácter.",
+        "Use como máximo 2 caracteres.",
+        "Use como máximo 2000 caracteres.",
+        "Use como máximo 1000000 caracteres.",
+    ]
+
+
+@pytest.mark.parametrize("path", PO_FILES, ids=_name)
 def test_every_compiled_catalog_matches_its_source(path: Path) -> None:
     mo_path = path.with_suffix(".mo")
     assert mo_path.exists(), f"{_name(mo_path)} is missing: run `make messages`"

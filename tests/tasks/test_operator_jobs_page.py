@@ -94,3 +94,19 @@ def test_the_jobs_page_shows_only_the_progress_of_ones_own_run(
     page = client.get(f"/operators/jobs/?task={run.uuid}").content.decode()
     assert f'id="task-{run.uuid}"' not in page
     assert client.get("/operators/jobs/?task=not-a-uuid").status_code == 200
+
+
+def test_the_jobs_page_names_jobs_and_outcomes_in_the_readers_language(
+    client: Client, operator: Any
+) -> None:
+    from django.utils import translation
+
+    call_command("jobs", "run", "invitations.expire")
+    sign_in_as(client, operator)
+    client.cookies["django_language"] = "es"
+    with translation.override("es"):
+        page = client.get("/operators/jobs/").content.decode()
+    assert "Eliminar las invitaciones vencidas" in page  # the job's label
+    assert "<code>invitations.expire</code>" in page  # its name stays a name
+    assert "Eliminar los registros antiguos de trabajos terminados" in page
+    assert "Terminó bien" in page  # the last run's outcome

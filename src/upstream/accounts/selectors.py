@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from upstream.accounts.models import (
     ApiKey,
@@ -189,7 +190,7 @@ def coalition_members_by_sector(
     for org in orgs:
         for sector in org.sectors or ["other"]:
             groups[sector].append(org)
-    return [(label, groups[key]) for key, label in SECTORS.items() if groups.get(key)]
+    return [(gettext(label), groups[key]) for key, label in SECTORS.items() if groups.get(key)]
 
 
 def coalition_member_count(*, coalition: Coalition) -> int:

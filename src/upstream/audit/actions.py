@@ -1,8 +1,9 @@
 """The audit actions of every installed app, collected from each app's ``audit_actions.py``.
 
 Each app declares the actions it writes, with the label the audit log shows, in a module-level
-``ACTIONS: dict[str, str]`` of its own ``audit_actions.py``; nothing here names an app. Actions are
-``<area>.<what happened>`` and belong to exactly one app.
+``ACTIONS: dict[str, str]`` of its own ``audit_actions.py`` (labels in English, marked with
+``gettext_noop``; the log shows them in the reader's language); nothing here names an app.
+Actions are ``<area>.<what happened>`` and belong to exactly one app.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from importlib import import_module
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import module_has_submodule
+from django.utils.translation import gettext
 
 MODULE = "audit_actions"
 
@@ -65,9 +67,11 @@ ACTIONS: Mapping[str, str] = _Registry()
 
 def action_label(action: str) -> str:
     """What the audit log calls an action (the action itself when no app declares it)."""
-    return ACTIONS.get(action, action)
+    label = ACTIONS.get(action)
+    return action if label is None else gettext(label)
 
 
 def action_choices() -> list[tuple[str, str]]:
     """Every action for a filter, in label order."""
-    return sorted(ACTIONS.items(), key=lambda item: item[1].lower())
+    labels = [(action, gettext(label)) for action, label in ACTIONS.items()]
+    return sorted(labels, key=lambda item: item[1].lower())

@@ -169,11 +169,13 @@ def header_problems(text: str, *, kind: str) -> list[Problem]:
     the same again; this lets a page refuse a wrong file before it is queued."""
     first = text.lstrip("\ufeff").split("\n", 1)[0].strip()
     if not first:
-        return [Problem("the file is empty (no header line)")]
+        return [Problem(gettext("the file is empty (no header line)"))]
     try:
         header = next(csv.reader([first]))
     except (csv.Error, StopIteration) as exc:
-        return [Problem(f"the header line cannot be read as CSV: {exc}")]
+        return [
+            Problem(gettext("the header line cannot be read as CSV: %(error)s") % {"error": exc})
+        ]
     if kind == "svi":
         names = [h.strip() for h in header]
         required: tuple[str, ...] = REQUIRED_COLUMNS
@@ -183,10 +185,11 @@ def header_problems(text: str, *, kind: str) -> list[Problem]:
     missing = [c for c in required if c not in names]
     if not missing:
         return []
-    found = ", ".join(names) or "nothing"
+    found = ", ".join(names) or gettext("nothing")
     if len(found) > 80 or not found.isprintable():
         found = shown(found, 80)
-    return [Problem(f"missing required columns: {', '.join(missing)} (found: {found})")]
+    message = gettext("missing required columns: %(missing)s (found: %(found)s)")
+    return [Problem(message % {"missing": ", ".join(missing), "found": found})]
 
 
 # ---------------------------------------------------------------------------

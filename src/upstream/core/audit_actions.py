@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 ACTIONS: dict[str, str] = {
-    "operator.granted": "Instance operator rights granted",
-    "operator.revoked": "Instance operator rights revoked",
+    "operator.granted": gettext_noop("Instance operator rights granted"),
+    "operator.revoked": gettext_noop("Instance operator rights revoked"),
 }

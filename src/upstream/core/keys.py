@@ -19,6 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Cast
+from django.utils.translation import gettext_noop
 
 from upstream.core.crypto import (
     DecryptionError,
@@ -166,7 +167,7 @@ def rotate(*, batch_size: int = BATCH_SIZE, progress: Progress | None = None) ->
     return result
 
 
-@background(label="Re-encrypt personal data to the current key", max_attempts=3)
+@background(label=gettext_noop("Re-encrypt personal data to the current key"), max_attempts=3)
 def rotate_in_background(progress: Progress, *, batch_size: int = BATCH_SIZE) -> dict[str, Any]:
     """The rotation as a background task: a retried attempt resumes where the last one stopped."""
     return rotate(batch_size=batch_size, progress=progress).as_dict()

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import us
 from django.conf import settings
+from django.utils.translation import gettext
 
 # Newest boundaries first: a code found in an earlier file is not looked up in a later one.
 _COUNTY_FILES = (
@@ -82,7 +83,9 @@ def county_names() -> dict[str, str]:
 
 
 def state_name(state_fips: str) -> str:
-    return state_names().get(state_fips, f"State {state_fips}" if state_fips else "")
+    if not state_fips:
+        return ""
+    return state_names().get(state_fips) or gettext("State %(fips)s") % {"fips": state_fips}
 
 
 def county_name(county_fips: str) -> str:
@@ -91,7 +94,7 @@ def county_name(county_fips: str) -> str:
     state = state_names().get(county_fips[:2])
     if county and state:
         return f"{county}, {state}"
-    return f"County {county_fips}" if county_fips else ""
+    return gettext("County %(fips)s") % {"fips": county_fips} if county_fips else ""
 
 
 def place_name(state_fips: str = "", county_fips: str = "") -> str:

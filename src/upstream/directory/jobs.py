@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from upstream.directory.services import directory_imports_stale_discard
 from upstream.tasks.background import Progress
 from upstream.tasks.jobs import periodic
@@ -10,7 +12,7 @@ from upstream.tasks.jobs import periodic
 @periodic(
     "directory.imports_discard",
     schedule="29 * * * *",
-    label="Clear HSDS imports left waiting for a day",
+    label=gettext_noop("Clear HSDS imports left waiting for a day"),
 )
 def discard_stale_imports(progress: Progress) -> str:
     count = directory_imports_stale_discard()

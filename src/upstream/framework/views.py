@@ -10,9 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext
 
 from upstream.core.access import public
-from upstream.core.vocabularies import CONFIDENCE, HORIZONS, SECTORS
+from upstream.core.vocabularies import CONFIDENCE, HORIZONS, SECTORS, label_of
 from upstream.framework import diff as pack_diff
 from upstream.framework import search as fw_search
 from upstream.framework import selectors, translation
@@ -24,7 +25,10 @@ from upstream.framework.translation import text_of
 def _render(
     request: HttpRequest, template: str, version: FrameworkVersion | None, **context: Any
 ) -> HttpResponse:
-    base: dict[str, Any] = {"version": version, "confidence_labels": CONFIDENCE}
+    base: dict[str, Any] = {
+        "version": version,
+        "confidence_labels": {k: gettext(v) for k, v in CONFIDENCE.items()},
+    }
     if version is not None:
         base["fw"] = {"framework": version.framework.slug, "version": version.version}
         base["translation_credit"] = translation.credit(version)
@@ -136,12 +140,12 @@ def _strategy_page(version: FrameworkVersion, key: str) -> dict[str, Any]:
     return {
         "strategy": strategy,
         "outcomes_by_horizon": [
-            (label, [o for o in strategy.outcomes.all() if o.horizon == horizon])
+            (gettext(label), [o for o in strategy.outcomes.all() if o.horizon == horizon])
             for horizon, label in HORIZONS.items()
         ],
         "risk_factors": [f for f in factors if f.kind == "risk"],
         "protective_factors": [f for f in factors if f.kind == "protective"],
-        "sectors": [SECTORS.get(s, s) for s in strategy.sectors],
+        "sectors": [label_of(SECTORS, s) for s in strategy.sectors],
     }
 
 

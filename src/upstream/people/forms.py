@@ -7,6 +7,9 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from upstream.core.forms import UswdsForm
 from upstream.core.vocabularies import choices
@@ -25,10 +28,13 @@ _DATETIME = {"type": "datetime-local"}
 
 class ReasonForm(UswdsForm):
     reason = forms.CharField(
-        label="Why do you need to read these personal records?",
-        help_text=(
-            f"At least {REASON_MIN_LENGTH} characters, for example a request you are handling. "
-            "The reason is kept in the audit log with every record you open."
+        label=_("Why do you need to read these personal records?"),
+        help_text=format_lazy(
+            _(
+                "At least {count} characters, for example a request you are handling. "
+                "The reason is kept in the audit log with every record you open."
+            ),
+            count=REASON_MIN_LENGTH,
         ),
         min_length=REASON_MIN_LENGTH,
         max_length=500,
@@ -38,8 +44,8 @@ class ReasonForm(UswdsForm):
 
 class PeopleSettingsForm(UswdsForm):
     recorded_fields = forms.MultipleChoiceField(
-        label="Identifying fields this organization records",
-        help_text=(
+        label=_("Identifying fields this organization records"),
+        help_text=_(
             "Record only what your work needs. Every field is optional and stored encrypted; "
             "with none chosen, people are known by their random public id only."
         ),
@@ -56,21 +62,24 @@ class PersonForm(UswdsForm):
         super().__init__(*args, **kwargs)
         available: dict[str, forms.Field] = {
             "display_name": forms.CharField(
-                label="Name", required=False, max_length=200, help_text="As the person gives it."
-            ),
-            "birth_date": forms.DateField(
-                label="Date of birth", required=False, widget=forms.DateInput(_DATE)
-            ),
-            "contact": forms.CharField(
-                label="Contact",
+                label=_("Name"),
                 required=False,
                 max_length=200,
-                help_text="A phone number or email the person agreed to be reached at.",
+                help_text=_("As the person gives it."),
+            ),
+            "birth_date": forms.DateField(
+                label=_("Date of birth"), required=False, widget=forms.DateInput(_DATE)
+            ),
+            "contact": forms.CharField(
+                label=_("Contact"),
+                required=False,
+                max_length=200,
+                help_text=_("A phone number or email the person agreed to be reached at."),
             ),
             "preferred_language": forms.ChoiceField(
-                label="Preferred language",
+                label=_("Preferred language"),
                 required=False,
-                choices=[("", "Not recorded"), *LANGUAGES.items()],
+                choices=[("", _("Not recorded")), *choices(LANGUAGES)],
             ),
         }
         for name in IDENTIFYING_FIELDS:
@@ -81,39 +90,39 @@ class PersonForm(UswdsForm):
 
 class ConsentForm(UswdsForm):
     scope = forms.ChoiceField(
-        label="What the person consents to",
+        label=_("What the person consents to"),
         choices=choices(CONSENT_SCOPES),
         widget=forms.RadioSelect,
     )
     shared_with = forms.MultipleChoiceField(
-        label="Organizations to share with",
-        help_text="Only for a consent to share: partners in your coalitions.",
+        label=_("Organizations to share with"),
+        help_text=_("Only for a consent to share: partners in your coalitions."),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     method = forms.ChoiceField(
-        label="How it was given", choices=choices(CONSENT_METHODS), widget=forms.RadioSelect
+        label=_("How it was given"), choices=choices(CONSENT_METHODS), widget=forms.RadioSelect
     )
     given_by = forms.ChoiceField(
-        label="Given by", choices=choices(CONSENT_GIVERS), initial="person"
+        label=_("Given by"), choices=choices(CONSENT_GIVERS), initial="person"
     )
     given_at = forms.DateTimeField(
-        label="Given at",
+        label=_("Given at"),
         required=False,
-        help_text="Leave empty for now.",
+        help_text=_("Leave empty for now."),
         widget=forms.DateTimeInput(_DATETIME),
     )
     expires_on = forms.DateField(
-        label="Expires on",
+        label=_("Expires on"),
         required=False,
-        help_text="Optional: the consent ends at the start of this day.",
+        help_text=_("Optional: the consent ends at the start of this day."),
         widget=forms.DateInput(_DATE),
     )
     note = forms.CharField(
-        label="Note",
+        label=_("Note"),
         required=False,
         max_length=2000,
-        help_text="Optional; stored encrypted.",
+        help_text=_("Optional; stored encrypted."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -121,9 +130,7 @@ class ConsentForm(UswdsForm):
         super().__init__(*args, **kwargs)
         self._set_choices("shared_with", partners)
         if not partners:
-            self.fields[
-                "shared_with"
-            ].help_text = (
+            self.fields["shared_with"].help_text = gettext(
                 "Your organization is in no coalition with partners, so it cannot name any."
             )
 

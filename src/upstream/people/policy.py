@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from upstream.accounts.models import Organization
 from upstream.accounts.policy import Role, check
@@ -35,8 +36,11 @@ class ReasonRequired(PermissionDenied):
 
     def __init__(self) -> None:
         super().__init__(
-            "Administrators read personal records only with a stated reason "
-            f"(at least {REASON_MIN_LENGTH} characters); the reason is kept in the audit log."
+            gettext(
+                "Administrators read personal records only with a stated reason "
+                "(at least %(count)d characters); the reason is kept in the audit log."
+            )
+            % {"count": REASON_MIN_LENGTH}
         )
 
 

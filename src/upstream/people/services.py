@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from upstream.accounts.policy import check
 from upstream.audit.services import audit_record
@@ -92,7 +93,8 @@ def people_settings_update(
     check(actor, "person.configure")
     unknown = sorted(set(recorded_fields) - set(IDENTIFYING_FIELDS))
     if unknown:
-        raise ValidationError({"recorded_fields": [f"Unknown field: {', '.join(unknown)}."]})
+        message = gettext("Unknown field: %(names)s.") % {"names": ", ".join(unknown)}
+        raise ValidationError({"recorded_fields": [message]})
     chosen = [name for name in IDENTIFYING_FIELDS if name in set(recorded_fields)]
     with transaction.atomic():
         current = PeopleSettings.of(actor.organization_id)
@@ -122,31 +124,40 @@ def _identifying_errors(
     allowed = set(recorded)
     for name, value in values.items():
         if name not in IDENTIFYING_FIELDS:
-            errors[name] = ["Unknown field."]
+            errors[name] = [gettext("Unknown field.")]
             continue
         empty = value is None or value == ""
         if not empty and name not in allowed:
             errors[name] = [
-                f"This organization does not record “{IDENTIFYING_FIELDS[name]}” "  # type: ignore[index]
-                "(an administrator can change that in People settings)."
+                gettext(
+                    "This organization does not record “%(field)s” "
+                    "(an administrator can change that in People settings)."
+                )
+                % {"field": gettext(IDENTIFYING_FIELDS[name])}  # type: ignore[index]
             ]
             continue
         if empty:
             continue
         if name == "birth_date":
             if not isinstance(value, dt.date):
-                errors[name] = ["Enter a date (YYYY-MM-DD)."]
+                errors[name] = [gettext("Enter a date (YYYY-MM-DD).")]
             elif value > today:
-                errors[name] = ["The date of birth cannot be in the future."]
+                errors[name] = [gettext("The date of birth cannot be in the future.")]
             elif value.year < 1900:
-                errors[name] = ["Enter a date of birth after 1900."]
+                errors[name] = [gettext("Enter a date of birth after 1900.")]
         elif not isinstance(value, str):
-            errors[name] = ["Enter text."]
+            errors[name] = [gettext("Enter text.")]
         elif name == "preferred_language" and value not in LANGUAGES:
-            errors[name] = ["Choose a language from the list."]
+            errors[name] = [gettext("Choose a language from the list.")]
         elif len(value.strip()) > MAX_TEXT[name]:
-            errors[name] = [f"Use at most {MAX_TEXT[name]} characters."]
+            errors[name] = [_at_most(MAX_TEXT[name])]
     return errors
+
+
+def _at_most(limit: int) -> str:
+    return ngettext(
+        "Use at most %(limit)d character.", "Use at most %(limit)d characters.", limit
+    ) % {"limit": limit}
 
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
@@ -232,27 +243,31 @@ def consent_record(
     given_at = given_at or now
     errors: dict[str, list[str]] = {}
     if scope not in CONSENT_SCOPES:
-        errors["scope"] = ["Choose what the consent covers."]
+        errors["scope"] = [gettext("Choose what the consent covers.")]
     if method not in CONSENT_METHODS:
-        errors["method"] = ["Choose how the consent was given."]
+        errors["method"] = [gettext("Choose how the consent was given.")]
     if given_by not in CONSENT_GIVERS:
-        errors["given_by"] = ["Choose who gave the consent."]
+        errors["given_by"] = [gettext("Choose who gave the consent.")]
     if given_at > now + dt.timedelta(minutes=5):
-        errors["given_at"] = ["A consent cannot be recorded before it is given."]
+        errors["given_at"] = [gettext("A consent cannot be recorded before it is given.")]
     if expires_at is not None and expires_at <= max(given_at, now):
-        errors["expires_at"] = ["The expiry must be later than now and than when it was given."]
+        errors["expires_at"] = [
+            gettext("The expiry must be later than now and than when it was given.")
+        ]
     named = list(shared_with)
     if scope == "share_with_organizations":
         allowed = set(share_candidates(membership=actor).values_list("pk", flat=True))
         if not named:
-            errors["shared_with"] = ["Name at least one organization to share with."]
+            errors["shared_with"] = [gettext("Name at least one organization to share with.")]
         elif any(org.pk not in allowed for org in named):
-            errors["shared_with"] = ["Only partners in the organization's coalitions can be named."]
+            errors["shared_with"] = [
+                gettext("Only partners in the organization's coalitions can be named.")
+            ]
     elif named:
-        errors["shared_with"] = ["Organizations are named only for a consent to share."]
+        errors["shared_with"] = [gettext("Organizations are named only for a consent to share.")]
     note = note.strip()
     if len(note) > MAX_NOTE:
-        errors["note"] = [f"Use at most {MAX_NOTE} characters."]
+        errors["note"] = [_at_most(MAX_NOTE)]
     _raise(errors)
     with transaction.atomic():
         consent = Consent(
@@ -297,8 +312,8 @@ def consent_withdraw(
         locked = Consent.objects.select_for_update().get(pk=consent.pk)
         if locked.withdrawn_at is not None:
             raise ValidationError(
-                "This consent was already withdrawn on "
-                f"{timezone.localtime(locked.withdrawn_at):%Y-%m-%d %H:%M}."
+                gettext("This consent was already withdrawn on %(when)s.")
+                % {"when": f"{timezone.localtime(locked.withdrawn_at):%Y-%m-%d %H:%M}"}
             )
         locked.withdrawn_at = timezone.now()
         locked.withdrawn_by = actor.user
@@ -326,11 +341,12 @@ def consent_require(
     why not (none recorded, withdrawn, expired, or not naming ``organization``). Screening and
     referral services call this before they use or share anything; views never do."""
     if scope not in CONSENT_SCOPES:
-        raise ValidationError({"scope": [f"Unknown consent scope {scope!r}."]})
+        message = gettext("Unknown consent scope “%(scope)s”.") % {"scope": scope}
+        raise ValidationError({"scope": [message]})
     if actor.organization_id != person.organization_id:
         raise PermissionDenied("person.view")
     if scope == "share_with_organizations" and organization is None:
-        raise ValidationError({"organization": ["Name the organization to share with."]})
+        raise ValidationError({"organization": [gettext("Name the organization to share with.")]})
     now = timezone.now()
     consents = list(
         Consent.objects.filter(person=person, scope=scope)
@@ -342,27 +358,38 @@ def consent_require(
     for consent in consents:
         if consent.state(now) == "active":
             return consent
-    label = CONSENT_SCOPES[scope]  # type: ignore[index]
+    names = {"person": person.public_id, "scope": gettext(CONSENT_SCOPES[scope])}  # type: ignore[index]
     if not consents:
-        target = f" with {organization.name}" if organization is not None else ""
-        raise ConsentRefused(
-            f"Person {person.public_id} has no consent for “{label}”{target}. Record one first."
-        )
+        if organization is not None:
+            message = gettext(
+                "Person %(person)s has no consent for “%(scope)s” with %(organization)s. "
+                "Record one first."
+            )
+            names["organization"] = organization.name
+        else:
+            message = gettext("Person %(person)s has no consent for “%(scope)s”. Record one first.")
+        raise ConsentRefused(message % names)
     latest = consents[0]
     state = latest.state(now)
     if state == "withdrawn":
         when = timezone.localtime(latest.withdrawn_at or now)
         raise ConsentRefused(
-            f"The consent of person {person.public_id} for “{label}” was withdrawn on "
-            f"{when:%Y-%m-%d %H:%M}; nothing more may be done under it."
+            gettext(
+                "The consent of person %(person)s for “%(scope)s” was withdrawn on %(when)s; "
+                "nothing more may be done under it."
+            )
+            % {**names, "when": f"{when:%Y-%m-%d %H:%M}"}
         )
     if state == "expired":
         when = timezone.localtime(latest.expires_at or now)
         raise ConsentRefused(
-            f"The consent of person {person.public_id} for “{label}” expired on "
-            f"{when:%Y-%m-%d %H:%M}. Record a new one."
+            gettext(
+                "The consent of person %(person)s for “%(scope)s” expired on %(when)s. "
+                "Record a new one."
+            )
+            % {**names, "when": f"{when:%Y-%m-%d %H:%M}"}
         )
     raise ConsentRefused(
-        f"The consent of person {person.public_id} for “{label}” starts later "
-        f"({timezone.localtime(latest.given_at):%Y-%m-%d %H:%M})."
+        gettext("The consent of person %(person)s for “%(scope)s” starts later (%(when)s).")
+        % {**names, "when": f"{timezone.localtime(latest.given_at):%Y-%m-%d %H:%M}"}
     )

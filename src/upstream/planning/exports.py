@@ -5,7 +5,7 @@ so they show exactly what the plan page shows."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_noop
 
 from upstream.core.validators import xlsx_safe
 from upstream.core.vocabularies import HORIZONS
@@ -109,6 +110,12 @@ DATE_FORMAT = "yyyy-mm-dd"
 MONEY_FORMAT = '"$"#,##0.00'
 
 
+def _labels(vocabulary: Mapping[Any, str]) -> list[str]:
+    """A vocabulary's labels in the workbook's language, for a list validation (whose formula
+    separates them with commas, so a label keeps none)."""
+    return [gettext(label).replace(",", "") for label in vocabulary.values()]
+
+
 def plan_xlsx(plan: Plan, *, step: Step = _no_step) -> bytes:
     """One sheet per component. Dates are date cells, codes are words, every table has a
     filter and columns as wide as their content (within reason)."""
@@ -117,9 +124,9 @@ def plan_xlsx(plan: Plan, *, step: Step = _no_step) -> bytes:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    step(0.05, "Reading the plan")
+    step(0.05, gettext_noop("Reading the plan"))
     context = export_context(plan)
-    step(0.3, "Filling in the sheets")
+    step(0.3, gettext_noop("Filling in the sheets"))
     doc, report = context["doc"], context["report"]
     book = Workbook()
     bold = Font(bold=True)
@@ -164,29 +171,33 @@ def plan_xlsx(plan: Plan, *, step: Step = _no_step) -> bytes:
 
     def validate(ws: Any, column: str, choices: list[str], count: int) -> None:
         dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
-        dv.error = "Choose a value from the list."
-        dv.prompt = "Choose a value from the list."
+        dv.error = gettext("Choose a value from the list.")
+        dv.prompt = gettext("Choose a value from the list.")
         ws.add_data_validation(dv)
         dv.add(f"{column}2:{column}{max(count + 1, 2) + 200}")
 
     ws = sheet(
-        "Plan",
-        ["Field", "Value"],
+        gettext("Plan"),
+        [gettext("Field"), gettext("Value")],
         [
-            ["Title", doc["title"]],
-            ["Organization", doc["organization"]["name"]],
-            ["Coalition", doc["coalition"]["name"] if doc["coalition"] else ""],
-            ["Period start", date(doc["period_start"])],
-            ["Period end", date(doc["period_end"])],
-            ["Area", context["place"]],
-            ["State", labels.field_value("state_fips", doc["state_fips"])],
-            ["County", labels.field_value("county_fips", doc["county_fips"]).strip("—")],
-            ["Priority populations", "; ".join(p["label"] for p in doc["populations"])],
-            ["Framework", context["framework_name"]],
-            ["Status", labels.label("plan_status", doc["status"])],
-            ["Version", doc["version"]],
-            ["Budget (USD)", float(context["budget_total"] or 0) or None],
-            *([["About the framework content", context["caveat"]]] if context["caveat"] else []),
+            [gettext("Title"), doc["title"]],
+            [gettext("Organization"), doc["organization"]["name"]],
+            [gettext("Coalition"), doc["coalition"]["name"] if doc["coalition"] else ""],
+            [gettext("Period start"), date(doc["period_start"])],
+            [gettext("Period end"), date(doc["period_end"])],
+            [gettext("Area"), context["place"]],
+            [gettext("State"), labels.field_value("state_fips", doc["state_fips"])],
+            [gettext("County"), labels.field_value("county_fips", doc["county_fips"]).strip("—")],
+            [gettext("Priority populations"), "; ".join(p["label"] for p in doc["populations"])],
+            [gettext("Framework"), context["framework_name"]],
+            [gettext("Status"), labels.label("plan_status", doc["status"])],
+            [gettext("Version"), doc["version"]],
+            [gettext("Budget (USD)"), float(context["budget_total"] or 0) or None],
+            *(
+                [[gettext("About the framework content"), context["caveat"]]]
+                if context["caveat"]
+                else []
+            ),
         ],
         first=True,
     )
@@ -196,10 +207,10 @@ def plan_xlsx(plan: Plan, *, step: Step = _no_step) -> bytes:
         [
             s["name"],
             a["name"],
-            "From the framework" if a["framework_activity"] else "Custom",
+            gettext("From the framework") if a["framework_activity"] else gettext("Custom"),
             a["level_name"],
             a["tier_name"],
-            a["population_label"] or "General population",
+            a["population_label"] or gettext("General population"),
             a["lead"]["name"],
             "; ".join(p["name"] for p in a["partners"]),
             date(a["start"]),
@@ -212,26 +223,26 @@ def plan_xlsx(plan: Plan, *, step: Step = _no_step) -> bytes:
         for a in s["activities"]
     ]
     ws = sheet(
-        "Activities",
+        gettext("Activities"),
         [
-            "Strategy",
-            "Activity",
-            "Source",
-            "Level",
-            "Tier",
-            "Population",
-            "Lead organization",
-            "Partners",
-            "Start",
-            "End",
-            "Status",
-            "Budget (USD)",
-            "Outcomes",
+            gettext("Strategy"),
+            gettext("Activity"),
+            gettext("Source"),
+            gettext("Level"),
+            gettext("Tier"),
+            gettext("Population"),
+            gettext("Lead organization"),
+            gettext("Partners"),
+            gettext("Start"),
+            gettext("End"),
+            gettext("Status"),
+            gettext("Budget (USD)"),
+            gettext("Outcomes"),
         ],
         activities,
         formats={9: DATE_FORMAT, 10: DATE_FORMAT, 12: MONEY_FORMAT},
     )
-    validate(ws, "K", list(ACTIVITY_STATUSES.values()), len(activities))
+    validate(ws, "K", _labels(ACTIVITY_STATUSES), len(activities))
     outcomes = [
         [
             o["name"],
@@ -244,9 +255,17 @@ def plan_xlsx(plan: Plan, *, step: Step = _no_step) -> bytes:
         for o in doc["outcomes"]
     ]
     ws = sheet(
-        "Outcomes", ["Outcome", "Horizon", "Strategy", "Description", "Indicators"], outcomes
+        gettext("Outcomes"),
+        [
+            gettext("Outcome"),
+            gettext("Horizon"),
+            gettext("Strategy"),
+            gettext("Description"),
+            gettext("Indicators"),
+        ],
+        outcomes,
     )
-    validate(ws, "B", list(HORIZONS.values()), len(outcomes))
+    validate(ws, "B", _labels(HORIZONS), len(outcomes))
     indicators = [
         [
             o["name"],
@@ -265,47 +284,56 @@ def plan_xlsx(plan: Plan, *, step: Step = _no_step) -> bytes:
         for i in o["indicators"]
     ]
     ws = sheet(
-        "Indicators",
+        gettext("Indicators"),
         [
-            "Outcome",
-            "Indicator",
-            "Definition",
-            "Unit",
-            "Data source",
-            "Baseline",
-            "Baseline date",
-            "Target",
-            "Target date",
-            "Direction",
-            "Frequency",
+            gettext("Outcome"),
+            gettext("Indicator"),
+            gettext("Definition"),
+            gettext("Unit"),
+            gettext("Data source"),
+            gettext("Baseline"),
+            gettext("Baseline date"),
+            gettext("Target"),
+            gettext("Target date"),
+            gettext("Direction"),
+            gettext("Frequency"),
         ],
         indicators,
         formats={7: DATE_FORMAT, 9: DATE_FORMAT},
     )
-    validate(ws, "J", list(DIRECTIONS.values()), len(indicators))
-    validate(ws, "K", [f.replace(",", "") for f in FREQUENCIES.values()], len(indicators))
+    validate(ws, "J", _labels(DIRECTIONS), len(indicators))
+    validate(ws, "K", _labels(FREQUENCIES), len(indicators))
     principles = [
         [p["name"], labels.label("rating", p["rating"]), p["evidence"], len(p["practices"])]
         for p in doc["principles"]
     ]
-    ws = sheet("Principles", ["Principle", "Rating", "Evidence", "Practices checked"], principles)
-    validate(ws, "B", list(PRINCIPLE_RATINGS.values()), len(principles))
+    ws = sheet(
+        gettext("Principles"),
+        [
+            gettext("Principle"),
+            gettext("Rating"),
+            gettext("Evidence"),
+            gettext("Practices checked"),
+        ],
+        principles,
+    )
+    validate(ws, "B", _labels(PRINCIPLE_RATINGS), len(principles))
     sheet(
-        "Heatmap",
-        ["Strategy", *[level["name"] for level in report.levels], "Total"],
+        gettext("Heatmap"),
+        [gettext("Strategy"), *[level["name"] for level in report.levels], gettext("Total")],
         [[row.name, *[c.count for c in row.cells], row.total] for row in report.heatmap],
     )
     sheet(
-        "Partners",
-        ["Organization", "Sectors"],
-        [[p["name"], "; ".join(p["sector_labels"])] for p in doc["partners"]],
+        gettext("Partners"),
+        [gettext("Organization"), gettext("Sectors")],
+        [[p["name"], "; ".join(gettext(s) for s in p["sector_labels"])] for p in doc["partners"]],
     )
     sheet(
-        "Gaps",
-        ["Gap", "Detail", "Framework activities that would close it"],
+        gettext("Gaps"),
+        [gettext("Gap"), gettext("Detail"), gettext("Framework activities that would close it")],
         [[g.title, g.detail, "; ".join(s.name for s in g.suggestions)] for g in report.summary],
     )
-    step(0.8, "Saving the workbook")
+    step(0.8, gettext_noop("Saving the workbook"))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

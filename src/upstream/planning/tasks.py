@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from upstream.accounts.models import Membership
 from upstream.planning.exports import FORMATS
@@ -15,14 +16,15 @@ from upstream.planning.policy import plan_access, plans_visible
 from upstream.planning.services.exports import plan_export_store
 from upstream.tasks.background import Progress, TaskFailed, background
 
-GONE = "This plan is no longer there, or you can no longer download it."
-CHANGED = (
+# Stored as the run's error in English and shown in the reader's language.
+GONE = gettext_noop("This plan is no longer there, or you can no longer download it.")
+CHANGED = gettext_noop(
     "The plan changed while its download was being prepared. Download it again to get the "
     "current version."
 )
 
 
-@background(label="Preparing the plan download", max_attempts=3, backoff_seconds=10)
+@background(label=gettext_noop("Preparing the plan download"), max_attempts=3, backoff_seconds=10)
 def plan_export_build(
     progress: Progress,
     *,
@@ -55,11 +57,11 @@ def plan_export_build(
     if the_plan.exports.filter(
         revision=revision, content_at=built_at, format=format, language=language
     ).exists():
-        progress.report(1.0, "Ready")
+        progress.report(1.0, gettext_noop("Ready"))
         return {"format": format}
     with translation.override(language):
         body = FORMATS[format].build(the_plan, step=progress.report)
-    progress.report(0.95, "Keeping the file")
+    progress.report(0.95, gettext_noop("Keeping the file"))
     kept = plan_export_store(
         actor=member,
         plan=the_plan,
@@ -71,5 +73,5 @@ def plan_export_build(
     )
     if kept is None:
         raise TaskFailed(CHANGED)
-    progress.report(1.0, "Ready")
+    progress.report(1.0, gettext_noop("Ready"))
     return {"format": format, "size": kept.size}

@@ -20,13 +20,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_noop
 from django_tasks import default_task_backend, task
 
 from upstream.tasks.models import TaskRun
 
 logger = logging.getLogger(__name__)
 
-GENERAL_ERROR = (
+GENERAL_ERROR = gettext_noop(
     "This could not be finished. Try again later; if it keeps failing, tell your operator."
 )
 

@@ -2,7 +2,7 @@
 
 An app declares a job in its ``jobs.py``::
 
-    @periodic("invitations.expire", schedule="15 * * * *", label="Expire old invitations")
+    @periodic("invitations.expire", schedule="15 * * * *", label=gettext_noop("Expire invitations"))
     def expire_invitations(progress: Progress) -> str:
         ...
         return "3 invitations expired"  # a summary for operators, no personal data
@@ -24,6 +24,7 @@ from typing import Any
 from cronsim import CronSim, CronSimError
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from upstream.tasks.background import Progress, TaskFailed, background
 from upstream.tasks.models import JobRun, JobSchedule, Outcome
@@ -144,7 +145,7 @@ def due_jobs_run(now: datetime | None = None) -> list[JobRun]:
     return [job_run(name, trigger=JobRun.Trigger.SCHEDULE) for name in due_jobs_claim(now)]
 
 
-@background(label="Run a periodic job", max_attempts=1)
+@background(label=gettext_noop("Run a periodic job"), max_attempts=1)
 def job_in_background(
     progress: Progress, *, name: str, trigger: str = JobRun.Trigger.OPERATOR
 ) -> dict[str, Any]:
@@ -160,7 +161,9 @@ def scheduler_seconds() -> int:
     return int(getattr(settings, "TASKS_SCHEDULER_SECONDS", 30))
 
 
-@periodic("tasks.prune", schedule="41 3 * * *", label="Delete old records of finished work")
+@periodic(
+    "tasks.prune", schedule="41 3 * * *", label=gettext_noop("Delete old records of finished work")
+)
 def prune_task_records(progress: Progress) -> str:
     count = task_records_prune()
     return f"{count} old record{'' if count == 1 else 's'} deleted"
@@ -169,7 +172,7 @@ def prune_task_records(progress: Progress) -> str:
 @periodic(
     "tasks.abandon_stale",
     schedule="*/10 * * * *",
-    label="Mark runs whose worker stopped as failed",
+    label=gettext_noop("Mark runs whose worker stopped as failed"),
 )
 def abandon_stale_runs(progress: Progress) -> str:
     count = stale_runs_abandon()

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from upstream.accounts.policy import check, may
 from upstream.accounts.selectors import memberships_for
@@ -33,9 +34,9 @@ from upstream.tasks.models import TaskRun
 
 ACTION = "indicator.import"
 REFUSED = "The file was not imported: {problems}; nothing was written."
-GONE = "The uploaded file is no longer stored; upload it again."
-NO_LONGER_ALLOWED = "You may no longer import community data in this organization."
-STALE = "Not imported within a day of the upload; upload it again."
+GONE = gettext_noop("The uploaded file is no longer stored; upload it again.")
+NO_LONGER_ALLOWED = gettext_noop("You may no longer import community data in this organization.")
+STALE = gettext_noop("Not imported within a day of the upload; upload it again.")
 STALE_AFTER = timedelta(days=1)
 
 
@@ -45,7 +46,7 @@ def upload_check(*, kind: str, name: str, data: bytes) -> str:
     within_limit(data, limit=table_limit(), file=name)
     text = decode_text(data, file=name)
     if not text.strip():
-        raise CommunityDataError([Problem("the file is empty", file=name)], source=name)
+        raise CommunityDataError([Problem(gettext("the file is empty"), file=name)], source=name)
     problems = header_problems(text, kind=kind)
     if problems:
         raise CommunityDataError(problems, source=name)
@@ -67,7 +68,8 @@ def upload_receive(
     """Keep an uploaded CSV and queue its import; ``actor`` is the uploader's ``Membership``."""
     check(actor, ACTION)
     if kind not in Upload.Kind.values:
-        raise CommunityDataError([Problem(f"unknown kind of file {kind!r}")], source=name)
+        problem = Problem(gettext("unknown kind of file “%(kind)s”") % {"kind": kind})
+        raise CommunityDataError([problem], source=name)
     upload_check(kind=kind, name=name, data=data)
     upload = Upload.objects.create(
         organization=actor.organization,
@@ -113,7 +115,7 @@ def _import(upload: Upload, text: str, progress: Progress) -> ImportResult:
             geography_set=options.get("geography_set"),
         )
         if result.kind == "county":
-            progress.report(0.7, "Computing the SVI index")
+            progress.report(0.7, gettext_noop("Computing the SVI index"))
             index = svi_index_ensure(
                 year=result.years[0], geography_set=result.geography_set, actor=upload.uploaded_by
             )
@@ -137,7 +139,7 @@ def upload_import(*, upload: Upload, progress: Progress) -> ImportResult | None:
     if locked.status != Upload.Status.PENDING:
         return None
     text = decode_text(bytes(locked.data), file=locked.name)
-    progress.report(0.2, "Checking every row and writing them")
+    progress.report(0.2, gettext_noop("Checking every row and writing them"))
     result = _import(locked, text, progress)
     _end(locked, Upload.Status.IMPORTED, summary=result.message)
     audit_record(
@@ -211,7 +213,7 @@ def _last_attempt(progress: Progress) -> bool:
     return run is None or run.attempts >= run.max_attempts
 
 
-@background(label="Importing the uploaded CSV", max_attempts=3, backoff_seconds=10)
+@background(label=gettext_noop("Importing the uploaded CSV"), max_attempts=3, backoff_seconds=10)
 def upload_import_in_background(progress: Progress, *, upload: str) -> dict[str, Any]:
     """Import one upload; running it again for an ended upload repeats the outcome."""
     record = Upload.objects.filter(uuid=upload).select_related("organization").first()
@@ -219,14 +221,16 @@ def upload_import_in_background(progress: Progress, *, upload: str) -> dict[str,
         if not _may_still_import(record):
             upload_discard(upload=record, reason=NO_LONGER_ALLOWED)
             raise TaskFailed(NO_LONGER_ALLOWED)
-        progress.report(0.05, f"Reading {record.name}")
+        progress.report(0.05, gettext_noop("Reading the file"))
         try:
             upload_import(upload=record, progress=progress)
         except CommunityDataError as exc:
             upload_refuse(upload=record, problems=exc.problems)
         except Exception:
             if _last_attempt(progress):
-                upload_discard(upload=record, reason="The import could not be finished.")
+                upload_discard(
+                    upload=record, reason=gettext_noop("The import could not be finished.")
+                )
             raise
         record.refresh_from_db()
     if record is None or record.status == Upload.Status.DISCARDED:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Status
 
 from upstream.accounts.api import caller, guarded
@@ -33,7 +34,11 @@ def consent_record(
     unknown = [str(u) for u in payload.shared_with if u not in partners]
     if unknown:
         raise ValidationError(
-            {"shared_with": ["Only partners in the organization's coalitions can be named."]}
+            {
+                "shared_with": [
+                    gettext("Only partners in the organization's coalitions can be named.")
+                ]
+            }
         )
     consent = services.consent_record(
         actor=membership,

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from upstream.accounts.decorators import require
 from upstream.core.forms import form_errors
@@ -46,7 +47,10 @@ def consent_add(request: HttpRequest, membership: Membership, person: Any) -> Ht
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, f"Recorded the consent of person {found.public_id}.")
+            messages.success(
+                request,
+                gettext("Recorded the consent of person %(person)s.") % {"person": found.public_id},
+            )
             return redirect("people:detail", membership.organization.uuid, found.uuid)
     return render(request, "people/consent_form.html", context(membership, form=form, person=found))
 
@@ -64,7 +68,9 @@ def consent_withdraw(
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
-            messages.success(request, "The consent is withdrawn: nothing more is done under it.")
+            messages.success(
+                request, gettext("The consent is withdrawn: nothing more is done under it.")
+            )
             return redirect("people:detail", membership.organization.uuid, found.uuid)
     return render(
         request,

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 
 from upstream.accounts.decorators import require
 from upstream.accounts.policy import may
@@ -71,7 +72,9 @@ def person_create(request: HttpRequest, membership: Membership) -> HttpResponse:
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, f"Recorded person {person.public_id}.")
+            messages.success(
+                request, gettext("Recorded person %(person)s.") % {"person": person.public_id}
+            )
             return redirect("people:detail", membership.organization.uuid, person.uuid)
     return render(
         request, "people/person_form.html", context(membership, form=form, recorded=recorded)
@@ -117,7 +120,9 @@ def person_edit(request: HttpRequest, membership: Membership, person: Any) -> Ht
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, f"Saved person {found.public_id}.")
+            messages.success(
+                request, gettext("Saved person %(person)s.") % {"person": found.public_id}
+            )
             return redirect("people:detail", membership.organization.uuid, found.uuid)
     return render(
         request,
@@ -142,6 +147,6 @@ def people_settings(request: HttpRequest, membership: Membership) -> HttpRespons
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, "Saved which identifying fields are recorded.")
+            messages.success(request, gettext("Saved which identifying fields are recorded."))
             return redirect("people:settings", membership.organization.uuid)
     return render(request, "people/settings.html", context(membership, form=form))

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from upstream.accounts import services
 from upstream.accounts.models import Membership, Organization, User
@@ -13,7 +15,8 @@ from upstream.core.vocabularies import SECTORS
 
 
 class Command(BaseCommand):
-    help = (
+    # Lazy, so it is translated when shown; Django declares it as str.
+    help = gettext_lazy(  # type: ignore[assignment]
         "Operator tasks: `upstream accounts bootstrap` creates an organization and invites its "
         "first administrator; `upstream accounts reset-two-factor EMAIL` forgets the "
         "authenticator and recovery codes of someone who lost both."
@@ -22,25 +25,27 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         boot = sub.add_parser(
-            "bootstrap", help="Create an organization and invite its first admin."
+            "bootstrap", help=_("Create an organization and invite its first admin.")
         )
-        boot.add_argument("--org", required=True, help="Organization name.")
+        boot.add_argument("--org", required=True, help=_("Organization name."))
         boot.add_argument(
             "--sector",
             action="append",
             required=True,
             choices=sorted(SECTORS),
-            help="A sector key (repeat for several).",
+            help=_("A sector key (repeat for several)."),
         )
-        boot.add_argument("--state", required=True, help="State FIPS code, e.g. 39.")
-        boot.add_argument("--county", default="", help="County FIPS code, e.g. 39049.")
-        boot.add_argument("--admin-email", required=True, help="Who becomes the first admin.")
+        boot.add_argument("--state", required=True, help=_("State FIPS code, e.g. 39."))
+        boot.add_argument("--county", default="", help=_("County FIPS code, e.g. 39049."))
+        boot.add_argument("--admin-email", required=True, help=_("Who becomes the first admin."))
         reset = sub.add_parser(
             "reset-two-factor",
-            help="Forget someone's authenticator and recovery codes and sign them out "
-            "everywhere (check who is asking first: their password alone then lets them in).",
+            help=_(
+                "Forget someone's authenticator and recovery codes and sign them out "
+                "everywhere (check who is asking first: their password alone then lets them in)."
+            ),
         )
-        reset.add_argument("email", help="The person's sign-in email.")
+        reset.add_argument("email", help=_("The person's sign-in email."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "reset-two-factor":
@@ -51,19 +56,26 @@ class Command(BaseCommand):
     def _reset_two_factor(self, email: str) -> None:
         user = User.objects.filter(email=email.strip().lower()).first()
         if user is None:
-            raise CommandError(f"No account has the email {email!r}.")
+            raise CommandError(_("No account has the email “%(email)s”.") % {"email": email})
         member = Membership.active.filter(user=user).select_related("organization").first()
         if member is None:
-            raise CommandError(f"{email} belongs to no organization: nothing to protect.")
+            raise CommandError(
+                _("%(email)s belongs to no organization: nothing to protect.") % {"email": email}
+            )
         services.two_factor_reset(actor=None, member=member)
         self.stdout.write(
-            f"Two-factor sign-in of {user.email} is reset and they are signed out everywhere; "
-            "they set it up again at their next sign-in."
+            _(
+                "Two-factor sign-in of %(email)s is reset and they are signed out everywhere; "
+                "they set it up again at their next sign-in."
+            )
+            % {"email": user.email}
         )
 
     def _bootstrap(self, options: dict[str, Any]) -> None:
         if Organization.objects.filter(name=options["org"]).exists():
-            raise CommandError(f"An organization named {options['org']!r} already exists.")
+            raise CommandError(
+                _("An organization named “%(name)s” already exists.") % {"name": options["org"]}
+            )
         try:
             with transaction.atomic():
                 org = services.organization_create(
@@ -73,14 +85,17 @@ class Command(BaseCommand):
                     state_fips=options["state"],
                     county_fips=options["county"],
                 )
-                _, token = services.invitation_create_by_operator(
+                _invitation, token = services.invitation_create_by_operator(
                     organization=org, email=options["admin_email"]
                 )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         link = services.absolute_url(reverse("accounts:invitation_accept", args=[token]))
-        self.stdout.write(f"Created {org.name} ({org.uuid}).")
+        self.stdout.write(_("Created %(name)s (%(uuid)s).") % {"name": org.name, "uuid": org.uuid})
         self.stdout.write(
-            "The invitation was emailed. It works once, for a limited time; "
-            f"the link (prefix it with the site's address if it has none) is:\n{link}"
+            _(
+                "The invitation was emailed. It works once, for a limited time; "
+                "the link (prefix it with the site's address if it has none) is:\n%(link)s"
+            )
+            % {"link": link}
         )

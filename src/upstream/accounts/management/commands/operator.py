@@ -4,19 +4,24 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from upstream.accounts import services
 from upstream.core.models import InstanceOperator
 
 
 class Command(BaseCommand):
-    help = "Grant, revoke or list instance operators (they see the periodic jobs page)."
+    # Lazy, so it is translated when shown; Django declares it as str.
+    help = gettext_lazy(  # type: ignore[assignment]
+        "Grant, revoke or list instance operators (they see the periodic jobs page)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("list", help="Every instance operator.")
-        for name in ("grant", "revoke"):
-            sub.add_parser(name, help=f"{name.capitalize()} operator rights.").add_argument("email")
+        sub.add_parser("list", help=_("Every instance operator."))
+        sub.add_parser("grant", help=_("Grant operator rights.")).add_argument("email")
+        sub.add_parser("revoke", help=_("Revoke operator rights.")).add_argument("email")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -31,4 +36,4 @@ class Command(BaseCommand):
                 changed = services.operator_revoke(email=options["email"])
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
-        self.stdout.write("Done." if changed else "Nothing to change.")
+        self.stdout.write(_("Done.") if changed else _("Nothing to change."))

@@ -3,12 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from upstream.audit.chain import chain_heads, hash_in_any_chain, verify_chain
 
 
 class Command(BaseCommand):
-    help = (
+    # Lazy, so it is translated when shown; Django declares it as str.
+    help = gettext_lazy(  # type: ignore[assignment]
         "Audit log tools: `upstream audit verify` checks the hash chain of every organization; "
         "`upstream audit heads` prints each chain's last event, to keep outside the database."
     )
@@ -17,16 +20,20 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         verify = sub.add_parser(
             "verify",
-            help="Check every chain; exit 1 naming the organization and event of the first break.",
+            help=_(
+                "Check every chain; exit 1 naming the organization and event of the first break."
+            ),
         )
         verify.add_argument(
             "--expect-head",
             action="append",
             default=[],
             metavar="HASH",
-            help="A head hash recorded earlier (repeatable); fail if it is no longer in any chain.",
+            help=_(
+                "A head hash recorded earlier (repeatable); fail if it is no longer in any chain."
+            ),
         )
-        sub.add_parser("heads", help="Print each chain's head: organization, sequence, hash.")
+        sub.add_parser("heads", help=_("Print each chain's head: organization, sequence, hash."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "heads":
@@ -35,12 +42,22 @@ class Command(BaseCommand):
             return
         result = verify_chain()
         if result.failure is not None:
-            raise CommandError(f"audit chain broken: {result.failure.describe()}")
+            raise CommandError(
+                _("audit chain broken: %(failure)s") % {"failure": result.failure.describe()}
+            )
         for expect in options.get("expect_head") or []:
             if not hash_in_any_chain(expect):
-                raise CommandError(f"the recorded head {expect} is no longer in any chain.")
+                raise CommandError(
+                    _("the recorded head %(hash)s is no longer in any chain.") % {"hash": expect}
+                )
         self.stdout.write(
             self.style.SUCCESS(
-                f"audit chain intact: {result.checked} events in {result.chains} chains"
+                _("audit chain intact: %(events)s in %(chains)s")
+                % {
+                    "events": ngettext("%(count)d event", "%(count)d events", result.checked)
+                    % {"count": result.checked},
+                    "chains": ngettext("%(count)d chain", "%(count)d chains", result.chains)
+                    % {"count": result.chains},
+                }
             )
         )

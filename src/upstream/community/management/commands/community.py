@@ -9,7 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
 
 from upstream.community import selectors, services
 from upstream.community.geo import GEOGRAPHY_SETS, geography_set_load
@@ -22,24 +23,27 @@ DOWNLOAD_TIMEOUT = 60
 
 
 class Command(BaseCommand):
-    help = "Community analytics: geographies, indicator imports, the SVI and custom indices."
+    # Lazy, so it is translated when shown; Django declares it as str.
+    help = gettext_lazy(  # type: ignore[assignment]
+        "Community analytics: geographies, indicator imports, the SVI and custom indices."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         load = sub.add_parser(
-            "load-geographies", help="Load states and counties of a boundary vintage."
+            "load-geographies", help=_("Load states and counties of a boundary vintage.")
         )
         load.add_argument(
             "--set",
             dest="sets",
             action="append",
             choices=sorted(GEOGRAPHY_SETS),
-            help="Geography set to load (repeatable; default: us-2023).",
+            help=_("Geography set to load (repeatable; default: us-2023)."),
         )
 
-        indicator = sub.add_parser("indicator", help="Define or list indicators.")
+        indicator = sub.add_parser("indicator", help=_("Define or list indicators."))
         isub = indicator.add_subparsers(dest="indicator_action", required=True, metavar="ACTION")
-        add = isub.add_parser("add", help="Define (or update) an indicator.")
+        add = isub.add_parser("add", help=_("Define (or update) an indicator."))
         add.add_argument("key")
         add.add_argument("--name", required=True)
         add.add_argument("--unit", default="")
@@ -48,54 +52,56 @@ class Command(BaseCommand):
         add.add_argument("--source", default="")
         add.add_argument("--year", type=int, default=None)
         add.add_argument("--description", default="")
-        isub.add_parser("list", help="List indicator definitions.")
+        isub.add_parser("list", help=_("List indicator definitions."))
 
         csv_import = sub.add_parser(
-            "import-csv", help="Import fips,indicator,year,value[,moe] rows (all or nothing)."
+            "import-csv", help=_("Import fips,indicator,year,value[,moe] rows (all or nothing).")
         )
         csv_import.add_argument("file")
         csv_import.add_argument("--set", dest="geography_set", default=None)
         csv_import.add_argument(
-            "--replace", action="store_true", help="Overwrite observations already stored."
+            "--replace", action="store_true", help=_("Overwrite observations already stored.")
         )
 
-        svi = sub.add_parser("import-svi", help="Import a CDC/ATSDR SVI county or tract CSV.")
+        svi = sub.add_parser("import-svi", help=_("Import a CDC/ATSDR SVI county or tract CSV."))
         svi.add_argument("file")
         svi.add_argument(
-            "--year", type=int, default=None, help="Release year (default: from name)."
+            "--year", type=int, default=None, help=_("Release year (default: from name).")
         )
         svi.add_argument("--set", dest="geography_set", default=None)
         svi.add_argument(
-            "--no-compute", action="store_true", help="Do not (re)compute the svi-YEAR index."
+            "--no-compute", action="store_true", help=_("Do not (re)compute the svi-YEAR index.")
         )
 
         fetch = sub.add_parser(
             "fetch-svi",
-            help="Download the official CDC SVI county file (or use --file) and import it.",
+            help=_("Download the official CDC SVI county file (or use --file) and import it."),
         )
         fetch.add_argument("--year", type=int, required=True)
         fetch.add_argument(
-            "--file", default=None, help="Use this local file instead of downloading."
+            "--file", default=None, help=_("Use this local file instead of downloading.")
         )
         fetch.add_argument("--set", dest="geography_set", default=None)
 
-        index = sub.add_parser("index", help="Define, compute and list indices.")
+        index = sub.add_parser("index", help=_("Define, compute and list indices."))
         xsub = index.add_subparsers(dest="index_action", required=True, metavar="ACTION")
-        xsub.add_parser("list", help="List index definitions.")
-        compute = xsub.add_parser("compute", help="Compute an index from stored observations.")
+        xsub.add_parser("list", help=_("List index definitions."))
+        compute = xsub.add_parser("compute", help=_("Compute an index from stored observations."))
         compute.add_argument("key")
-        create = xsub.add_parser("create", help="Define a custom index from a YAML file.")
-        create.add_argument("--spec", required=True, help="YAML index specification.")
+        create = xsub.add_parser("create", help=_("Define a custom index from a YAML file."))
+        create.add_argument("--spec", required=True, help=_("YAML index specification."))
         create.add_argument(
-            "--replace", action="store_true", help="Redefine an index with the same key."
+            "--replace", action="store_true", help=_("Redefine an index with the same key.")
         )
         create.add_argument("--no-compute", action="store_true")
 
-        export = sub.add_parser("export", help="Write an index's results.")
+        export = sub.add_parser("export", help=_("Write an index's results."))
         export.add_argument("key")
-        export.add_argument("--csv", action="store_true", required=True, help="As CSV.")
-        export.add_argument("--state", default=None, help="Only this state (2-digit FIPS).")
-        export.add_argument("--output", "-o", default=None, help="File (default: standard output).")
+        export.add_argument("--csv", action="store_true", required=True, help=_("As CSV."))
+        export.add_argument("--state", default=None, help=_("Only this state (2-digit FIPS)."))
+        export.add_argument(
+            "--output", "-o", default=None, help=_("File (default: standard output).")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"].replace("-", "_")
@@ -214,9 +220,9 @@ class Command(BaseCommand):
         if action == "list":
             for index in selectors.indices():
                 state = (
-                    f"computed {index.computed_at:%Y-%m-%d %H:%M}"
+                    _("computed %(when)s") % {"when": f"{index.computed_at:%Y-%m-%d %H:%M}"}
                     if index.computed_at
-                    else "not computed"
+                    else _("not computed")
                 )
                 label = " [synthetic]" if index.synthetic else ""
                 self.stdout.write(

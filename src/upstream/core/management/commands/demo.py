@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 def demo_modules() -> list[ModuleType]:
@@ -26,7 +28,8 @@ def demo_modules() -> list[ModuleType]:
 
 
 class Command(BaseCommand):
-    help = (
+    # Lazy, so it is translated when shown; Django declares it as str.
+    help = gettext_lazy(  # type: ignore[assignment]
         "Load the framework packs and the invented demo content (safe to run again); "
         "`upstream demo code EMAIL` prints a demo user's current one-time code."
     )
@@ -45,14 +48,20 @@ class Command(BaseCommand):
             for module in demo_modules():
                 module.load_demo(self.stdout)
         url = f"http://{options['host']}:{options['port']}/"
-        self.stdout.write(self.style.SUCCESS(f"Demo ready. Open {url}"))
-        self.stdout.write(f"Sign in at {url}account/sign-in/ with a demo account listed above.")
+        self.stdout.write(self.style.SUCCESS(_("Demo ready. Open %(url)s") % {"url": url}))
+        self.stdout.write(
+            _("Sign in at %(url)s with a demo account listed above.")
+            % {"url": f"{url}account/sign-in/"}
+        )
 
     def _code(self, email: str) -> None:
         if not settings.DEMO_MODE:
-            raise CommandError("`demo code` works only in demo mode (UPSTREAM_DEMO=1).")
+            raise CommandError(_("`demo code` works only in demo mode (UPSTREAM_DEMO=1)."))
         codes = [m.current_code for m in demo_modules() if hasattr(m, "current_code")]
         code = codes[0](email) if codes else None
         if code is None:
-            raise CommandError(f"{email or 'EMAIL'} is not a demo user with two-factor sign-in.")
+            raise CommandError(
+                _("%(email)s is not a demo user with two-factor sign-in.")
+                % {"email": email or "EMAIL"}
+            )
         self.stdout.write(code)

@@ -4,6 +4,8 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from upstream.core import keys
 from upstream.core.crypto import configured_keyring, keyring
@@ -22,7 +24,8 @@ class _Printed(Progress):
 
 
 class Command(BaseCommand):
-    help = (
+    # Lazy, so it is translated when shown; Django declares it as str.
+    help = gettext_lazy(  # type: ignore[assignment]
         "Data keys of personal data: `upstream keys generate` prints a new keyring entry; "
         "`upstream keys status` shows which key encrypts how many values and whether the "
         "keyring reads them; `upstream keys rotate` re-encrypts everything to the current key."
@@ -30,19 +33,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        generate = sub.add_parser("generate", help="Print a new keyring entry (<id>:<base64>).")
+        generate = sub.add_parser("generate", help=_("Print a new keyring entry (<id>:<base64>)."))
         generate.add_argument(
-            "--id", default="", help="Key id (default: k<n+1> after the keyring's)."
+            "--id", default="", help=_("Key id (default: k<n+1> after the keyring's).")
         )
-        sub.add_parser("status", help="Keys in the keyring and the values each encrypts.")
+        sub.add_parser("status", help=_("Keys in the keyring and the values each encrypts."))
         rotate = sub.add_parser(
             "rotate",
-            help="Re-encrypt every value to the current (first) key, as a background task "
-            "(resumable: run it again after a crash).",
+            help=_(
+                "Re-encrypt every value to the current (first) key, as a background task "
+                "(resumable: run it again after a crash)."
+            ),
         )
         rotate.add_argument("--batch-size", type=int, default=keys.BATCH_SIZE)
         rotate.add_argument(
-            "--foreground", action="store_true", help="Run here, printing progress, and wait."
+            "--foreground", action="store_true", help=_("Run here, printing progress, and wait.")
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -63,33 +68,45 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         self.stdout.write(entry)
         self.stderr.write(
-            "Put it first in UPSTREAM_DATA_KEY, keep the old keys after it, restart, then run "
-            "`upstream keys rotate`. Keep a copy: without the key the data cannot be read."
+            _(
+                "Put it first in UPSTREAM_DATA_KEY, keep the old keys after it, restart, then run "
+                "`upstream keys rotate`. Keep a copy: without the key the data cannot be read."
+            )
         )
 
     def _status(self, options: dict[str, Any]) -> None:
         ring = configured_keyring()
         if ring is None:
-            self.stdout.write("UPSTREAM_DATA_KEY is not set.")
+            self.stdout.write(_("UPSTREAM_DATA_KEY is not set."))
         else:
-            self.stdout.write(f"keyring: {', '.join(ring.ids)} (current: {ring.current})")
+            self.stdout.write(
+                _("keyring: %(ids)s (current: %(current)s)")
+                % {"ids": ", ".join(ring.ids), "current": ring.current}
+            )
         for column, counter in keys.key_usage().items():
-            used = ", ".join(f"{k}={n}" for k, n in sorted(counter.items())) or "no values"
+            used = ", ".join(f"{k}={n}" for k, n in sorted(counter.items())) or _("no values")
             self.stdout.write(f"  {column}: {used}")
         problems = keys.keyring_problems()
         for problem in problems:
             self.stderr.write(problem)
         if problems:
-            raise CommandError("the keyring cannot read the stored personal data")
+            raise CommandError(_("the keyring cannot read the stored personal data"))
         if ring is not None:
             stale = keys.stale_count()
             if stale:
                 self.stdout.write(
-                    f"{stale} rows still use an older key: run `upstream keys rotate`."
+                    ngettext(
+                        "%(count)d row still uses an older key: run `upstream keys rotate`.",
+                        "%(count)d rows still use an older key: run `upstream keys rotate`.",
+                        stale,
+                    )
+                    % {"count": stale}
                 )
             else:
                 self.stdout.write(
-                    self.style.SUCCESS(f"every value uses the current key {ring.current}.")
+                    self.style.SUCCESS(
+                        _("every value uses the current key %(key)s.") % {"key": ring.current}
+                    )
                 )
 
     def _rotate(self, options: dict[str, Any]) -> None:
@@ -98,20 +115,31 @@ class Command(BaseCommand):
         if problems:
             raise CommandError(" ".join(problems))
         if options["batch_size"] < 1:
-            raise CommandError("--batch-size must be at least 1")
+            raise CommandError(_("--batch-size must be at least 1"))
         if options["foreground"]:
             result = keys.rotate(batch_size=options["batch_size"], progress=_Printed(self))
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"re-encrypted {result.rotated_rows} rows to key {ring.current} in "
-                    f"{result.passes} pass(es); {result.remaining} rows left on older keys."
+                    _(
+                        "re-encrypted %(rotated)d rows to key %(key)s in %(passes)d pass(es); "
+                        "%(remaining)d rows left on older keys."
+                    )
+                    % {
+                        "rotated": result.rotated_rows,
+                        "key": ring.current,
+                        "passes": result.passes,
+                        "remaining": result.remaining,
+                    }
                 )
             )
             if result.remaining:
-                raise CommandError("some rows kept changing: run `upstream keys rotate` again.")
+                raise CommandError(_("some rows kept changing: run `upstream keys rotate` again."))
             return
         run = start(keys.rotate_in_background, batch_size=options["batch_size"])
         self.stdout.write(
-            f"rotation queued as task run {run.uuid}; a worker (`upstream worker`) runs it. "
-            "Follow it with `upstream keys status`."
+            _(
+                "rotation queued as task run %(uuid)s; a worker (`upstream worker`) runs it. "
+                "Follow it with `upstream keys status`."
+            )
+            % {"uuid": run.uuid}
         )

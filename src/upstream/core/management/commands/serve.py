@@ -5,13 +5,18 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from gunicorn.app.base import BaseApplication
 
 from upstream.settings import env_int
 
 
 class Command(BaseCommand):
-    help = "Serve Upstream with gunicorn (production WSGI server; WhiteNoise serves static files)."
+    # Lazy, so it is translated when shown; Django declares it as str.
+    help = gettext_lazy(  # type: ignore[assignment]
+        "Serve Upstream with gunicorn (production WSGI server; WhiteNoise serves static files)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("UPSTREAM_HOST", "127.0.0.1"))
@@ -20,13 +25,13 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=env_int("UPSTREAM_WORKERS", 2),
-            help="Worker processes (default 2, or UPSTREAM_WORKERS).",
+            help=_("Worker processes (default 2, or UPSTREAM_WORKERS)."),
         )
         parser.add_argument(
             "--threads",
             type=int,
             default=env_int("UPSTREAM_THREADS", 4),
-            help="Threads per worker (default 4, or UPSTREAM_THREADS).",
+            help=_("Threads per worker (default 4, or UPSTREAM_THREADS)."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -56,5 +61,8 @@ class Command(BaseCommand):
             def load(self) -> Any:
                 return application
 
-        self.stdout.write(f"Upstream is serving on http://{bind}/ (debug={settings.DEBUG})")
+        self.stdout.write(
+            _("Upstream is serving on %(url)s (debug=%(debug)s)")
+            % {"url": f"http://{bind}/", "debug": settings.DEBUG}
+        )
         Server().run()

@@ -8,12 +8,17 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from upstream.settings import env_int
 
 
 class Command(BaseCommand):
-    help = "Serve Upstream and run one background worker beside it; Ctrl-C stops both."
+    # Lazy, so it is translated when shown; Django declares it as str.
+    help = gettext_lazy(  # type: ignore[assignment]
+        "Serve Upstream and run one background worker beside it; Ctrl-C stops both."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("UPSTREAM_HOST", "127.0.0.1"))
@@ -44,4 +49,6 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     child.kill()
         if code:
-            raise CommandError(f"a process stopped with exit status {code}; both are stopped")
+            raise CommandError(
+                _("a process stopped with exit status %(code)s; both are stopped") % {"code": code}
+            )

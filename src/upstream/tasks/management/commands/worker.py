@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import OperationalError, close_old_connections, connection
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks_rq import Job
 from redis.exceptions import RedisError
 
@@ -29,26 +31,28 @@ def queue_backend_problem() -> str | None:
     """Why a worker could not reach its queue, or None."""
     backend = settings.TASKS_BACKEND
     if backend == "immediate":
-        return (
-            "UPSTREAM_TASKS_BACKEND=immediate runs every task at once, so a worker has nothing to "
-            "do. Use database (the default) or rq."
+        return _(
+            "UPSTREAM_TASKS_BACKEND=immediate runs every task at once, so a worker has "
+            "nothing to do. Use database (the default) or rq."
         )
     if backend == "rq":
         try:
             django_rq.get_connection("default").ping()
         except RedisError as exc:
-            return (
-                f"Redis at {_redacted(settings.REDIS_URL)} does not answer "
-                f"({type(exc).__name__}). Start Redis or set UPSTREAM_REDIS_URL."
-            )
+            return _(
+                "Redis at %(url)s does not answer (%(error)s). "
+                "Start Redis or set UPSTREAM_REDIS_URL."
+            ) % {"url": _redacted(settings.REDIS_URL), "error": type(exc).__name__}
         return None
     try:
         connection.ensure_connection()
         tables = connection.introspection.table_names()
     except OperationalError as exc:
-        return f"The database does not answer ({type(exc).__name__}). Check DATABASE_URL."
+        return _("The database does not answer (%(error)s). Check DATABASE_URL.") % {
+            "error": type(exc).__name__
+        }
     if "django_tasks_database_dbtaskresult" not in tables or "tasks_jobschedule" not in tables:
-        return "The database has no task tables yet. Run `upstream migrate` first."
+        return _("The database has no task tables yet. Run `upstream migrate` first.")
     return None
 
 
@@ -73,24 +77,27 @@ class Scheduler(threading.Thread):
 
 
 class Command(BaseCommand):
-    help = "Run a background worker: queued tasks, and periodic jobs when they are due."
+    # Lazy, so it is translated when shown; Django declares it as str.
+    help = gettext_lazy(  # type: ignore[assignment]
+        "Run a background worker: queued tasks, and periodic jobs when they are due."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--burst",
             action="store_true",
-            help="Run the due jobs and every queued task, then stop.",
+            help=_("Run the due jobs and every queued task, then stop."),
         )
         parser.add_argument(
             "--no-scheduler",
             action="store_true",
-            help="Only run queued tasks (another worker, cron or a timer runs the jobs).",
+            help=_("Only run queued tasks (another worker, cron or a timer runs the jobs)."),
         )
         parser.add_argument(
             "--interval",
             type=float,
             default=1.0,
-            help="Seconds between looks at an empty database queue (default 1).",
+            help=_("Seconds between looks at an empty database queue (default 1)."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -99,7 +106,14 @@ class Command(BaseCommand):
             raise CommandError(problem)
         burst = options["burst"]
         backend = settings.TASKS_BACKEND
-        self.stdout.write(f"Upstream worker: {backend} queue" + (" (burst)" if burst else ""))
+        self.stdout.write(
+            (
+                _("Upstream worker: %(backend)s queue (burst)")
+                if burst
+                else _("Upstream worker: %(backend)s queue")
+            )
+            % {"backend": backend}
+        )
         scheduler = None
         if not options["no_scheduler"]:
             if burst:
