@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 from typing import Any
 
 from django.utils.translation import gettext
@@ -14,7 +13,8 @@ from upstream.core.problems import Problem, shown
 from upstream.directory.hsds import schema_of, schema_problems, schema_properties
 from upstream.directory.importers import Batch, problem
 
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+# csv's own cell limit (131,072 characters) stays: it is process-wide, shared with every other
+# importer, and a longer cell is a problem of its row (csv.Error below).
 
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}
