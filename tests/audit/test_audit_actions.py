@@ -16,6 +16,7 @@ from upstream.audit.audit_actions import ACTIONS as audit
 from upstream.community import audit_actions
 from upstream.community.audit_actions import ACTIONS as community
 from upstream.core.audit_actions import ACTIONS as core
+from upstream.directory.audit_actions import ACTIONS as directory
 from upstream.people.audit_actions import ACTIONS as people
 from upstream.planning.audit_actions import ACTIONS as planning
 
@@ -52,13 +53,22 @@ def test_the_scan_would_catch_a_write_from_a_view() -> None:
 
 def test_every_app_declares_its_own_actions() -> None:
     collected = actions.collect()
-    assert collected == {**core, **accounts, **audit, **community, **planning, **people}
+    assert collected == {
+        **core,
+        **accounts,
+        **audit,
+        **community,
+        **planning,
+        **people,
+        **directory,
+    }
     assert all(
         action.startswith(("auth.", "org.", "member.", "apikey.", "coalition."))
         for action in accounts
     )
     assert all(action.startswith("plan.") for action in planning)
     assert all(action.startswith("people.") for action in people)
+    assert all(action.startswith("directory.") for action in directory)
     for action, label in collected.items():
         assert re.fullmatch(r"[a-z]+\.[a-z_]+", action), action
         assert label and label[0].isupper(), action
