@@ -18,7 +18,14 @@ import django
 from django.conf import settings
 from django.core.management import execute_from_command_line, get_commands, load_command_class
 from django.utils import translation
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
+
+
+def gettext_noop(message: str) -> str:
+    """Marks ``message`` for the catalog. Django's own needs settings, which this module's
+    import must not (the console script imports it before settings are configured)."""
+    return message
+
 
 DJANGO_COMMANDS = {
     "migrate": gettext_noop("Create or update the database tables."),

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.utils import translation
 
@@ -75,3 +80,18 @@ def test_a_commands_messages_are_in_spanish_under_a_spanish_locale(
     with pytest.raises(SystemExit):
         cli.main(["frobnicate"])
     assert "upstream: comando desconocido “frobnicate”" in capsys.readouterr().err
+
+
+def test_the_console_script_runs_in_a_fresh_process_without_django_settings_in_its_environment(
+    tmp_path: Path,
+) -> None:
+    """What an operator types: the installed ``upstream`` script, with no DJANGO_SETTINGS_MODULE
+    (the test runner sets one; a shell does not)."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["UPSTREAM_VAR_DIR"] = str(tmp_path)
+    script = Path(sys.executable).with_name("upstream")
+    done = subprocess.run(
+        [str(script), "--help"], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "usage: upstream COMMAND" in done.stdout
