@@ -33,7 +33,8 @@ from upstream.screening.questionnaire import (
     Text,
     answer_from_fhir,
 )
-from upstream.screening.scoring import Evaluation, evaluation_response, fhir_value
+from upstream.screening.scoring import Evaluation, evaluation_response
+from upstream.screening.values import fhir_value
 
 SDC_RESPONSE_PROFILE = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaireresponse"
 
