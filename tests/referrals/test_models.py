@@ -11,8 +11,8 @@ from upstream.people.models import Person
 from upstream.referrals.models import Referral, ReferralEvent, WarmHandoff
 from upstream.referrals.vocabularies import (
     CLOSED,
-    RECEIVER,
     REASON_REQUIRED,
+    RECEIVER,
     SENDER,
     SETTERS,
     STATUSES,
@@ -37,7 +37,7 @@ def test_closed_referrals_go_nowhere() -> None:
     for status in CLOSED:
         assert allowed_next(status, SENDER) == []
         assert allowed_next(status, RECEIVER) == []
-    assert REASON_REQUIRED == {"rejected", "cancelled", "on-hold", "failed"}
+    assert {"rejected", "cancelled", "on-hold", "failed"} == REASON_REQUIRED
 
 
 @pytest.mark.django_db

@@ -2,10 +2,11 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import upstream.core.crypto
-import upstream.people.models
 from django.conf import settings
 from django.db import migrations, models
+
+import upstream.core.crypto
+import upstream.people.models
 
 
 class Migration(migrations.Migration):
