@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "upstream.planning",
     "upstream.people",
     "upstream.directory",
+    "upstream.referrals",
 ]
 
 MIDDLEWARE = [
